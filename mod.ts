@@ -1,0 +1,28 @@
+/**
+ * berth: a strict, fast HTTP/1.1 server and static file handler for Deno,
+ * with zero dependencies, importable by URL.
+ *
+ * ```ts ignore
+ * import { serve } from "./mod.ts";
+ *
+ * serve((request) => new Response(`hello ${new URL(request.url).pathname}`), {
+ *   port: 8000,
+ * });
+ * ```
+ *
+ * @module
+ */
+
+export {
+  listenUrl,
+  serve,
+  type ServeOptions,
+  type Server,
+} from "./src/serve.ts";
+export type { ServeHandler, ServeHandlerInfo } from "./src/http1/handler.ts";
+export {
+  DEFAULT_LIMITS,
+  type ResolvedLimits,
+  type ServeLimits,
+} from "./src/http1/limits.ts";
+export { STATUS_TEXT } from "./src/http1/status_text.ts";

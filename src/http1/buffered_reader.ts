@@ -1,0 +1,231 @@
+/**
+ * One reusable read buffer per connection. Bytes past the current request
+ * stay buffered, which is what makes pipelining work.
+ *
+ * @module
+ */
+
+import type { Conn } from "./conn.ts";
+import { RequestParseError } from "./request_head.ts";
+
+const CR = 13;
+const LF = 10;
+
+/** Where a complete request head sits in the reader's buffer. */
+export interface HeadSpan {
+  /** Index of the first byte of the request line. */
+  start: number;
+  /** Index just past the empty line that ends the head. */
+  end: number;
+}
+
+/** Buffered reading over a {@linkcode Conn}, for heads and bodies alike. */
+export class BufferedReader {
+  /** The buffer; valid bytes are `buffer[start..end)`. */
+  buffer: Uint8Array;
+  /** First unread byte. */
+  start = 0;
+  /** One past the last buffered byte. */
+  end = 0;
+  /** `true` once the peer has ended its side. */
+  eof = false;
+  readonly #conn: Conn;
+  readonly #maxSize: number;
+
+  /**
+   * @param conn Where bytes come from.
+   * @param initialSize The buffer's starting size; it grows only when a head needs it.
+   * @param maxSize The largest the buffer may grow.
+   */
+  constructor(conn: Conn, initialSize: number, maxSize: number) {
+    this.#conn = conn;
+    this.buffer = new Uint8Array(initialSize);
+    this.#maxSize = Math.max(maxSize, initialSize);
+  }
+
+  /** How many bytes are buffered and unread. */
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
+  /**
+   * Read once more from the connection, making room first.
+   *
+   * @returns `false` at end of stream.
+   */
+  async fill(): Promise<boolean> {
+    if (this.eof) return false;
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+    } else if (this.end > this.buffer.length - 512) {
+      if (this.start > 0) {
+        this.buffer.copyWithin(0, this.start, this.end);
+        this.end -= this.start;
+        this.start = 0;
+      } else if (this.end === this.buffer.length) {
+        const size = Math.min(this.buffer.length * 2, this.#maxSize);
+        if (size <= this.buffer.length) {
+          throw new RangeError("Read buffer is full");
+        }
+        const grown = new Uint8Array(size);
+        grown.set(this.buffer.subarray(0, this.end));
+        this.buffer = grown;
+      }
+    }
+    const n = await this.#conn.read(this.buffer.subarray(this.end));
+    if (n === null) {
+      this.eof = true;
+      return false;
+    }
+    this.end += n;
+    return true;
+  }
+
+  /**
+   * Read until a whole request head is buffered.
+   *
+   * Leading empty lines are skipped (RFC 9112 §2.2). Every line must end in
+   * CRLF: a bare LF is refused at once rather than waited on.
+   *
+   * @param maxHeadBytes The largest head accepted.
+   * @param onFirstByte Called once the first byte of the head has arrived.
+   * @returns The head's span, `null` on a clean end of stream before any
+   *   byte, or a {@linkcode RequestParseError}.
+   */
+  async readHead(
+    maxHeadBytes: number,
+    onFirstByte?: () => void,
+  ): Promise<HeadSpan | RequestParseError | null> {
+    let scanned = 0; // bytes past `start` already searched for a line end
+    let lineStart = 0; // offset of the current line, relative to `start`
+    let sawFirstByte = this.buffered > 0;
+    while (true) {
+      // RFC 9112 §2.2: ignore empty lines before the request line.
+      if (lineStart === 0) {
+        while (
+          this.end - this.start >= 2 && this.buffer[this.start] === CR &&
+          this.buffer[this.start + 1] === LF
+        ) {
+          this.start += 2;
+        }
+        scanned = 0;
+      }
+      const buf = this.buffer;
+      let base = this.start;
+      let i = base + scanned;
+      while (i < this.end) {
+        const lf = buf.indexOf(LF, i);
+        if (lf === -1 || lf >= this.end) break;
+        if (lf === base || buf[lf - 1] !== CR) {
+          return new RequestParseError(400, "Bare LF");
+        }
+        if (lf - 1 === base + lineStart) {
+          if (lineStart === 0) {
+            // The leading-CRLF skip above only runs on whole pairs; a split
+            // pair lands here: drop it and start over.
+            this.start = base = i = lf + 1;
+            continue;
+          }
+          return { start: base, end: lf + 1 };
+        }
+        lineStart = lf + 1 - base;
+        i = lf + 1;
+      }
+      scanned = this.end - base;
+      if (scanned >= maxHeadBytes) {
+        // Still inside the request line: the target is what is too long.
+        return lineStart === 0
+          ? new RequestParseError(414, "Request line too long")
+          : new RequestParseError(431, "Header section too large");
+      }
+      if (!await this.fill()) {
+        if (this.buffered === 0 && !sawFirstByte) return null;
+        return new RequestParseError(400, "Incomplete request head");
+      }
+      if (!sawFirstByte) {
+        sawFirstByte = true;
+        onFirstByte?.();
+      }
+    }
+  }
+
+  /**
+   * Read one CRLF-terminated line (chunk-size lines, trailer fields).
+   *
+   * @param maxLineBytes The longest line accepted, CRLF included.
+   * @returns The line's span without its CRLF (advanced past), or a refusal.
+   */
+  async readLine(maxLineBytes: number): Promise<HeadSpan | RequestParseError> {
+    let scanned = 0;
+    while (true) {
+      const lf = this.buffer.subarray(this.start + scanned, this.end).indexOf(
+        LF,
+      );
+      if (lf !== -1) {
+        const at = this.start + scanned + lf;
+        if (at === this.start || this.buffer[at - 1] !== CR) {
+          return new RequestParseError(400, "Bare LF");
+        }
+        if (at + 1 - this.start > maxLineBytes) break;
+        const span = { start: this.start, end: at - 1 };
+        this.start = at + 1;
+        return span;
+      }
+      scanned = this.end - this.start;
+      if (scanned >= maxLineBytes) break;
+      if (!await this.fill()) {
+        return new RequestParseError(400, "Incomplete request body");
+      }
+    }
+    return new RequestParseError(400, "Line too long");
+  }
+
+  /**
+   * Take up to `max` bytes for a body. Buffered bytes are copied out (the
+   * buffer is reused); a large read goes straight into a fresh chunk.
+   *
+   * @param max The most bytes wanted.
+   * @returns A chunk, or `null` at end of stream.
+   */
+  async readChunk(max: number): Promise<Uint8Array | null> {
+    if (this.start === this.end) {
+      if (this.eof) return null;
+      if (max >= this.buffer.length) {
+        const chunk = new Uint8Array(Math.min(max, 256 * 1024));
+        const n = await this.#conn.read(chunk);
+        if (n === null) {
+          this.eof = true;
+          return null;
+        }
+        return chunk.subarray(0, n);
+      }
+      if (!await this.fill()) return null;
+    }
+    const n = Math.min(max, this.end - this.start);
+    const chunk = this.buffer.slice(this.start, this.start + n);
+    this.start += n;
+    return chunk;
+  }
+
+  /**
+   * Discard up to `max` buffered-or-incoming bytes without copying.
+   *
+   * @param max The most bytes to skip.
+   * @returns How many were skipped; `0` only at end of stream.
+   */
+  async skip(max: number): Promise<number> {
+    if (this.start === this.end && !await this.fill()) return 0;
+    const n = Math.min(max, this.end - this.start);
+    this.start += n;
+    return n;
+  }
+
+  /**
+   * Ensure at least one byte is buffered.
+   *
+   * @returns `false` at end of stream.
+   */
+  async ensure(): Promise<boolean> {
+    return this.start < this.end || await this.fill();
+  }
+}

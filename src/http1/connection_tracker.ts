@@ -1,0 +1,91 @@
+/**
+ * The set of open connections: for shutdown (close the idle ones, wait for
+ * the busy ones) and for timeouts, which one shared sweep enforces instead of
+ * a timer per request.
+ *
+ * @module
+ */
+
+/** One connection as the tracker sees it. */
+export interface TrackedConnection {
+  /** When the current wait times out (ms since epoch), `0` for never. */
+  deadline: number;
+  /** `true` while waiting for a request that has not started to arrive. */
+  idle: boolean;
+  /** Called by the sweep once `deadline` has passed. */
+  timeout(): void;
+  /** Close now. */
+  close(): void;
+}
+
+/** Tracks open connections, sweeps their deadlines, and drives shutdown. */
+export class ConnectionTracker {
+  /** `true` once shutdown has begun: no connection starts another request. */
+  shuttingDown = false;
+  readonly #connections = new Set<TrackedConnection>();
+  readonly #sweepMs: number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #drained: PromiseWithResolvers<void> | undefined;
+
+  /**
+   * @param sweepMs How often deadlines are checked: the precision of every
+   *   timeout.
+   */
+  constructor(sweepMs: number) {
+    this.#sweepMs = sweepMs;
+  }
+
+  /** Open connections. */
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Start tracking a connection. */
+  add(connection: TrackedConnection): void {
+    this.#connections.add(connection);
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.sweep(), this.#sweepMs);
+    }
+  }
+
+  /** Stop tracking a connection (it has closed). */
+  delete(connection: TrackedConnection): void {
+    this.#connections.delete(connection);
+    if (this.#connections.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      this.#drained?.resolve();
+      this.#drained = undefined;
+    }
+  }
+
+  /** Time out every connection whose deadline has passed. */
+  sweep(now: number = Date.now()): void {
+    for (const connection of this.#connections) {
+      if (connection.deadline !== 0 && connection.deadline <= now) {
+        connection.deadline = 0;
+        connection.timeout();
+      }
+    }
+  }
+
+  /** Begin shutdown: idle connections close now, busy ones after their response. */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+    for (const connection of this.#connections) {
+      if (connection.idle) connection.close();
+    }
+  }
+
+  /** Close every connection, busy or not. */
+  closeAll(): void {
+    for (const connection of this.#connections) connection.close();
+  }
+
+  /** Resolves once no connection is open. */
+  drained(): Promise<void> {
+    if (this.#connections.size === 0) return Promise.resolve();
+    this.#drained ??= Promise.withResolvers<void>();
+    return this.#drained.promise;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The engine's named limits, their defaults, and their validation.
+ *
+ * @module
+ */
+
+/** Every limit the engine enforces. Each is an option of `serve()`. */
+export interface ServeLimits {
+  /**
+   * Largest request head (request line and header fields) in bytes; over it
+   * → 431 (or 414 while still in the request line).
+   *
+   * @default {16384}
+   */
+  maxHeaderBytes?: number;
+  /**
+   * Longest request-target in bytes; over it → 414.
+   *
+   * @default {8192}
+   */
+  maxRequestTargetBytes?: number;
+  /**
+   * Most header fields in one request; more → 431.
+   *
+   * @default {100}
+   */
+  maxHeaderCount?: number;
+  /**
+   * Largest request body in bytes; over it → 413 and close. `Infinity`
+   * lifts the limit.
+   *
+   * @default {1048576}
+   */
+  maxBodyBytes?: number;
+  /**
+   * Time allowed for a whole request head to arrive, from its first byte
+   * (or from the connection's start); over it → 408 and close. This is the
+   * slowloris guard.
+   *
+   * @default {10000}
+   */
+  headersTimeoutMs?: number;
+  /**
+   * How long an idle keep-alive connection is kept; then it closes quietly.
+   *
+   * @default {5000}
+   */
+  keepAliveTimeoutMs?: number;
+  /**
+   * Most connections served at once; one more is answered 503 with
+   * `Connection: close` and closed.
+   *
+   * @default {10000}
+   */
+  maxConnections?: number;
+  /**
+   * How long `shutdown()` lets in-flight responses run before it closes
+   * their connections.
+   *
+   * @default {10000}
+   */
+  shutdownTimeoutMs?: number;
+}
+
+/** The limits with every default filled in. */
+export type ResolvedLimits = Required<ServeLimits>;
+
+/** The defaults, chosen after nginx, Node.js and Go's `net/http`. */
+export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
+  maxHeaderBytes: 16 * 1024,
+  maxRequestTargetBytes: 8 * 1024,
+  maxHeaderCount: 100,
+  maxBodyBytes: 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 10_000,
+  shutdownTimeoutMs: 10_000,
+});
+
+/**
+ * Fill in defaults and reject nonsense early, at `serve()` time.
+ *
+ * @param options The caller's limits.
+ * @returns Every limit, validated.
+ * @throws {RangeError} When a limit is not a positive number.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveLimits } from "./limits.ts";
+ * assert.equal(resolveLimits({ maxHeaderCount: 10 }).maxHeaderCount, 10);
+ * assert.throws(() => resolveLimits({ maxHeaderCount: -1 }), RangeError);
+ * ```
+ */
+export function resolveLimits(options: ServeLimits = {}): ResolvedLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof ResolvedLimits)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+      throw new RangeError(
+        `Invalid ${key}: "${String(value)}" (expected a positive number)`,
+      );
+    }
+    limits[key] = value;
+  }
+  if (limits.maxRequestTargetBytes > limits.maxHeaderBytes) {
+    limits.maxRequestTargetBytes = limits.maxHeaderBytes;
+  }
+  return limits;
+}

@@ -1,0 +1,389 @@
+/**
+ * The connection task: read a head, parse it, stream the body, call the
+ * handler, write the response, and go round again while the connection
+ * persists. It never throws: whatever happens stays on this connection.
+ *
+ * @module
+ */
+
+import { BufferedReader } from "./buffered_reader.ts";
+import type { Conn } from "./conn.ts";
+import type {
+  ConnectionTracker,
+  TrackedConnection,
+} from "./connection_tracker.ts";
+import { HandlerInfo, type ServeHandler } from "./handler.ts";
+import { httpDate } from "./http_date.ts";
+import type { ResolvedLimits } from "./limits.ts";
+import { parseRequestHead } from "./parse_request_head.ts";
+import { RequestBody } from "./request_body.ts";
+import { type RequestHead, RequestParseError } from "./request_head.ts";
+import { STATUS_TEXT } from "./status_text.ts";
+import {
+  ResponseBodyError,
+  writeAll,
+  writeResponse,
+} from "./write_response.ts";
+
+/** What a connection task needs besides the connection and the handler. */
+export interface ConnectionOptions {
+  /** The limits, defaults filled in. */
+  limits: ResolvedLimits;
+  /** Shared by every connection of a server: shutdown and timeouts. */
+  tracker: ConnectionTracker;
+  /** Turns a handler error into the response to send. */
+  onError: (error: unknown) => Response | Promise<Response>;
+}
+
+const encoder = new TextEncoder();
+const CONTINUE = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
+/** Unread body bytes worth reading to keep a connection; past it, close. */
+const MAX_DRAIN_BYTES = 256 * 1024;
+/** After an error response: how long and how much to read before closing. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 256 * 1024;
+const INITIAL_BUFFER_BYTES = 4096;
+
+/** Methods a `Request` cannot carry; the engine answers them itself. */
+const UNSUPPORTED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/**
+ * A small complete response for errors the engine answers itself, always
+ * with `Connection: close` (RFC 9112 §9.6) unless `keepAlive`.
+ *
+ * @param status The status code.
+ * @param keepAlive Whether the connection stays open afterwards.
+ * @returns The bytes to write.
+ */
+export function errorResponseBytes(
+  status: number,
+  keepAlive = false,
+): Uint8Array {
+  const text = STATUS_TEXT[status] ?? "Error";
+  return encoder.encode(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+      `content-length: ${text.length + 1}\r\n` +
+      (keepAlive ? "" : "connection: close\r\n") +
+      `date: ${httpDate()}\r\n\r\n${text}\n`,
+  );
+}
+
+/**
+ * Serve HTTP/1.1 requests on one connection until it closes.
+ *
+ * @param conn The connection; closed when this resolves.
+ * @param handler The request handler.
+ * @param options Limits, tracker and error hook.
+ * @returns Resolves (never rejects) once the connection is closed.
+ */
+export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
+  conn: Conn,
+  handler: ServeHandler<Addr>,
+  options: ConnectionOptions,
+): Promise<void> {
+  const { limits, tracker } = options;
+  const state = new ConnectionState(conn);
+  tracker.add(state);
+  try {
+    if (tracker.shuttingDown) return;
+    if (tracker.size > limits.maxConnections) {
+      await writeAll(conn, errorResponseBytes(503));
+      return;
+    }
+    const reader = new BufferedReader(
+      conn,
+      INITIAL_BUFFER_BYTES,
+      limits.maxHeaderBytes + INITIAL_BUFFER_BYTES,
+    );
+    const remoteAddr = conn.remoteAddr as Addr;
+    const scheme = isTls(conn) ? "https://" : "http://";
+    let first = true;
+    while (true) {
+      const head = await readHead(reader, state, limits, first);
+      first = false;
+      if (head === null) return;
+      if (head instanceof RequestParseError) {
+        await rejectAndClose(conn, reader, state, head.status);
+        return;
+      }
+      const keepAlive = await serveRequest(
+        conn,
+        reader,
+        head,
+        scheme,
+        remoteAddr,
+        handler,
+        options,
+        state,
+      );
+      if (!keepAlive || tracker.shuttingDown) return;
+    }
+  } catch {
+    // A network error (reset, broken pipe, closed by a timeout) ends this
+    // connection and nothing else.
+  } finally {
+    state.close();
+    tracker.delete(state);
+  }
+}
+
+/** Per-connection state the tracker's sweep and shutdown act on. */
+class ConnectionState implements TrackedConnection {
+  deadline = 0;
+  idle = true;
+  closed = false;
+  readonly #conn: Conn;
+
+  constructor(conn: Conn) {
+    this.#conn = conn;
+  }
+
+  timeout(): void {
+    if (this.closed) return;
+    if (this.idle) {
+      this.close();
+      return;
+    }
+    // A head that started but did not finish in time: RFC 9110 §15.5.9.
+    writeAll(this.#conn, errorResponseBytes(408)).catch(() => {}).finally(
+      () => this.close(),
+    );
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed by the peer or the runtime.
+    }
+  }
+}
+
+function isTls(conn: Conn): boolean {
+  return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
+}
+
+/** Wait for the next head under the keep-alive and header deadlines. */
+async function readHead(
+  reader: BufferedReader,
+  state: ConnectionState,
+  limits: ResolvedLimits,
+  first: boolean,
+) {
+  const now = Date.now();
+  state.idle = reader.buffered === 0;
+  state.deadline = now +
+    (state.idle && !first
+      ? limits.keepAliveTimeoutMs
+      : limits.headersTimeoutMs);
+  const head = await reader.readHead(limits.maxHeaderBytes, () => {
+    state.idle = false;
+    state.deadline = Date.now() + limits.headersTimeoutMs;
+  });
+  state.idle = false;
+  state.deadline = 0;
+  if (head === null || head instanceof RequestParseError) return head;
+  const parsed = parseRequestHead(reader.buffer, head.start, head.end, limits);
+  reader.start = head.end;
+  return parsed;
+}
+
+/**
+ * Answer a request the engine refuses, then close without losing the answer:
+ * shut our side, read what the client still sends for a moment, then close
+ * (an abrupt close with unread input would reset the connection and the
+ * client might never see the status).
+ */
+async function rejectAndClose(
+  conn: Conn,
+  reader: BufferedReader,
+  state: ConnectionState,
+  status: number,
+): Promise<void> {
+  await writeAll(conn, errorResponseBytes(status));
+  await lingeringClose(conn, reader, state);
+}
+
+async function lingeringClose(
+  conn: Conn,
+  reader: BufferedReader,
+  state: ConnectionState,
+): Promise<void> {
+  try {
+    await conn.closeWrite();
+  } catch {
+    return;
+  }
+  // Idle, so the sweep and shutdown close it quietly.
+  state.idle = true;
+  state.deadline = Date.now() + LINGER_MS;
+  let budget = LINGER_BYTES;
+  reader.start = reader.end;
+  while (budget > 0 && !state.closed) {
+    const n = await reader.skip(budget);
+    if (n === 0) break;
+    budget -= n;
+  }
+}
+
+/** Serve one parsed request; resolves to whether the connection persists. */
+async function serveRequest<Addr extends Deno.Addr>(
+  conn: Conn,
+  reader: BufferedReader,
+  head: RequestHead,
+  scheme: string,
+  remoteAddr: Addr,
+  handler: ServeHandler<Addr>,
+  options: ConnectionOptions,
+  state: ConnectionState,
+): Promise<boolean> {
+  const { limits, tracker } = options;
+  const method = head.method;
+  if (head.contentLength > limits.maxBodyBytes) {
+    await rejectAndClose(conn, reader, state, 413);
+    return false;
+  }
+  if (UNSUPPORTED_METHODS.has(method)) {
+    // A Request cannot represent these: CONNECT never tunnels, TRACE never
+    // echoes (RFC 9110 §9.3.6, §9.3.8).
+    await rejectAndClose(conn, reader, state, 501);
+    return false;
+  }
+  if (head.target === "*") {
+    // RFC 9110 §9.3.7: OPTIONS * asks about the server as a whole.
+    await writeAll(conn, optionsStarResponse(head.keepAlive));
+    return head.keepAlive;
+  }
+
+  let continueSent = false;
+  const body = head.contentLength === 0 ? null : new RequestBody(
+    reader,
+    head.contentLength,
+    {
+      maxBodyBytes: limits.maxBodyBytes,
+      maxTrailerBytes: limits.maxHeaderBytes,
+    },
+    head.expectContinue
+      ? async () => {
+        continueSent = true;
+        await writeAll(conn, CONTINUE);
+      }
+      : undefined,
+  );
+
+  const info = new HandlerInfo(remoteAddr);
+  let response: Response;
+  const request = buildRequest(head, scheme, body);
+  if (request === null) {
+    await rejectAndClose(conn, reader, state, 400);
+    return false;
+  }
+  try {
+    response = await handler(request, info);
+    if (!(response instanceof Response)) {
+      throw new TypeError("The handler did not return a Response");
+    }
+  } catch (error) {
+    if (body !== null && body.errorStatus !== 0) {
+      // The body broke its framing or limit: the connection is unusable.
+      body.detach();
+      info.finish(false);
+      await rejectAndClose(conn, reader, state, body.errorStatus);
+      return false;
+    }
+    response = await errorToResponse(options, error);
+  }
+
+  const context = {
+    isHead: method === "HEAD",
+    minorVersion: head.minorVersion,
+    keepAlive: head.keepAlive && !tracker.shuttingDown &&
+      // With Expect: 100-continue and no 100 sent, the client may or may not
+      // send the body: only closing keeps the framing certain.
+      !(head.expectContinue && body !== null && !body.started) &&
+      !(body !== null && body.errorStatus !== 0),
+  };
+  let result;
+  try {
+    result = await writeResponse(conn, response, context);
+  } catch (error) {
+    if (!(error instanceof ResponseBodyError)) {
+      info.finish(false);
+      body?.detach();
+      throw error;
+    }
+    result = await writeResponse(
+      conn,
+      await errorToResponse(options, error),
+      context,
+    );
+  }
+  info.finish(true);
+  if (body !== null) {
+    if (head.expectContinue && !continueSent) return false;
+    if (body.errorStatus !== 0) {
+      await lingeringClose(conn, reader, state);
+      return false;
+    }
+    if (!await body.drain(MAX_DRAIN_BYTES)) {
+      if (result.keepAlive) await lingeringClose(conn, reader, state);
+      return false;
+    }
+  }
+  return result.keepAlive;
+}
+
+async function errorToResponse(
+  options: ConnectionOptions,
+  error: unknown,
+): Promise<Response> {
+  try {
+    const response = await options.onError(error);
+    if (response instanceof Response) return response;
+  } catch {
+    // An onError that fails still leaves the client a generic 500.
+  }
+  return new Response("Internal Server Error\n", {
+    status: 500,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}
+
+function optionsStarResponse(keepAlive: boolean): Uint8Array {
+  return encoder.encode(
+    `HTTP/1.1 204 No Content\r\ndate: ${httpDate()}\r\n` +
+      (keepAlive ? "" : "connection: close\r\n") + "\r\n",
+  );
+}
+
+/** Build the handler's `Request`; `null` when the URL cannot be formed. */
+function buildRequest(
+  head: RequestHead,
+  scheme: string,
+  body: RequestBody | null,
+): Request | null {
+  const target = head.target;
+  const url = target.charCodeAt(0) === 0x2f // "/"
+    ? scheme + (head.host === "" ? "localhost" : head.host) + target
+    : target;
+  const headers = new Headers();
+  const names = head.headerNames;
+  const values = head.headerValues;
+  try {
+    for (let i = 0; i < names.length; i++) headers.append(names[i], values[i]);
+    const hasBody = body !== null && head.method !== "GET" &&
+      head.method !== "HEAD";
+    return new Request(url, {
+      method: head.method,
+      headers,
+      body: hasBody ? body.stream : null,
+      // @ts-ignore: `duplex` is required for a streamed body; the DOM lib
+      // of some TypeScript versions does not list it.
+      duplex: "half",
+    });
+  } catch {
+    return null;
+  }
+}

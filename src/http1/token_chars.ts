@@ -1,0 +1,156 @@
+/**
+ * Byte-class lookup tables for the HTTP/1.1 parsers: one `Uint8Array(256)`
+ * per grammar rule, so each byte is classified with a single indexed load
+ * instead of a chain of comparisons or a regular expression.
+ *
+ * The tables are shared, module-level constants: read them, never write them.
+ *
+ * @module
+ */
+
+/** A 256-entry table holding `1` for every byte in the inclusive `ranges`. */
+function table(ranges: ReadonlyArray<readonly [number, number]>): Uint8Array {
+  const t = new Uint8Array(256);
+  for (const [from, to] of ranges) t.fill(1, from, to + 1);
+  return t;
+}
+
+/** Every byte of `chars` as a `[code, code]` range. */
+function chars(chars: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i);
+    out.push([c, c]);
+  }
+  return out;
+}
+
+/**
+ * `tchar` (RFC 9110 §5.6.2): the bytes of a token such as a method or a field
+ * name. Non-zero for a tchar; the value is `2` for `A`–`Z` and `1` for every
+ * other tchar, so a scanner can OR the entries together to learn both "all
+ * bytes valid" and "needs lowercasing" in one pass.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TOKEN_BYTES } from "./token_chars.ts";
+ *
+ * assert.equal(TOKEN_BYTES[0x61], 1); // "a"
+ * assert.equal(TOKEN_BYTES[0x41], 2); // "A"
+ * assert.equal(TOKEN_BYTES[0x3a], 0); // ":"
+ * ```
+ */
+export const TOKEN_BYTES: Uint8Array = (() => {
+  const t = table([
+    ...chars("!#$%&'*+-.^_`|~"),
+    [0x30, 0x39], // DIGIT
+    [0x61, 0x7a], // lowercase ALPHA
+  ]);
+  t.fill(2, 0x41, 0x5b); // uppercase ALPHA
+  return t;
+})();
+
+/**
+ * Non-zero for the bytes allowed inside a field value (RFC 9110 §5.5): HTAB,
+ * SP, VCHAR (`0x21`–`0x7E`) and obs-text (`0x80`–`0xFF`). Zero for NUL, the
+ * other controls (including CR and LF) and DEL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FIELD_VALUE_BYTES } from "./token_chars.ts";
+ *
+ * assert.equal(FIELD_VALUE_BYTES[0x20], 1); // SP
+ * assert.equal(FIELD_VALUE_BYTES[0xe9], 1); // obs-text
+ * assert.equal(FIELD_VALUE_BYTES[0x0d], 0); // CR
+ * assert.equal(FIELD_VALUE_BYTES[0x7f], 0); // DEL
+ * ```
+ */
+export const FIELD_VALUE_BYTES: Uint8Array = table([
+  [0x09, 0x09],
+  [0x20, 0x7e],
+  [0x80, 0xff],
+]);
+
+/**
+ * Non-zero for the bytes accepted in a request-target: visible ASCII
+ * (`0x21`–`0x7E`) except `#`, which only starts a fragment and is never sent
+ * (RFC 9112 §3.2). SP, controls, DEL and bytes at or above `0x80` are zero.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REQUEST_TARGET_BYTES } from "./token_chars.ts";
+ *
+ * assert.equal(REQUEST_TARGET_BYTES[0x2f], 1); // "/"
+ * assert.equal(REQUEST_TARGET_BYTES[0x23], 0); // "#"
+ * assert.equal(REQUEST_TARGET_BYTES[0x20], 0); // SP
+ * ```
+ */
+export const REQUEST_TARGET_BYTES: Uint8Array = (() => {
+  const t = table([[0x21, 0x7e]]);
+  t[0x23] = 0;
+  return t;
+})();
+
+/**
+ * Non-zero for the bytes of a reg-name or IPv4 address in a `Host` value
+ * (RFC 3986 §3.2.2): unreserved, sub-delims and `%` (the caller checks that
+ * two hex digits follow it). `:`, `[`, `]`, `@`, `/`, `?`, `#` and
+ * whitespace are zero.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REG_NAME_BYTES } from "./token_chars.ts";
+ *
+ * assert.equal(REG_NAME_BYTES[0x2d], 1); // "-"
+ * assert.equal(REG_NAME_BYTES[0x40], 0); // "@"
+ * ```
+ */
+export const REG_NAME_BYTES: Uint8Array = table([
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x61, 0x7a],
+  ...chars("-._~!$&'()*+,;=%"),
+]);
+
+/**
+ * Non-zero for hex digits (`0`–`9`, `A`–`F`, `a`–`f`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HEX_BYTES } from "./token_chars.ts";
+ *
+ * assert.equal(HEX_BYTES[0x46], 1); // "F"
+ * assert.equal(HEX_BYTES[0x67], 0); // "g"
+ * ```
+ */
+export const HEX_BYTES: Uint8Array = table([
+  [0x30, 0x39],
+  [0x41, 0x46],
+  [0x61, 0x66],
+]);
+
+/**
+ * Whether `byte` is a `tchar` (RFC 9110 §5.6.2), the building block of
+ * methods, field names and transfer-coding names.
+ *
+ * @param byte A byte value, `0`–`255`.
+ * @returns `true` for a tchar.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isTokenByte } from "./token_chars.ts";
+ *
+ * assert.equal(isTokenByte(0x2d), true); // "-"
+ * assert.equal(isTokenByte(0x20), false); // SP
+ * ```
+ */
+export function isTokenByte(byte: number): boolean {
+  // `> 0` rather than `!== 0`: an out-of-range index reads `undefined`.
+  return TOKEN_BYTES[byte] > 0;
+}

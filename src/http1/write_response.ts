@@ -1,0 +1,334 @@
+/**
+ * A `Response` onto the wire (RFC 9112 §4, §6): status line, headers, `Date`,
+ * framing chosen from what is known about the body, and the body itself with
+ * backpressure. Small bodies go out with their head in one `write`.
+ *
+ * @module
+ */
+
+import type { Conn } from "./conn.ts";
+import { httpDate } from "./http_date.ts";
+import { STATUS_TEXT } from "./status_text.ts";
+
+/** What the writer needs to know about the request being answered. */
+export interface ResponseContext {
+  /** `true` for HEAD: headers as for GET, no body (RFC 9110 §9.3.2). */
+  isHead: boolean;
+  /** The request's minor version; 0 means HTTP/1.0 framing rules. */
+  minorVersion: 0 | 1;
+  /** Whether the connection may persist, before looking at the response. */
+  keepAlive: boolean;
+}
+
+/** How a response went out. */
+export interface WriteResult {
+  /** Whether the connection may carry another request. */
+  keepAlive: boolean;
+  /** Body bytes written (not counting framing). */
+  bodyBytes: number;
+}
+
+/** A response body chunk that was not a `Uint8Array`, or a body that failed
+ * before any byte was written: the connection can still answer 500. */
+export class ResponseBodyError extends Error {
+  /**
+   * @param message What went wrong.
+   * @param options The underlying cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ResponseBodyError";
+  }
+}
+
+const encoder = new TextEncoder();
+const PENDING = Symbol("pending");
+/** Bodies up to this size are copied next to their head for one write. */
+const COALESCE_BYTES = 64 * 1024;
+const CHUNKED_END = encoder.encode("0\r\n\r\n");
+
+const statusLines = new Map<number, string>();
+
+function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Unknown"}\r\n`;
+    if (status >= 100 && status <= 999) statusLines.set(status, line);
+  }
+  return line;
+}
+
+/**
+ * Write all of `data`, looping over partial writes.
+ *
+ * @param conn Where to write.
+ * @param data The bytes.
+ */
+export async function writeAll(conn: Conn, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    offset += await conn.write(offset === 0 ? data : data.subarray(offset));
+  }
+}
+
+/**
+ * Encode a response head. Header values are ByteStrings (one byte per UTF-16
+ * unit); the common all-ASCII case takes the fast `TextEncoder` path.
+ *
+ * @param head The head as a string.
+ * @param bodyRoom Extra bytes to leave after it for a body.
+ * @returns The buffer and the head's length within it.
+ */
+function encodeHead(
+  head: string,
+  bodyRoom: number,
+): { bytes: Uint8Array; length: number } {
+  const bytes = new Uint8Array(head.length + bodyRoom);
+  const { read, written } = encoder.encodeInto(head, bytes);
+  if (read === head.length && written === head.length) {
+    return { bytes, length: written };
+  }
+  for (let i = 0; i < head.length; i++) bytes[i] = head.charCodeAt(i) & 0xff;
+  return { bytes, length: head.length };
+}
+
+/** Read the next body chunk, insisting it is bytes. */
+async function nextChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<Uint8Array | null> {
+  const { done, value } = await reader.read();
+  if (done) return null;
+  if (!(value instanceof Uint8Array)) {
+    throw new ResponseBodyError("Response body chunk is not a Uint8Array");
+  }
+  return value;
+}
+
+/**
+ * Whether a second read resolved within a few microtasks: an in-memory body
+ * (string, bytes, Blob, JSON) has, a live stream (SSE, a file) has not, and
+ * must not hold its first bytes back waiting for it.
+ */
+function settlesSoon<T>(promise: Promise<T>): Promise<T | typeof PENDING> {
+  let ticks = 0;
+  const pending = new Promise<typeof PENDING>((resolve) => {
+    const step = () => {
+      if (++ticks < 4) queueMicrotask(step);
+      else resolve(PENDING);
+    };
+    queueMicrotask(step);
+  });
+  return Promise.race([promise, pending]);
+}
+
+/**
+ * Serialize and write `response` as the answer to one request.
+ *
+ * Framing (RFC 9112 §6.1, §6.3): no body for HEAD, 1xx, 204 and 304; a body
+ * whose size is known gets `Content-Length` (the handler's, when it set one,
+ * is enforced: a body that ends short or runs long closes the connection);
+ * otherwise chunked for HTTP/1.1 and close-delimited for HTTP/1.0.
+ *
+ * @param conn Where to write.
+ * @param response The handler's answer.
+ * @param context What the request allows.
+ * @returns Whether the connection may persist, and the body bytes written.
+ * @throws {ResponseBodyError} when the body failed before anything was
+ *   written (the caller can still answer 500); any other error means the
+ *   connection is broken and must close.
+ */
+export async function writeResponse(
+  conn: Conn,
+  response: Response,
+  context: ResponseContext,
+): Promise<WriteResult> {
+  const status = response.status;
+  let keepAlive = context.keepAlive;
+  let head = statusLine(status);
+  let declaredLength = -1;
+  let hasDate = false;
+  for (const [name, value] of response.headers) {
+    switch (name) {
+      case "content-length":
+        declaredLength = /^\d{1,15}$/.test(value) ? Number(value) : -1;
+        continue;
+      case "connection":
+        if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) keepAlive = false;
+        continue;
+      // Hop-by-hop fields are the engine's to decide (RFC 9110 §7.6.1).
+      case "transfer-encoding":
+      case "keep-alive":
+      case "proxy-connection":
+      case "upgrade":
+        continue;
+      case "date":
+        hasDate = true;
+    }
+    head += name + ": " + value + "\r\n";
+  }
+  if (!hasDate) head += "date: " + httpDate() + "\r\n";
+
+  const body = response.body;
+  const noBody = context.isHead || status < 200 || status === 204 ||
+    status === 304;
+  if (noBody || body === null) {
+    if (body !== null) await body.cancel().catch(() => {});
+    if (noBody) {
+      // HEAD and 304 describe the representation GET would send.
+      if (declaredLength >= 0 && (context.isHead || status === 304)) {
+        head += "content-length: " + declaredLength + "\r\n";
+      }
+    } else {
+      head += "content-length: 0\r\n";
+    }
+    await writeHead(conn, head, keepAlive, context);
+    return { keepAlive, bodyBytes: 0 };
+  }
+
+  const reader = body.getReader();
+  let first: Uint8Array | null;
+  let second: Uint8Array | null | typeof PENDING;
+  let secondRead: Promise<Uint8Array | null> | null = null;
+  try {
+    first = await nextChunk(reader);
+    if (first === null) {
+      second = null;
+    } else {
+      secondRead = nextChunk(reader);
+      second = await settlesSoon(secondRead);
+    }
+  } catch (error) {
+    reader.cancel(error).catch(() => {});
+    if (error instanceof ResponseBodyError) throw error;
+    throw new ResponseBodyError("Response body failed", { cause: error });
+  }
+
+  if (first === null || second === null) {
+    // The whole body is known: one write, exact Content-Length.
+    const bodyBytes = first?.length ?? 0;
+    head += "content-length: " + bodyBytes + "\r\n";
+    head += keepAliveField(keepAlive, context) + "\r\n";
+    if (first !== null && bodyBytes <= COALESCE_BYTES) {
+      const { bytes, length } = encodeHead(head, bodyBytes);
+      bytes.set(first, length);
+      await writeAll(conn, bytes.subarray(0, length + bodyBytes));
+    } else {
+      const { bytes, length } = encodeHead(head, 0);
+      await writeAll(conn, bytes.subarray(0, length));
+      if (first !== null) await writeAll(conn, first);
+    }
+    return { keepAlive, bodyBytes };
+  }
+
+  // A live stream: framing by the handler's Content-Length, else chunked
+  // (HTTP/1.1) or connection close (HTTP/1.0).
+  let mode: "length" | "chunked" | "close";
+  if (declaredLength >= 0) {
+    mode = "length";
+    head += "content-length: " + declaredLength + "\r\n";
+  } else if (context.minorVersion === 1) {
+    mode = "chunked";
+    head += "transfer-encoding: chunked\r\n";
+  } else {
+    mode = "close";
+    keepAlive = false;
+  }
+  head += keepAliveField(keepAlive, context) + "\r\n";
+  let written = 0;
+  try {
+    let chunk: Uint8Array | null = first;
+    let pendingRead: Promise<Uint8Array | null> | null = second === PENDING
+      ? secondRead
+      : null;
+    let queued: Uint8Array | null = second === PENDING ? null : second;
+    let headBytes: Uint8Array | null = encodeHead(head, 0).bytes;
+    while (chunk !== null) {
+      if (mode === "length" && written + chunk.length > declaredLength) {
+        // RFC 9110 §8.6: never send more than declared; the peer would
+        // read the excess as the next response.
+        chunk = chunk.subarray(0, declaredLength - written);
+        keepAlive = false;
+      }
+      if (chunk.length > 0) {
+        await writeBodyChunk(conn, headBytes, chunk, mode === "chunked");
+        headBytes = null;
+        written += chunk.length;
+      }
+      if (!keepAlive && mode === "length" && written === declaredLength) {
+        if (headBytes !== null) await writeAll(conn, headBytes);
+        await reader.cancel().catch(() => {});
+        return { keepAlive, bodyBytes: written };
+      }
+      if (queued !== null) {
+        chunk = queued;
+        queued = null;
+      } else {
+        chunk = await (pendingRead ?? nextChunk(reader));
+        pendingRead = null;
+      }
+    }
+    if (headBytes !== null) await writeAll(conn, headBytes);
+    if (mode === "chunked") await writeAll(conn, CHUNKED_END);
+    if (mode === "length" && written !== declaredLength) {
+      // The body ended short of its Content-Length: the framing is broken
+      // and only closing tells the client (RFC 9112 §8).
+      keepAlive = false;
+    }
+    return {
+      keepAlive: mode === "close" ? false : keepAlive,
+      bodyBytes: written,
+    };
+  } catch (error) {
+    reader.cancel(error).catch(() => {});
+    throw error;
+  }
+}
+
+function keepAliveField(keepAlive: boolean, context: ResponseContext): string {
+  if (!keepAlive) return "connection: close\r\n";
+  return context.minorVersion === 0 ? "connection: keep-alive\r\n" : "";
+}
+
+async function writeHead(
+  conn: Conn,
+  head: string,
+  keepAlive: boolean,
+  context: ResponseContext,
+): Promise<void> {
+  head += keepAliveField(keepAlive, context) + "\r\n";
+  const { bytes, length } = encodeHead(head, 0);
+  await writeAll(conn, bytes.subarray(0, length));
+}
+
+/** One body chunk, with the head in front when it has not gone out yet. */
+async function writeBodyChunk(
+  conn: Conn,
+  head: Uint8Array | null,
+  chunk: Uint8Array,
+  chunked: boolean,
+): Promise<void> {
+  const prefix = chunked ? chunk.length.toString(16) + "\r\n" : "";
+  const suffix = chunked ? 2 : 0;
+  const headLength = head?.length ?? 0;
+  if (chunk.length <= COALESCE_BYTES) {
+    const out = new Uint8Array(
+      headLength + prefix.length + chunk.length + suffix,
+    );
+    if (head !== null) out.set(head);
+    encoder.encodeInto(prefix, out.subarray(headLength));
+    out.set(chunk, headLength + prefix.length);
+    if (chunked) out.set([13, 10], out.length - 2);
+    await writeAll(conn, out);
+    return;
+  }
+  if (head !== null || chunked) {
+    const front = new Uint8Array(headLength + prefix.length);
+    if (head !== null) front.set(head);
+    encoder.encodeInto(prefix, front.subarray(headLength));
+    await writeAll(conn, front);
+  }
+  await writeAll(conn, chunk);
+  if (chunked) await writeAll(conn, CRLF);
+}
+
+const CRLF = encoder.encode("\r\n");
