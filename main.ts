@@ -10,6 +10,7 @@
 
 import { parseArgs, UsageError } from "./src/cli/parse_args.ts";
 import { listenUrl, serve } from "./src/serve.ts";
+import { createStaticHandler } from "./src/static/static_handler.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 const USAGE = `berth ${denoJson.version} — a static file server
@@ -61,7 +62,7 @@ async function main(args: string[]): Promise<number> {
 
   let server;
   try {
-    server = serve(siteHandler(root), {
+    server = serve(createStaticHandler({ root }), {
       hostname: options.host,
       port: options.port,
       onListen(addr) {
@@ -94,23 +95,6 @@ async function main(args: string[]): Promise<number> {
 function readEnv(name: string): string | undefined {
   const { state } = Deno.permissions.querySync({ name: "env", variable: name });
   return state === "granted" ? Deno.env.get(name) : undefined;
-}
-
-/** The first site: `index.html` at `/`, `404.html` (status 404) elsewhere. */
-function siteHandler(root: string) {
-  return async (request: Request): Promise<Response> => {
-    const { pathname } = new URL(request.url);
-    const [file, status] = pathname === "/"
-      ? ["index.html", 200]
-      : ["404.html", 404];
-    const body = request.method === "HEAD"
-      ? null
-      : await Deno.readFile(`${root}/${file}`);
-    return new Response(body, {
-      status,
-      headers: { "content-type": "text/html; charset=utf-8" },
-    });
-  };
 }
 
 if (import.meta.main) {

@@ -26,3 +26,22 @@ export {
   type ServeLimits,
 } from "./src/http1/limits.ts";
 export { STATUS_TEXT } from "./src/http1/status_text.ts";
+export {
+  createStaticHandler,
+  type StaticHandler,
+} from "./src/static/static_handler.ts";
+export type {
+  CompressPolicy,
+  StaticHandlerOptions,
+  SymlinkPolicy,
+  TrailingSlashPolicy,
+} from "./src/static/options.ts";
+export { serveDir, type ServeDirOptions } from "./src/static/serve_dir.ts";
+export { serveFile, type ServeFileOptions } from "./src/static/serve_file.ts";
+export type { EtagAlgorithm } from "./src/static/etag.ts";
+export {
+  type CacheControlInfo,
+  type CacheControlPolicy,
+  defaultCacheControl,
+} from "./src/static/cache_control.ts";
+export { contentType, MEDIA_TYPES } from "./src/static/media_types.ts";

@@ -102,13 +102,17 @@ export class BufferedReader {
     while (true) {
       // RFC 9112 §2.2: ignore empty lines before the request line.
       if (lineStart === 0) {
+        let skipped = false;
         while (
           this.end - this.start >= 2 && this.buffer[this.start] === CR &&
           this.buffer[this.start + 1] === LF
         ) {
           this.start += 2;
+          skipped = true;
         }
-        scanned = 0;
+        // Rescan only when `start` moved: rescanning a request line on every
+        // read made one that trickles in byte by byte cost O(n²).
+        if (skipped) scanned = 0;
       }
       const buf = this.buffer;
       let base = this.start;
@@ -118,6 +122,13 @@ export class BufferedReader {
         if (lf === -1 || lf >= this.end) break;
         if (lf === base || buf[lf - 1] !== CR) {
           return new RequestParseError(400, "Bare LF");
+        }
+        // The limit holds however the bytes arrived: a head that came whole
+        // in one read is measured as one that came byte by byte.
+        if (lf + 1 - base > maxHeadBytes) {
+          return lineStart === 0
+            ? new RequestParseError(414, "Request line too long")
+            : new RequestParseError(431, "Header section too large");
         }
         if (lf - 1 === base + lineStart) {
           if (lineStart === 0) {

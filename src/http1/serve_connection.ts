@@ -82,19 +82,21 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
   options: ConnectionOptions,
 ): Promise<void> {
   const { limits, tracker } = options;
-  const state = new ConnectionState(conn);
+  const state = new ConnectionState(conn, tracker);
   tracker.add(state);
   try {
     if (tracker.shuttingDown) return;
-    if (tracker.size > limits.maxConnections) {
-      await writeAll(conn, errorResponseBytes(503));
-      return;
-    }
     const reader = new BufferedReader(
       conn,
       INITIAL_BUFFER_BYTES,
       limits.maxHeaderBytes + INITIAL_BUFFER_BYTES,
     );
+    if (tracker.size > limits.maxConnections) {
+      // Lingering, not abrupt: closing with the request unread would reset
+      // the connection, and the client might never see the 503.
+      await rejectAndClose(conn, reader, state, 503);
+      return;
+    }
     const remoteAddr = conn.remoteAddr as Addr;
     const scheme = isTls(conn) ? "https://" : "http://";
     let first = true;
@@ -132,10 +134,18 @@ class ConnectionState implements TrackedConnection {
   deadline = 0;
   idle = true;
   closed = false;
+  /** Aborted on close: a response body waiting for its next chunk stops. */
+  readonly #closing = new AbortController();
   readonly #conn: Conn;
+  readonly #tracker: ConnectionTracker;
 
-  constructor(conn: Conn) {
+  constructor(conn: Conn, tracker: ConnectionTracker) {
     this.#conn = conn;
+    this.#tracker = tracker;
+  }
+
+  get signal(): AbortSignal {
+    return this.#closing.signal;
   }
 
   timeout(): void {
@@ -158,6 +168,12 @@ class ConnectionState implements TrackedConnection {
     } catch {
       // Already closed by the peer or the runtime.
     }
+    // Closed is closed, even if a handler or a body stream that ignores the
+    // connection is still running: shutdown's `finished` must not wait on it.
+    this.#tracker.delete(this);
+    this.#closing.abort(
+      new Deno.errors.Interrupted("The connection was closed"),
+    );
   }
 }
 
@@ -252,9 +268,14 @@ async function serveRequest<Addr extends Deno.Addr>(
     return false;
   }
   if (head.target === "*") {
-    // RFC 9110 §9.3.7: OPTIONS * asks about the server as a whole.
-    await writeAll(conn, optionsStarResponse(head.keepAlive));
-    return head.keepAlive;
+    // RFC 9110 §9.3.7: OPTIONS * asks about the server as a whole. Its body,
+    // if any, is never read here: keeping the connection would parse that
+    // body as the next request (smuggling), so close instead.
+    const keepAlive = head.keepAlive && head.contentLength === 0 &&
+      !tracker.shuttingDown;
+    await writeAll(conn, optionsStarResponse(keepAlive));
+    if (!keepAlive) await lingeringClose(conn, reader, state);
+    return keepAlive;
   }
 
   let continueSent = false;
@@ -285,6 +306,10 @@ async function serveRequest<Addr extends Deno.Addr>(
     if (!(response instanceof Response)) {
       throw new TypeError("The handler did not return a Response");
     }
+    if (response.type === "error") {
+      // Response.error() has status 0: no status line can carry it.
+      throw new TypeError("The handler returned a network error");
+    }
   } catch (error) {
     if (body !== null && body.errorStatus !== 0) {
       // The body broke its framing or limit: the connection is unusable.
@@ -297,6 +322,7 @@ async function serveRequest<Addr extends Deno.Addr>(
   }
 
   const context = {
+    signal: state.signal,
     isHead: method === "HEAD",
     minorVersion: head.minorVersion,
     keepAlive: head.keepAlive && !tracker.shuttingDown &&
@@ -314,15 +340,27 @@ async function serveRequest<Addr extends Deno.Addr>(
       body?.detach();
       throw error;
     }
-    result = await writeResponse(
-      conn,
-      await errorToResponse(options, error),
-      context,
-    );
+    try {
+      result = await writeResponse(
+        conn,
+        await errorToResponse(options, error),
+        context,
+      );
+    } catch (writeError) {
+      // Settle `completed` whichever way the connection ends.
+      info.finish(false);
+      body?.detach();
+      throw writeError;
+    }
   }
   info.finish(true);
   if (body !== null) {
-    if (head.expectContinue && !continueSent) return false;
+    if (head.expectContinue && !continueSent) {
+      // The client may send the body anyway; read it away before closing
+      // so the close does not reset the connection under the response.
+      await lingeringClose(conn, reader, state);
+      return false;
+    }
     if (body.errorStatus !== 0) {
       await lingeringClose(conn, reader, state);
       return false;
@@ -341,7 +379,9 @@ async function errorToResponse(
 ): Promise<Response> {
   try {
     const response = await options.onError(error);
-    if (response instanceof Response) return response;
+    if (response instanceof Response && response.type !== "error") {
+      return response;
+    }
   } catch {
     // An onError that fails still leaves the client a generic 500.
   }

@@ -18,6 +18,11 @@ export interface ResponseContext {
   minorVersion: 0 | 1;
   /** Whether the connection may persist, before looking at the response. */
   keepAlive: boolean;
+  /**
+   * Aborted when the connection closes: a body stalled waiting for its next
+   * chunk is then cancelled instead of waited on forever.
+   */
+  signal?: AbortSignal;
 }
 
 /** How a response went out. */
@@ -121,6 +126,22 @@ function settlesSoon<T>(promise: Promise<T>): Promise<T | typeof PENDING> {
   return Promise.race([promise, pending]);
 }
 
+/** `promise`, or a rejection with the signal's reason once it aborts. */
+function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() =>
+      signal.removeEventListener("abort", onAbort)
+    );
+  });
+}
+
 /**
  * Serialize and write `response` as the answer to one request.
  *
@@ -169,10 +190,21 @@ export async function writeResponse(
   if (!hasDate) head += "date: " + httpDate() + "\r\n";
 
   const body = response.body;
+  if (body !== null && (response.bodyUsed || body.locked)) {
+    // Nothing written yet: the caller can still answer 500.
+    throw new ResponseBodyError("Response body already used or locked");
+  }
   const noBody = context.isHead || status < 200 || status === 204 ||
     status === 304;
   if (noBody || body === null) {
-    if (body !== null) await body.cancel().catch(() => {});
+    if (
+      context.isHead && body !== null && declaredLength < 0 &&
+      status >= 200 && status !== 204 && status !== 304
+    ) {
+      // RFC 9110 §9.3.2: HEAD gets the headers GET would, Content-Length
+      // included when GET would send one (an in-memory body).
+      declaredLength = await knownLength(body);
+    } else if (body !== null) await body.cancel().catch(() => {});
     if (noBody) {
       // HEAD and 304 describe the representation GET would send.
       if (declaredLength >= 0 && (context.isHead || status === 304)) {
@@ -190,7 +222,7 @@ export async function writeResponse(
   let second: Uint8Array | null | typeof PENDING;
   let secondRead: Promise<Uint8Array | null> | null = null;
   try {
-    first = await nextChunk(reader);
+    first = await untilAborted(nextChunk(reader), context.signal);
     if (first === null) {
       second = null;
     } else {
@@ -200,6 +232,7 @@ export async function writeResponse(
   } catch (error) {
     reader.cancel(error).catch(() => {});
     if (error instanceof ResponseBodyError) throw error;
+    if (context.signal?.aborted) throw error; // the connection is gone
     throw new ResponseBodyError("Response body failed", { cause: error });
   }
 
@@ -235,13 +268,13 @@ export async function writeResponse(
   }
   head += keepAliveField(keepAlive, context) + "\r\n";
   let written = 0;
+  let headBytes: Uint8Array | null = encodeHead(head, 0).bytes;
   try {
     let chunk: Uint8Array | null = first;
     let pendingRead: Promise<Uint8Array | null> | null = second === PENDING
       ? secondRead
       : null;
     let queued: Uint8Array | null = second === PENDING ? null : second;
-    let headBytes: Uint8Array | null = encodeHead(head, 0).bytes;
     while (chunk !== null) {
       if (mode === "length" && written + chunk.length > declaredLength) {
         // RFC 9110 §8.6: never send more than declared; the peer would
@@ -263,7 +296,10 @@ export async function writeResponse(
         chunk = queued;
         queued = null;
       } else {
-        chunk = await (pendingRead ?? nextChunk(reader));
+        chunk = await untilAborted(
+          pendingRead ?? nextChunk(reader),
+          context.signal,
+        );
         pendingRead = null;
       }
     }
@@ -280,8 +316,34 @@ export async function writeResponse(
     };
   } catch (error) {
     reader.cancel(error).catch(() => {});
+    if (error instanceof ResponseBodyError && headBytes === null) {
+      // The head is already out: a 500 now would be read as part of this
+      // body. Only closing the connection is left.
+      throw new Error(error.message, { cause: error });
+    }
     throw error;
   }
+}
+
+/**
+ * The length of a body that is all there without waiting (what GET would
+ * frame with Content-Length), else `-1`; the body is cancelled either way.
+ */
+async function knownLength(body: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = body.getReader();
+  let length = -1;
+  try {
+    const first = await settlesSoon(nextChunk(reader));
+    if (first === null) length = 0;
+    else if (first !== PENDING) {
+      const second = await settlesSoon(nextChunk(reader));
+      if (second === null) length = first.length;
+    }
+  } catch {
+    // A failing body has no length to announce.
+  }
+  reader.cancel().catch(() => {});
+  return length;
 }
 
 function keepAliveField(keepAlive: boolean, context: ResponseContext): string {

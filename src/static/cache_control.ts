@@ -1,0 +1,172 @@
+/**
+ * The default `Cache-Control` policy: content-hashed names are immutable,
+ * everything else is revalidated (cheaply, with 304s).
+ *
+ * @module
+ */
+
+/**
+ * What a `Cache-Control` policy is told about a file being served.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type CacheControlInfo, defaultCacheControl } from "./cache_control.ts";
+ *
+ * const info: CacheControlInfo = { name: "a.css", contentType: "text/css", hashed: false };
+ * assert.equal(defaultCacheControl(info), "public, max-age=0, must-revalidate");
+ * ```
+ */
+export interface CacheControlInfo {
+  /** The file name (last path segment) of the file served. */
+  name: string;
+  /** The `Content-Type` that will be sent. */
+  contentType: string;
+  /** Whether {@linkcode isHashedFileName} recognised a content hash in the name. */
+  hashed: boolean;
+}
+
+/**
+ * A `Cache-Control` policy: a fixed header value for every file, or a
+ * function choosing per file (return `null` to send no header).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cacheControlFor, type CacheControlPolicy } from "./cache_control.ts";
+ *
+ * const policy: CacheControlPolicy = (info) => info.hashed ? "max-age=600" : null;
+ * assert.equal(cacheControlFor(policy, "a.css", "text/css"), null);
+ * ```
+ */
+export type CacheControlPolicy =
+  | string
+  | ((info: CacheControlInfo) => string | null);
+
+/**
+ * For content-hashed names: cache for a year and never revalidate.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CACHE_IMMUTABLE } from "./cache_control.ts";
+ *
+ * assert.match(CACHE_IMMUTABLE, /immutable/);
+ * ```
+ */
+export const CACHE_IMMUTABLE = "public, max-age=31536000, immutable";
+/**
+ * For HTML: caches may store it but must revalidate before each use.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CACHE_NO_CACHE } from "./cache_control.ts";
+ *
+ * assert.equal(CACHE_NO_CACHE, "no-cache");
+ * ```
+ */
+export const CACHE_NO_CACHE = "no-cache";
+/**
+ * For other files: storable, always revalidated with the ETag.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CACHE_REVALIDATE } from "./cache_control.ts";
+ *
+ * assert.match(CACHE_REVALIDATE, /must-revalidate/);
+ * ```
+ */
+export const CACHE_REVALIDATE = "public, max-age=0, must-revalidate";
+
+// A `.` or `-` separated token of 8–64 characters before the extension,
+// shaped like the hashes bundlers emit: lowercase hex (webpack, parcel:
+// `app.3f9a1c2e.js`), uppercase base32 (esbuild: `chunk-5GKVSQ3D.js`) or
+// mixed-case base64url (vite: `index-Bx3kP9aQ.js`), always with a digit and
+// a letter. Words (`app.settings.js`, `ui-v2beta11.js`) and dates
+// (`log.20240101.txt`) stay out: a false positive would pin a mutable file
+// in caches for a year, a false negative only costs a revalidation.
+const HASHED = /[.-]([A-Za-z0-9_]{8,64})(?:\.min)?\.[A-Za-z0-9]+$/;
+const LOWER_HEX = /^[0-9a-f]+$/;
+const UPPER_BASE32 = /^[0-9A-Z]+$/;
+
+/**
+ * Whether a file name carries a content hash, so its content can never
+ * change under that name.
+ *
+ * @param name A file name such as `app.3f9a1c2e.js`.
+ * @returns `true` when a hash-like token precedes the extension.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isHashedFileName } from "./cache_control.ts";
+ *
+ * assert.equal(isHashedFileName("app.3f9a1c2e.js"), true);
+ * assert.equal(isHashedFileName("chunk-5GKVSQ3D.js"), true);
+ * assert.equal(isHashedFileName("app.settings.js"), false);
+ * assert.equal(isHashedFileName("ui-v2beta11.js"), false);
+ * assert.equal(isHashedFileName("index.html"), false);
+ * ```
+ */
+export function isHashedFileName(name: string): boolean {
+  const match = HASHED.exec(name);
+  if (!match) return false;
+  const token = match[1];
+  if (!/\d/.test(token) || !/[A-Za-z]/.test(token)) return false;
+  return LOWER_HEX.test(token) || UPPER_BASE32.test(token) ||
+    (/[a-z]/.test(token) && /[A-Z]/.test(token));
+}
+
+/**
+ * The default policy: {@linkcode CACHE_IMMUTABLE} for hashed names,
+ * {@linkcode CACHE_NO_CACHE} for HTML, {@linkcode CACHE_REVALIDATE} for the
+ * rest.
+ *
+ * @param info The file being served.
+ * @returns The `Cache-Control` value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultCacheControl } from "./cache_control.ts";
+ *
+ * assert.equal(
+ *   defaultCacheControl({ name: "index.html", contentType: "text/html; charset=utf-8", hashed: false }),
+ *   "no-cache",
+ * );
+ * ```
+ */
+export function defaultCacheControl(info: CacheControlInfo): string {
+  if (info.hashed) return CACHE_IMMUTABLE;
+  if (info.contentType.startsWith("text/html")) return CACHE_NO_CACHE;
+  return CACHE_REVALIDATE;
+}
+
+/**
+ * Apply a policy to a file.
+ *
+ * @param policy A fixed value, a function, or `undefined` for the default.
+ * @param name The file name served.
+ * @param contentType The `Content-Type` that will be sent.
+ * @returns The header value, or `null` to send none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cacheControlFor } from "./cache_control.ts";
+ *
+ * assert.equal(cacheControlFor(undefined, "a.1b2c3d4e.css", "text/css"), "public, max-age=31536000, immutable");
+ * assert.equal(cacheControlFor("no-store", "a.css", "text/css"), "no-store");
+ * ```
+ */
+export function cacheControlFor(
+  policy: CacheControlPolicy | undefined,
+  name: string,
+  contentType: string,
+): string | null {
+  if (typeof policy === "string") return policy;
+  const info = { name, contentType, hashed: isHashedFileName(name) };
+  return policy ? policy(info) : defaultCacheControl(info);
+}

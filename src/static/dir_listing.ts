@@ -1,0 +1,318 @@
+/**
+ * Directory listings as HTML or JSON.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { SymlinkPolicy } from "./options.ts";
+import { isRealPathAllowed } from "./resolve_path.ts";
+
+/**
+ * One listed entry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type ListingEntry, renderListingJson } from "./dir_listing.ts";
+ *
+ * const entry: ListingEntry = { name: "a.txt", kind: "file", size: 1, mtimeMs: null };
+ * assert.match(renderListingJson("/", "/", [entry]), /"a\.txt"/);
+ * ```
+ */
+export interface ListingEntry {
+  /** The file or folder name. */
+  name: string;
+  /** What it is (symlinks are listed as what they point to). */
+  kind: "file" | "directory";
+  /** Size in bytes for files, `null` for folders. */
+  size: number | null;
+  /** Modification time in ms since the epoch, or `null` when unknown. */
+  mtimeMs: number | null;
+}
+
+/**
+ * What {@linkcode readListing} may show.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ReadListingOptions } from "./dir_listing.ts";
+ *
+ * const options: ReadListingOptions = { dotfiles: false, followSymlinks: "inside-root", rootReal: "/srv/www" };
+ * assert.equal(options.maxEntries ?? 10_000, 10_000);
+ * ```
+ */
+export interface ReadListingOptions {
+  /** Show dot-named entries. */
+  dotfiles: boolean;
+  /** Which symlinks may be listed; see {@linkcode SymlinkPolicy}. */
+  followSymlinks: SymlinkPolicy;
+  /** The root's real path, to hide symlinks that lead outside it. */
+  rootReal: string;
+  /**
+   * Most entries listed.
+   *
+   * @default {10000}
+   */
+  maxEntries?: number;
+}
+
+/**
+ * Read a directory for listing: folders first, then files, each sorted by
+ * name. Entries that could not be served are left out: dotfiles (unless
+ * allowed), symlinks the policy refuses or that are broken, and anything
+ * that is neither a file nor a folder.
+ *
+ * @param dir The directory's real path.
+ * @param options What may be shown.
+ * @returns The entries.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readListing } from "./dir_listing.ts";
+ *
+ * const dir = await Deno.realPath(await Deno.makeTempDir());
+ * try {
+ *   await Deno.writeTextFile(`${dir}/b.txt`, "b");
+ *   await Deno.writeTextFile(`${dir}/.env`, "secret");
+ *   await Deno.mkdir(`${dir}/a`);
+ *   const entries = await readListing(dir, {
+ *     dotfiles: false, followSymlinks: "inside-root", rootReal: dir,
+ *   });
+ *   assert.deepEqual(entries.map((e) => e.name), ["a", "b.txt"]);
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
+export async function readListing(
+  dir: string,
+  options: ReadListingOptions,
+): Promise<ListingEntry[]> {
+  const max = options.maxEntries ?? 10_000;
+  const entries: ListingEntry[] = [];
+  for await (const dirent of Deno.readDir(dir)) {
+    if (entries.length >= max) break;
+    if (!options.dotfiles && dirent.name.startsWith(".")) continue;
+    const path = join(dir, dirent.name);
+    let info: Deno.FileInfo;
+    try {
+      if (dirent.isSymlink) {
+        if (options.followSymlinks === "never") continue;
+        if (options.followSymlinks === "inside-root") {
+          const real = await Deno.realPath(path);
+          if (!isRealPathAllowed(options.rootReal, real, options.dotfiles)) {
+            continue;
+          }
+        }
+        info = await Deno.stat(path);
+      } else {
+        info = await Deno.lstat(path);
+      }
+    } catch {
+      continue; // vanished, broken link or unreadable: not listable
+    }
+    if (!info.isFile && !info.isDirectory) continue;
+    entries.push({
+      name: dirent.name,
+      kind: info.isDirectory ? "directory" : "file",
+      size: info.isDirectory ? null : info.size,
+      mtimeMs: info.mtime?.getTime() ?? null,
+    });
+  }
+  return entries.sort((a, b) =>
+    a.kind !== b.kind
+      ? (a.kind === "directory" ? -1 : 1)
+      : a.name < b.name
+      ? -1
+      : a.name > b.name
+      ? 1
+      : 0
+  );
+}
+
+/**
+ * Escape text for HTML content and attribute values.
+ *
+ * @param text Any text.
+ * @returns The text with `& < > " '` replaced by entities.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { escapeHtml } from "./dir_listing.ts";
+ *
+ * assert.equal(escapeHtml('<img src=x onerror="a">'), "&lt;img src=x onerror=&quot;a&quot;&gt;");
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) =>
+      c === "&"
+        ? "&amp;"
+        : c === "<"
+        ? "&lt;"
+        : c === ">"
+        ? "&gt;"
+        : c === '"'
+        ? "&quot;"
+        : "&#39;",
+  );
+}
+
+/**
+ * A human-readable size: bytes below 1 KiB, else one decimal with a binary
+ * unit.
+ *
+ * @param size Bytes.
+ * @returns E.g. `"512 B"`, `"1.5 KiB"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSize } from "./dir_listing.ts";
+ *
+ * assert.equal(formatSize(512), "512 B");
+ * assert.equal(formatSize(1536), "1.5 KiB");
+ * ```
+ */
+export function formatSize(size: number): string {
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  if (size < 1024) return `${size} B`;
+  let value = size;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function hrefFor(base: string, entry: ListingEntry): string {
+  // Every character that could end the attribute or start a scheme
+  // (`javascript:`) is percent-encoded.
+  return base + encodeURIComponent(entry.name) +
+    (entry.kind === "directory" ? "/" : "");
+}
+
+function isoDate(ms: number | null): string {
+  return ms === null ? "" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+/**
+ * Render a listing as an HTML page. Names are escaped, links are
+ * percent-encoded and absolute (so they work with or without a trailing
+ * slash), folders come first.
+ *
+ * @param displayPath The decoded URL path shown in the title, e.g. `/docs/`.
+ * @param hrefBase The encoded URL path of the folder, ending with `/`.
+ * @param entries From {@linkcode readListing}.
+ * @param showParent Whether to link `../`.
+ * @returns The HTML document.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderListingHtml } from "./dir_listing.ts";
+ *
+ * const html = renderListingHtml("/docs/", "/docs/", [
+ *   { name: "a b.txt", kind: "file", size: 3, mtimeMs: 0 },
+ * ], true);
+ * assert.match(html, /href="\/docs\/a%20b\.txt"/);
+ * assert.match(html, /href="\/"/);
+ * ```
+ */
+export function renderListingHtml(
+  displayPath: string,
+  hrefBase: string,
+  entries: readonly ListingEntry[],
+  showParent: boolean,
+): string {
+  const title = `Index of ${escapeHtml(displayPath)}`;
+  const rows: string[] = [];
+  if (showParent) {
+    const parent = hrefBase.replace(/[^/]*\/$/, "");
+    rows.push(
+      `<tr><td><a href="${
+        escapeHtml(parent)
+      }">../</a></td><td></td><td></td></tr>`,
+    );
+  }
+  for (const entry of entries) {
+    const label = entry.name + (entry.kind === "directory" ? "/" : "");
+    const size = entry.size === null ? "" : formatSize(entry.size);
+    const date = isoDate(entry.mtimeMs);
+    rows.push(
+      `<tr><td><a href="${escapeHtml(hrefFor(hrefBase, entry))}">${
+        escapeHtml(label)
+      }</a></td><td class="size">${size}</td><td><time datetime="${date}">${
+        date.replace("T", " ").replace("Z", "")
+      }</time></td></tr>`,
+    );
+  }
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+table{border-collapse:collapse}td{padding:.2rem 1.5rem .2rem 0}
+.size{text-align:right;font-variant-numeric:tabular-nums}
+@media (prefers-color-scheme:dark){body{background:#111;color:#ddd}a{color:#8ab4f8}}
+</style>
+</head>
+<body>
+<h1>${title}</h1>
+<table>
+<thead><tr><th align="left">Name</th><th>Size</th><th align="left">Modified (UTC)</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+</body>
+</html>
+`;
+}
+
+/**
+ * Render a listing as JSON: `{ "path", "entries": [{ "name", "type",
+ * "size", "modified", "url" }] }`, folders first.
+ *
+ * @param displayPath The decoded URL path of the folder.
+ * @param hrefBase The encoded URL path of the folder, ending with `/`.
+ * @param entries From {@linkcode readListing}.
+ * @returns The JSON text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderListingJson } from "./dir_listing.ts";
+ *
+ * const json = JSON.parse(renderListingJson("/", "/", [
+ *   { name: "café.txt", kind: "file", size: 5, mtimeMs: 0 },
+ * ]));
+ * assert.equal(json.entries[0].url, "/caf%C3%A9.txt");
+ * assert.equal(json.entries[0].modified, "1970-01-01T00:00:00Z");
+ * ```
+ */
+export function renderListingJson(
+  displayPath: string,
+  hrefBase: string,
+  entries: readonly ListingEntry[],
+): string {
+  return JSON.stringify({
+    path: displayPath,
+    entries: entries.map((entry) => ({
+      name: entry.name,
+      type: entry.kind,
+      size: entry.size,
+      modified: entry.mtimeMs === null ? null : isoDate(entry.mtimeMs),
+      url: hrefFor(hrefBase, entry),
+    })),
+  });
+}

@@ -1,0 +1,409 @@
+/**
+ * The metadata and content cache behind the static handler.
+ *
+ * Entries are keyed by filesystem path and hold what answering needs
+ * without touching the disk: size, mtime, ETag, content type, the fresh
+ * precompressed siblings, and — for small files, within a byte budget with
+ * LRU eviction — the bytes themselves. An entry is trusted for at most
+ * `revalidateMs`; after that the next lookup stats the file again and keeps
+ * the cached bytes only if size, mtime and inode are unchanged. So a changed
+ * file is never served stale more than `revalidateMs` after the change
+ * (plus the time of one in-flight lookup).
+ *
+ * @module
+ */
+
+import type { ContentCoding } from "./accept_encoding.ts";
+
+/**
+ * One servable body of a file: the file itself or a precompressed sibling.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Representation } from "./file_cache.ts";
+ *
+ * const rep: Representation = {
+ *   path: "/srv/www/a.txt", coding: null, size: 3, mtimeMs: 0, ino: 1,
+ *   etag: '"3-abc"', bytes: null,
+ * };
+ * assert.equal(rep.coding, null);
+ * ```
+ */
+export interface Representation {
+  /** Absolute path of the file to read. */
+  path: string;
+  /** The content-coding, or `null` for identity. */
+  coding: ContentCoding | null;
+  /** Length in bytes. */
+  size: number;
+  /** Modification time in ms since the epoch, or `null` when unknown. */
+  mtimeMs: number | null;
+  /** Inode number, or `null` when unknown. */
+  ino: number | null;
+  /** The quoted strong ETag, or `null` when ETags are off. */
+  etag: string | null;
+  /** The cached bytes, or `null` when not (yet) in memory. */
+  bytes: Uint8Array | null;
+}
+
+/**
+ * A cached regular file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FileEntry, Representation } from "./file_cache.ts";
+ *
+ * const rep: Representation = {
+ *   path: "/srv/www/a.txt", coding: null, size: 3, mtimeMs: 0, ino: 1,
+ *   etag: '"3-abc"', bytes: null,
+ * };
+ * const entry: FileEntry = {
+ *   kind: "file", key: rep.path, realPath: rep.path, name: "a.txt",
+ *   contentType: "text/plain; charset=utf-8", identity: rep, siblings: [],
+ *   gzip: null, checkedAt: 0,
+ * };
+ * assert.equal(entry.identity.size, 3);
+ * ```
+ */
+export interface FileEntry {
+  /** Discriminant. */
+  kind: "file";
+  /** The cache key: the path as joined under the root. */
+  key: string;
+  /** The path with symlinks resolved. */
+  realPath: string;
+  /** The file name used for media type and cache policy. */
+  name: string;
+  /** The `Content-Type` to send. */
+  contentType: string;
+  /** The identity representation. */
+  identity: Representation;
+  /** Fresh precompressed siblings, in server preference order. */
+  siblings: Representation[];
+  /** The identity gzipped on the fly and kept (small files only), or `null`. */
+  gzip: Representation | null;
+  /** The `Cache-Control` chosen for this file, memoised by the handler. */
+  cacheControl?: string | null;
+  /** When the entry was last checked against the disk (the cache clock). */
+  checkedAt: number;
+}
+
+/**
+ * A cached directory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { DirectoryEntry } from "./file_cache.ts";
+ *
+ * const dir: DirectoryEntry = { kind: "directory", key: "/srv/www", realPath: "/srv/www", checkedAt: 0 };
+ * assert.equal(dir.kind, "directory");
+ * ```
+ */
+export interface DirectoryEntry {
+  /** Discriminant. */
+  kind: "directory";
+  /** The cache key: the path as joined under the root. */
+  key: string;
+  /** The path with symlinks resolved. */
+  realPath: string;
+  /** When the entry was last checked against the disk (the cache clock). */
+  checkedAt: number;
+}
+
+/**
+ * Anything the cache holds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { CacheEntry } from "./file_cache.ts";
+ *
+ * const describe = (entry: CacheEntry): string =>
+ *   entry.kind === "file" ? entry.name : `${entry.key}/`;
+ * assert.equal(describe({ kind: "directory", key: "/d", realPath: "/d", checkedAt: 0 }), "/d/");
+ * ```
+ */
+export type CacheEntry = FileEntry | DirectoryEntry;
+
+/**
+ * Loads an entry from disk. `previous` is the stale entry being revalidated
+ * (if any), so expensive facts such as a sniffed content type can be reused
+ * when the file is unchanged. Resolves `null` when nothing may be served.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type EntryLoader, FileCache } from "./file_cache.ts";
+ *
+ * const loader: EntryLoader = (key) => Promise.resolve({ kind: "directory", key, realPath: key, checkedAt: 0 });
+ * const entry = await new FileCache({ now: () => 0 }).lookup("/d", loader);
+ * assert.equal(entry?.kind, "directory");
+ * ```
+ */
+export type EntryLoader = (
+  key: string,
+  previous: CacheEntry | undefined,
+) => Promise<CacheEntry | null>;
+
+/**
+ * Options for {@linkcode FileCache}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileCache, type FileCacheOptions } from "./file_cache.ts";
+ *
+ * const options: FileCacheOptions = { revalidateMs: 0, budgetBytes: 1024 };
+ * assert.equal(new FileCache(options).budgetBytes, 1024);
+ * ```
+ */
+export interface FileCacheOptions {
+  /**
+   * How long an entry is trusted before the file is stat'ed again, in ms.
+   * `0` stats on every lookup. This is the staleness bound.
+   *
+   * @default {1000}
+   */
+  revalidateMs?: number;
+  /**
+   * Largest file whose bytes are kept in memory.
+   *
+   * @default {1048576}
+   */
+  maxFileBytes?: number;
+  /**
+   * Total bytes of file content kept in memory; least recently used
+   * entries lose their bytes first.
+   *
+   * @default {67108864}
+   */
+  budgetBytes?: number;
+  /**
+   * Most entries kept (metadata included); the least recently used go.
+   *
+   * @default {10000}
+   */
+  maxEntries?: number;
+  /**
+   * The clock, in ms. Injectable so tests can move time without sleeping.
+   *
+   * @default {performance.now}
+   */
+  now?: () => number;
+}
+
+function entryBytes(entry: CacheEntry): number {
+  if (entry.kind !== "file") return 0;
+  let total = entry.identity.bytes?.length ?? 0;
+  for (const sibling of entry.siblings) total += sibling.bytes?.length ?? 0;
+  return total + (entry.gzip?.bytes?.length ?? 0);
+}
+
+function sameVersion(a: Representation, b: Representation): boolean {
+  return a.path === b.path && a.coding === b.coding && a.size === b.size &&
+    a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.mtimeMs !== null;
+}
+
+/**
+ * A bounded cache of file metadata and small file contents, revalidated by
+ * time (see the module documentation for the staleness bound).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type CacheEntry, FileCache } from "./file_cache.ts";
+ *
+ * let clock = 0;
+ * const cache = new FileCache({ revalidateMs: 1000, now: () => clock });
+ * let loads = 0;
+ * const loader = (key: string): Promise<CacheEntry> => {
+ *   loads++;
+ *   return Promise.resolve({ kind: "directory", key, realPath: key, checkedAt: clock });
+ * };
+ * await cache.lookup("/srv/www", loader);
+ * await cache.lookup("/srv/www", loader);
+ * assert.equal(loads, 1);
+ * clock = 1000;
+ * await cache.lookup("/srv/www", loader);
+ * assert.equal(loads, 2);
+ * ```
+ */
+export class FileCache {
+  /** The staleness bound in ms. */
+  readonly revalidateMs: number;
+  /** Largest file kept in memory, in bytes. */
+  readonly maxFileBytes: number;
+  /** Total content bytes kept in memory. */
+  readonly budgetBytes: number;
+  /** Most entries kept. */
+  readonly maxEntries: number;
+  /** The clock. */
+  readonly now: () => number;
+  #entries = new Map<string, CacheEntry>();
+  #inflight = new Map<string, Promise<CacheEntry | null>>();
+  #usedBytes = 0;
+
+  /**
+   * Create an empty cache.
+   *
+   * @param options Bounds and clock.
+   */
+  constructor(options: FileCacheOptions = {}) {
+    this.revalidateMs = options.revalidateMs ?? 1000;
+    this.maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
+    this.budgetBytes = options.budgetBytes ?? 64 * 1024 * 1024;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Bytes of file content currently held. */
+  get usedBytes(): number {
+    return this.#usedBytes;
+  }
+
+  /** Number of entries held. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * Get the entry for `key`, loading or revalidating it when it is older
+   * than `revalidateMs`. Concurrent lookups of one key share one load.
+   * Loader errors propagate and drop the entry.
+   *
+   * @param key The filesystem path.
+   * @param load Reads the entry from disk.
+   * @returns The entry, or `null` when nothing may be served there.
+   */
+  lookup(key: string, load: EntryLoader): Promise<CacheEntry | null> {
+    const current = this.#entries.get(key);
+    if (
+      current !== undefined &&
+      this.now() - current.checkedAt < this.revalidateMs
+    ) {
+      // Refresh recency: Map iteration order is the LRU order.
+      this.#entries.delete(key);
+      this.#entries.set(key, current);
+      return Promise.resolve(current);
+    }
+    const pending = this.#inflight.get(key);
+    if (pending) return pending;
+    const promise = this.#reload(key, current, load).finally(() => {
+      this.#inflight.delete(key);
+    });
+    this.#inflight.set(key, promise);
+    return promise;
+  }
+
+  async #reload(
+    key: string,
+    previous: CacheEntry | undefined,
+    load: EntryLoader,
+  ): Promise<CacheEntry | null> {
+    let fresh: CacheEntry | null;
+    try {
+      fresh = await load(key, previous);
+    } catch (error) {
+      this.delete(key);
+      throw error;
+    }
+    if (fresh === null) {
+      this.delete(key);
+      return null;
+    }
+    if (previous?.kind === "file" && fresh.kind === "file") {
+      // Unchanged representations keep their bytes: revalidation is a stat,
+      // not a re-read.
+      if (sameVersion(previous.identity, fresh.identity)) {
+        fresh.identity.bytes = previous.identity.bytes;
+        fresh.gzip = previous.gzip;
+        fresh.cacheControl = previous.cacheControl;
+      }
+      for (const sibling of fresh.siblings) {
+        const old = previous.siblings.find((s) => sameVersion(s, sibling));
+        if (old) sibling.bytes = old.bytes;
+      }
+    }
+    this.delete(key);
+    this.#entries.set(key, fresh);
+    this.#usedBytes += entryBytes(fresh);
+    while (this.#entries.size > this.maxEntries) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.delete(oldest);
+    }
+    this.#enforceBudget(fresh);
+    return fresh;
+  }
+
+  /**
+   * Forget an entry (and its bytes), so the next lookup reloads it.
+   *
+   * @param key The filesystem path.
+   */
+  delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#usedBytes -= entryBytes(entry);
+    this.#entries.delete(key);
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.#entries.clear();
+    this.#usedBytes = 0;
+  }
+
+  /**
+   * Whether a body of this size may be kept in memory at all.
+   *
+   * @param size The body length.
+   * @returns `true` when within `maxFileBytes` and the budget.
+   */
+  canHold(size: number): boolean {
+    return size <= this.maxFileBytes && size <= this.budgetBytes;
+  }
+
+  /**
+   * Keep a body in memory for a representation of a cached entry, evicting
+   * other entries' bytes (least recently used first) to stay in budget.
+   * Nothing is kept when the entry has since been replaced or the body is
+   * too large; the caller can still use the bytes for its response.
+   *
+   * @param entry The entry the representation belongs to.
+   * @param rep The representation (`entry.identity`, a sibling, or the new gzip one).
+   * @param bytes The body.
+   * @returns `true` when the bytes are now cached.
+   */
+  storeBytes(
+    entry: FileEntry,
+    rep: Representation,
+    bytes: Uint8Array,
+  ): boolean {
+    if (this.#entries.get(entry.key) !== entry || !this.canHold(bytes.length)) {
+      return false;
+    }
+    this.#usedBytes -= entryBytes(entry);
+    rep.bytes = bytes;
+    if (rep.coding === "gzip" && !entry.siblings.includes(rep)) {
+      entry.gzip = rep;
+    }
+    this.#usedBytes += entryBytes(entry);
+    this.#enforceBudget(entry);
+    return true;
+  }
+
+  #enforceBudget(keep: CacheEntry): void {
+    if (this.#usedBytes <= this.budgetBytes) return;
+    for (const entry of this.#entries.values()) {
+      if (this.#usedBytes <= this.budgetBytes) break;
+      if (entry === keep || entry.kind !== "file") continue;
+      this.#usedBytes -= entryBytes(entry);
+      entry.identity.bytes = null;
+      for (const sibling of entry.siblings) sibling.bytes = null;
+      entry.gzip = null;
+    }
+  }
+}

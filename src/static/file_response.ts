@@ -1,0 +1,319 @@
+/**
+ * Answering with a file: representation choice (precompressed sibling,
+ * on-the-fly gzip, identity), validators, preconditions, ranges, and the
+ * body from memory or streamed from disk.
+ *
+ * The file is opened last: 304, 412, 416 and HEAD answers are built from
+ * cached metadata alone.
+ *
+ * @module
+ */
+
+import { negotiateEncoding } from "./accept_encoding.ts";
+import { gzipBytes, gzipStream, shouldCompress } from "./compress.ts";
+import { codedEtag } from "./etag.ts";
+import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
+import { createFileStream } from "./file_stream.ts";
+import { formatHttpDate } from "./http_date.ts";
+import {
+  assembleParts,
+  type BodyPart,
+  planMultipartByteranges,
+} from "./multipart_byteranges.ts";
+import { type ByteRange, parseRange } from "./parse_range.ts";
+import { evaluateIfRange, evaluatePreconditions } from "./preconditions.ts";
+import { statusResponse } from "./status_response.ts";
+
+/**
+ * How {@linkcode respondWithFile} answers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FileResponseOptions } from "./file_response.ts";
+ *
+ * const options: FileResponseOptions = {
+ *   cache: null, maxInMemoryBytes: 1 << 20, gzip: false,
+ *   cacheControl: "no-cache", maxRanges: 16, status: 404,
+ * };
+ * assert.equal(options.status, 404);
+ * ```
+ */
+export interface FileResponseOptions {
+  /**
+   * The cache whose entry this is, to keep bodies in memory; `null` reads
+   * small files whole but keeps nothing.
+   */
+  cache: FileCache | null;
+  /** Bodies up to this size are read whole (and cached); larger ones stream. */
+  maxInMemoryBytes: number;
+  /** Whether on-the-fly gzip may be used. */
+  gzip: boolean;
+  /** The `Cache-Control` value, or `null` for none. */
+  cacheControl: string | null;
+  /** Most ranges honoured in one request. */
+  maxRanges: number;
+  /**
+   * `200` normally; `404` for a not-found page, which skips preconditions
+   * and ranges.
+   *
+   * @default {200}
+   */
+  status?: 200 | 404;
+  /** Extra `Vary` members, e.g. `Accept` for an SPA fallback. */
+  vary?: readonly string[];
+}
+
+// Read a representation whole, checking the open file is still the version
+// the headers describe. `null` means it changed underneath.
+async function readVerified(rep: Representation): Promise<Uint8Array | null> {
+  using file = await Deno.open(rep.path);
+  if (!matches(await file.stat(), rep)) return null;
+  const bytes = new Uint8Array(rep.size);
+  let filled = 0;
+  while (filled < bytes.length) {
+    const n = await file.read(bytes.subarray(filled));
+    if (n === null) return null; // shrank
+    filled += n;
+  }
+  // One more byte means it grew since the stat.
+  if ((await file.read(new Uint8Array(1))) !== null) return null;
+  return bytes;
+}
+
+async function openVerified(rep: Representation): Promise<Deno.FsFile | null> {
+  const file = await Deno.open(rep.path);
+  try {
+    if (matches(await file.stat(), rep)) return file;
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  file.close();
+  return null;
+}
+
+function matches(info: Deno.FileInfo, rep: Representation): boolean {
+  return info.size === rep.size &&
+    (info.mtime?.getTime() ?? null) === rep.mtimeMs &&
+    (info.ino ?? null) === rep.ino;
+}
+
+function fullParts(size: number): BodyPart[] {
+  return size === 0 ? [] : [{ start: 0, end: size - 1 }];
+}
+
+/**
+ * Answer a GET or HEAD for a cached file entry.
+ *
+ * Order of work: pick the representation from `Accept-Encoding` (a fresh
+ * precompressed sibling, else on-the-fly gzip for compressible types over
+ * ~1 KiB when no `Range` is asked, else identity); set validators and
+ * headers; evaluate preconditions (304/412); evaluate `If-Range` and
+ * `Range` (206, multipart 206, 416); for HEAD stop there; otherwise take the
+ * body from memory or stream it from disk. `Content-Length` is always set,
+ * except for a gzip body not yet known in length.
+ *
+ * @param request The request (GET or HEAD).
+ * @param entry The file's cache entry.
+ * @param options How to answer.
+ * @returns The response, or `null` when the file changed on disk after the
+ * entry was loaded (reload the entry and call again).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileCache } from "./file_cache.ts";
+ * import { loadEntry } from "./file_entry.ts";
+ * import { respondWithFile } from "./file_response.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   await Deno.writeTextFile(`${dir}/hello.txt`, "hello, world");
+ *   const entry = await loadEntry(`${dir}/hello.txt`, undefined, {
+ *     root: null, rootReal: null, followSymlinks: "always", dotfiles: false,
+ *     precompressed: false, etag: true, etagAlgorithm: "fnv1a", now: 0,
+ *   });
+ *   assert(entry?.kind === "file");
+ *   const request = new Request("http://x/hello.txt", { headers: { range: "bytes=7-" } });
+ *   const response = await respondWithFile(request, entry, {
+ *     cache: null, maxInMemoryBytes: 1 << 20, gzip: true,
+ *     cacheControl: null, maxRanges: 16,
+ *   });
+ *   assert.equal(response?.status, 206);
+ *   assert.equal(response?.headers.get("content-range"), "bytes 7-11/12");
+ *   assert.equal(await response?.text(), "world");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
+export async function respondWithFile(
+  request: Request,
+  entry: FileEntry,
+  options: FileResponseOptions,
+): Promise<Response | null> {
+  const method = request.method;
+  const isHead = method === "HEAD";
+  const status = options.status ?? 200;
+  const conditional = status === 200;
+  const acceptEncoding = request.headers.get("accept-encoding");
+  const rangeHeader = conditional ? request.headers.get("range") : null;
+  const identity = entry.identity;
+
+  // 1. Representation.
+  const gzipEligible = options.gzip &&
+    shouldCompress(entry.contentType, identity.size);
+  let rep: Representation = identity;
+  let onTheFly = false;
+  const coding = negotiateEncoding(
+    acceptEncoding,
+    entry.siblings.map((s) => s.coding!),
+  );
+  if (coding !== null) {
+    rep = entry.siblings.find((s) => s.coding === coding)!;
+  } else if (
+    gzipEligible && rangeHeader === null &&
+    negotiateEncoding(acceptEncoding, ["gzip"]) === "gzip"
+  ) {
+    onTheFly = true;
+  }
+
+  // 2. Headers every answer for this path shares.
+  const vary = [...(options.vary ?? [])];
+  if (entry.siblings.length > 0 || gzipEligible) vary.push("Accept-Encoding");
+  const etag = onTheFly
+    ? (identity.etag === null ? null : codedEtag(identity.etag, "gzip"))
+    : rep.etag;
+  const lastModified = rep.mtimeMs;
+  const common = new Headers();
+  if (options.cacheControl !== null) {
+    common.set("cache-control", options.cacheControl);
+  }
+  if (vary.length > 0) common.set("vary", vary.join(", "));
+  if (etag !== null) common.set("etag", etag);
+  if (lastModified !== null) {
+    common.set("last-modified", formatHttpDate(lastModified));
+  }
+
+  // 3. Preconditions (RFC 9110 §13.2.2), before any byte is read.
+  if (conditional) {
+    const result = evaluatePreconditions(method, request.headers, {
+      etag,
+      lastModified,
+    });
+    if (result === 304) {
+      return new Response(null, { status: 304, headers: common });
+    }
+    if (result === 412) return statusResponse(412, method, common);
+  }
+
+  const headers = new Headers(common);
+  headers.set("content-type", entry.contentType);
+  headers.set("accept-ranges", "bytes");
+  const encoding = onTheFly ? "gzip" : rep.coding;
+  if (encoding !== null) headers.set("content-encoding", encoding);
+
+  // 4. On-the-fly gzip: never ranged (Range disables it above).
+  if (onTheFly) {
+    let coded = entry.gzip?.bytes ?? null;
+    if (coded === null && isHead) {
+      // The coded length is unknown without reading the file; HEAD may omit
+      // Content-Length (RFC 9110 §9.3.2) and must not open the file.
+      return new Response(null, { status, headers });
+    }
+    if (coded === null && identity.size <= options.maxInMemoryBytes) {
+      const plain = identity.bytes ?? await readVerified(identity);
+      if (plain === null) return null;
+      if (identity.bytes === null) {
+        options.cache?.storeBytes(entry, identity, plain);
+      }
+      coded = await gzipBytes(plain);
+      options.cache?.storeBytes(entry, {
+        ...identity,
+        coding: "gzip",
+        size: coded.length,
+        etag,
+        bytes: null,
+      }, coded);
+    }
+    if (coded !== null) {
+      headers.set("content-length", String(coded.length));
+      return new Response(
+        isHead ? null : coded as Uint8Array<ArrayBuffer>,
+        { status, headers },
+      );
+    }
+    const file = await openVerified(identity);
+    if (file === null) return null;
+    return new Response(
+      gzipStream(createFileStream(file, fullParts(identity.size))),
+      { status, headers },
+    );
+  }
+
+  // 5. Ranges (RFC 9110 §14), only when If-Range allows.
+  let ranges: ByteRange[] | null = null;
+  if (
+    rangeHeader !== null &&
+    evaluateIfRange(request.headers, { etag, lastModified })
+  ) {
+    const parsed = parseRange(rangeHeader, rep.size, {
+      maxRanges: options.maxRanges,
+    });
+    if (parsed.type === "unsatisfiable") {
+      common.set("content-range", `bytes */${rep.size}`);
+      common.set("accept-ranges", "bytes");
+      return statusResponse(416, method, common);
+    }
+    if (parsed.type === "ranges") ranges = parsed.ranges;
+  }
+
+  let parts: BodyPart[];
+  let responseStatus: number = status;
+  if (ranges === null) {
+    parts = fullParts(rep.size);
+    headers.set("content-length", String(rep.size));
+  } else if (ranges.length === 1) {
+    const [range] = ranges;
+    parts = [range];
+    responseStatus = 206;
+    headers.set(
+      "content-range",
+      `bytes ${range.start}-${range.end}/${rep.size}`,
+    );
+    headers.set("content-length", String(range.end - range.start + 1));
+  } else {
+    const plan = planMultipartByteranges(ranges, rep.size, entry.contentType);
+    parts = plan.parts;
+    responseStatus = 206;
+    headers.set("content-type", plan.contentType);
+    headers.set("content-length", String(plan.length));
+  }
+  if (isHead) return new Response(null, { status: responseStatus, headers });
+
+  // 6. The body: memory when small, a stream otherwise.
+  let bytes = rep.bytes;
+  if (bytes === null && rep.size <= options.maxInMemoryBytes) {
+    bytes = await readVerified(rep);
+    if (bytes === null) return null;
+    options.cache?.storeBytes(entry, rep, bytes);
+  }
+  if (bytes !== null) {
+    const body = ranges === null
+      ? bytes
+      : ranges.length === 1
+      ? bytes.subarray(ranges[0].start, ranges[0].end + 1)
+      : assembleParts(parts, bytes);
+    return new Response(body as Uint8Array<ArrayBuffer>, {
+      status: responseStatus,
+      headers,
+    });
+  }
+  const file = await openVerified(rep);
+  if (file === null) return null;
+  return new Response(createFileStream(file, parts), {
+    status: responseStatus,
+    headers,
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * Streaming a file, or ranges of it, with bounded memory.
+ *
+ * @module
+ */
+
+import type { BodyPart } from "./multipart_byteranges.ts";
+
+/**
+ * Options for {@linkcode createFileStream}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FileStreamOptions } from "./file_stream.ts";
+ *
+ * const options: FileStreamOptions = { chunkSize: 64 * 1024 };
+ * assert.equal(options.chunkSize, 65536);
+ * ```
+ */
+export interface FileStreamOptions {
+  /**
+   * Largest chunk read from the file at a time.
+   *
+   * @default {262144}
+   */
+  chunkSize?: number;
+}
+
+/**
+ * The default chunk size: 256 KiB.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_CHUNK_SIZE } from "./file_stream.ts";
+ *
+ * assert.equal(DEFAULT_CHUNK_SIZE, 262144);
+ * ```
+ */
+export const DEFAULT_CHUNK_SIZE: number = 256 * 1024;
+
+/**
+ * A pull-based stream over an open file: nothing is read until the consumer
+ * asks (backpressure), so memory stays at about two chunks however large the
+ * file. The stream owns the file and closes it when the last byte is read,
+ * on a read error, and when the consumer cancels (client abort). A file that
+ * shrinks mid-send errors the stream rather than sending fewer bytes than
+ * the `Content-Length` promised.
+ *
+ * @param file An open file; the stream takes ownership of it.
+ * @param parts What to send: byte ranges of the file and literal bytes.
+ * @param options Chunk size.
+ * @returns The body stream.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createFileStream } from "./file_stream.ts";
+ *
+ * const path = await Deno.makeTempFile();
+ * try {
+ *   await Deno.writeTextFile(path, "hello, world");
+ *   const file = await Deno.open(path);
+ *   const stream = createFileStream(file, [{ start: 7, end: 11 }]);
+ *   assert.equal(await new Response(stream).text(), "world");
+ * } finally {
+ *   await Deno.remove(path);
+ * }
+ * ```
+ */
+export function createFileStream(
+  file: Deno.FsFile,
+  parts: readonly BodyPart[],
+  options: FileStreamOptions = {},
+): ReadableStream<Uint8Array> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  let index = 0;
+  let position = -1; // read offset within the current range; -1 = not seeked
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    try {
+      file.close();
+    } catch {
+      // Already closed: nothing to release.
+    }
+  };
+  // Skip finished ranges and close as soon as nothing is left to read, so
+  // the file is released with the last chunk rather than one pull later.
+  const advance = () => {
+    while (index < parts.length) {
+      const part = parts[index];
+      if (part instanceof Uint8Array) return;
+      if (position >= 0 && position > part.end) {
+        index++;
+        position = -1;
+        continue;
+      }
+      return;
+    }
+  };
+  const hasFileWorkLeft = () => {
+    for (let i = index; i < parts.length; i++) {
+      if (!(parts[i] instanceof Uint8Array)) return true;
+    }
+    return false;
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        advance();
+        if (index >= parts.length) {
+          close();
+          controller.close();
+          return;
+        }
+        const part = parts[index];
+        if (part instanceof Uint8Array) {
+          index++;
+          controller.enqueue(part);
+        } else {
+          if (position < 0) {
+            await file.seek(part.start, Deno.SeekMode.Start);
+            position = part.start;
+          }
+          const buffer = new Uint8Array(
+            Math.min(chunkSize, part.end + 1 - position),
+          );
+          const n = await file.read(buffer);
+          if (n === null) throw new Error("file shrank while being sent");
+          position += n;
+          controller.enqueue(n === buffer.length ? buffer : buffer.slice(0, n));
+        }
+        advance();
+        if (!hasFileWorkLeft()) close();
+        if (index >= parts.length) controller.close();
+      } catch (error) {
+        close();
+        controller.error(error);
+      }
+    },
+    cancel() {
+      close();
+    },
+  }, { highWaterMark: 0 });
+}

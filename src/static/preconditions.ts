@@ -1,0 +1,231 @@
+/**
+ * Conditional request evaluation (RFC 9110 §13): the precondition headers
+ * in the order of §13.2.2, and `If-Range` (§13.1.5).
+ *
+ * @module
+ */
+
+import { parseHttpDate } from "./http_date.ts";
+
+/**
+ * The validators of the selected representation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evaluatePreconditions, type Validators } from "./preconditions.ts";
+ *
+ * const validators: Validators = { etag: '"v1"', lastModified: null };
+ * assert.equal(evaluatePreconditions("GET", new Headers({ "if-none-match": '"v1"' }), validators), 304);
+ * ```
+ */
+export interface Validators {
+  /** The quoted ETag (`"abc"` or `W/"abc"`), or `null` when none is sent. */
+  etag: string | null;
+  /** Last modification time in ms since the epoch, or `null` when unknown. */
+  lastModified: number | null;
+}
+
+/**
+ * The outcome of evaluating preconditions: `200` to proceed normally, `304`
+ * Not Modified, or `412` Precondition Failed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evaluatePreconditions, type PreconditionResult } from "./preconditions.ts";
+ *
+ * const result: PreconditionResult = evaluatePreconditions("GET", new Headers(), { etag: null, lastModified: null });
+ * assert.equal(result, 200);
+ * ```
+ */
+export type PreconditionResult = 200 | 304 | 412;
+
+/**
+ * One parsed member of an entity-tag list.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type EntityTag, parseEntityTags } from "./preconditions.ts";
+ *
+ * const tags = parseEntityTags('W/"a"') as EntityTag[];
+ * assert.deepEqual(tags[0], { weak: true, opaque: '"a"' });
+ * ```
+ */
+export interface EntityTag {
+  /** `true` for `W/"…"`. */
+  weak: boolean;
+  /** The opaque-tag including its quotes. */
+  opaque: string;
+}
+
+const ENTITY_TAG = /^(W\/)?("[\x21\x23-\x7e\x80-\xff]*")$/;
+
+/**
+ * Parse an `If-Match` / `If-None-Match` value: `*` or a comma-separated list
+ * of entity-tags. Malformed members are skipped, so they never match.
+ *
+ * @param value The header value.
+ * @returns `"*"`, or the list of well-formed tags (possibly empty).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseEntityTags } from "./preconditions.ts";
+ *
+ * assert.equal(parseEntityTags(" * "), "*");
+ * assert.deepEqual(parseEntityTags('"a", W/"b", junk'), [
+ *   { weak: false, opaque: '"a"' },
+ *   { weak: true, opaque: '"b"' },
+ * ]);
+ * ```
+ */
+export function parseEntityTags(value: string): "*" | EntityTag[] {
+  if (value.trim() === "*") return "*";
+  const tags: EntityTag[] = [];
+  for (const part of value.split(",")) {
+    const match = ENTITY_TAG.exec(part.trim());
+    if (match) tags.push({ weak: match[1] !== undefined, opaque: match[2] });
+  }
+  return tags;
+}
+
+function parseTag(etag: string): EntityTag | null {
+  const match = ENTITY_TAG.exec(etag);
+  return match ? { weak: match[1] !== undefined, opaque: match[2] } : null;
+}
+
+// Strong comparison (RFC 9110 §8.8.3.2): both strong and identical.
+function strongMatch(list: "*" | EntityTag[], etag: string | null): boolean {
+  if (list === "*") return true;
+  const tag = etag === null ? null : parseTag(etag);
+  if (tag === null || tag.weak) return false;
+  return list.some((t) => !t.weak && t.opaque === tag.opaque);
+}
+
+// Weak comparison: opaque-tags equal, weakness ignored.
+function weakMatch(list: "*" | EntityTag[], etag: string | null): boolean {
+  if (list === "*") return true;
+  const tag = etag === null ? null : parseTag(etag);
+  if (tag === null) return false;
+  return list.some((t) => t.opaque === tag.opaque);
+}
+
+// HTTP dates have one-second resolution; compare file times at that grain.
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+/**
+ * Evaluate `If-Match`, `If-Unmodified-Since`, `If-None-Match` and
+ * `If-Modified-Since` in the order RFC 9110 §13.2.2 prescribes:
+ *
+ * 1. `If-Match` present and no strong match → 412.
+ * 2. Else `If-Unmodified-Since` valid and the resource is newer → 412.
+ * 3. `If-None-Match` present and a weak match → 304 for GET/HEAD, else 412.
+ * 4. Else for GET/HEAD, `If-Modified-Since` valid and the resource is not
+ *    newer → 304. It is ignored whenever `If-None-Match` is present, and
+ *    when its date is in the future (§13.1.3).
+ *
+ * @param method The request method.
+ * @param headers The request headers.
+ * @param validators The representation's ETag and modification time.
+ * @param now The current time in ms, to ignore future `If-Modified-Since` dates.
+ * @returns `200` to continue, `304` or `412`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evaluatePreconditions } from "./preconditions.ts";
+ *
+ * const validators = { etag: '"v1"', lastModified: Date.UTC(2024, 0, 1) };
+ * const check = (init: Record<string, string>) =>
+ *   evaluatePreconditions("GET", new Headers(init), validators);
+ * assert.equal(check({ "if-none-match": 'W/"v1"' }), 304);
+ * assert.equal(check({ "if-match": '"v0"' }), 412);
+ * assert.equal(check({ "if-modified-since": "Mon, 01 Jan 2024 00:00:00 GMT" }), 304);
+ * assert.equal(check({}), 200);
+ * ```
+ */
+export function evaluatePreconditions(
+  method: string,
+  headers: Headers,
+  validators: Validators,
+  now: number = Date.now(),
+): PreconditionResult {
+  const safe = method === "GET" || method === "HEAD";
+  const ifMatch = headers.get("if-match");
+  if (ifMatch !== null) {
+    if (!strongMatch(parseEntityTags(ifMatch), validators.etag)) return 412;
+  } else {
+    const ifUnmodifiedSince = headers.get("if-unmodified-since");
+    if (ifUnmodifiedSince !== null && validators.lastModified !== null) {
+      const date = parseHttpDate(ifUnmodifiedSince);
+      if (date !== null && seconds(validators.lastModified) > seconds(date)) {
+        return 412;
+      }
+    }
+  }
+  const ifNoneMatch = headers.get("if-none-match");
+  if (ifNoneMatch !== null) {
+    if (weakMatch(parseEntityTags(ifNoneMatch), validators.etag)) {
+      return safe ? 304 : 412;
+    }
+    return 200;
+  }
+  if (safe && validators.lastModified !== null) {
+    const ifModifiedSince = headers.get("if-modified-since");
+    if (ifModifiedSince !== null) {
+      const date = parseHttpDate(ifModifiedSince);
+      if (
+        date !== null && date <= now &&
+        seconds(validators.lastModified) <= seconds(date)
+      ) {
+        return 304;
+      }
+    }
+  }
+  return 200;
+}
+
+/**
+ * Decide whether a `Range` header may be honoured given `If-Range`
+ * (RFC 9110 §13.1.5): with no `If-Range`, yes; with an entity-tag, only on a
+ * strong match; with a date, only when it equals the modification time
+ * exactly. Otherwise the full representation is sent with 200.
+ *
+ * @param headers The request headers.
+ * @param validators The representation's ETag and modification time.
+ * @returns `true` to apply the range, `false` to ignore it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evaluateIfRange } from "./preconditions.ts";
+ *
+ * const validators = { etag: '"v1"', lastModified: Date.UTC(2024, 0, 1) };
+ * assert.equal(evaluateIfRange(new Headers({ "if-range": '"v1"' }), validators), true);
+ * assert.equal(evaluateIfRange(new Headers({ "if-range": 'W/"v1"' }), validators), false);
+ * assert.equal(
+ *   evaluateIfRange(new Headers({ "if-range": "Mon, 01 Jan 2024 00:00:00 GMT" }), validators),
+ *   true,
+ * );
+ * ```
+ */
+export function evaluateIfRange(
+  headers: Headers,
+  validators: Validators,
+): boolean {
+  const ifRange = headers.get("if-range");
+  if (ifRange === null) return true;
+  const value = ifRange.trim();
+  if (value.startsWith('"') || value.startsWith("W/")) {
+    const tag = parseTag(value);
+    return tag !== null && !tag.weak &&
+      strongMatch([tag], validators.etag);
+  }
+  const date = parseHttpDate(value);
+  return date !== null && validators.lastModified !== null &&
+    seconds(validators.lastModified) === seconds(date);
+}

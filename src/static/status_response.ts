@@ -1,0 +1,61 @@
+/**
+ * Small, generic status responses: no paths, no stacks.
+ *
+ * @module
+ */
+
+const REASONS: Record<number, string> = {
+  204: "No Content",
+  301: "Moved Permanently",
+  304: "Not Modified",
+  400: "Bad Request",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  412: "Precondition Failed",
+  414: "URI Too Long",
+  416: "Range Not Satisfiable",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+const encoder = new TextEncoder();
+
+/**
+ * A plain-text response for a status, e.g. `404 Not Found`. Statuses that
+ * carry no content (204, 304) and HEAD requests get a null body; everything
+ * else gets an exact `Content-Length`.
+ *
+ * @param status The status code.
+ * @param method The request method (`HEAD` gets the headers only).
+ * @param headers Extra headers, e.g. `Location` or `Allow`.
+ * @returns The response.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statusResponse } from "./status_response.ts";
+ *
+ * const response = statusResponse(404, "GET");
+ * assert.equal(response.status, 404);
+ * assert.equal(await response.text(), "404 Not Found\n");
+ * assert.equal(response.headers.get("content-length"), "14");
+ * ```
+ */
+export function statusResponse(
+  status: number,
+  method: string,
+  headers?: HeadersInit,
+): Response {
+  const out = new Headers(headers);
+  if (status === 204 || status === 304) {
+    return new Response(null, { status, headers: out });
+  }
+  const body = encoder.encode(`${status} ${REASONS[status] ?? "Error"}\n`);
+  out.set("content-type", "text/plain; charset=utf-8");
+  out.set("content-length", String(body.length));
+  return new Response(method === "HEAD" ? null : body, {
+    status,
+    headers: out,
+  });
+}

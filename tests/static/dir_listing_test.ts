@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import {
+  escapeHtml,
+  formatSize,
+  readListing,
+  renderListingHtml,
+  renderListingJson,
+} from "../../src/static/dir_listing.ts";
+
+Deno.test("readListing() lists folders first, hides dotfiles and links that leave the root", async () => {
+  const base = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const root = `${base}/root`;
+    await Deno.mkdir(`${root}/b-dir`, { recursive: true });
+    await Deno.mkdir(`${root}/a-dir`);
+    await Deno.writeTextFile(`${root}/z.txt`, "z");
+    await Deno.writeTextFile(`${root}/a.txt`, "aa");
+    await Deno.writeTextFile(`${root}/.hidden`, "h");
+    await Deno.writeTextFile(`${base}/outside.txt`, "o");
+    await Deno.symlink(`${base}/outside.txt`, `${root}/out-link.txt`);
+    await Deno.symlink(`${root}/a.txt`, `${root}/in-link.txt`);
+    await Deno.symlink(`${root}/missing`, `${root}/broken-link`);
+    const options = {
+      dotfiles: false,
+      followSymlinks: "inside-root" as const,
+      rootReal: root,
+    };
+    const entries = await readListing(root, options);
+    assert.deepEqual(entries.map((e) => e.name), [
+      "a-dir",
+      "b-dir",
+      "a.txt",
+      "in-link.txt",
+      "z.txt",
+    ]);
+    assert.equal(entries[2].size, 2);
+    assert.equal(entries[0].size, null);
+    const all = await readListing(root, {
+      ...options,
+      dotfiles: true,
+      followSymlinks: "always",
+    });
+    assert.ok(all.some((e) => e.name === ".hidden"));
+    assert.ok(all.some((e) => e.name === "out-link.txt"));
+    const none = await readListing(root, {
+      ...options,
+      followSymlinks: "never",
+    });
+    assert.ok(!none.some((e) => e.name.includes("link")));
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("renderListingHtml() escapes names and percent-encodes links", () => {
+  const html = renderListingHtml("/x/<b>/", "/x/%3Cb%3E/", [
+    {
+      name: "<img src=x onerror=alert(1)>.txt",
+      kind: "file",
+      size: 1,
+      mtimeMs: 0,
+    },
+    { name: "javascript:alert(1)", kind: "file", size: 1, mtimeMs: 0 },
+    { name: 'q"uote', kind: "directory", size: null, mtimeMs: null },
+  ], true);
+  assert.ok(!html.includes("<img"));
+  assert.ok(!html.includes("<b>"));
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;.txt"));
+  assert.ok(
+    html.includes(
+      'href="/x/%3Cb%3E/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E.txt"',
+    ),
+  );
+  assert.ok(html.includes('href="/x/%3Cb%3E/javascript%3Aalert(1)"'));
+  assert.ok(html.includes('href="/x/%3Cb%3E/q%22uote/"'));
+  assert.ok(html.includes('href="/x/"'), "parent link");
+});
+
+Deno.test("renderListingJson() gives names, types, sizes, dates and links", () => {
+  const json = JSON.parse(renderListingJson("/d/", "/d/", [
+    { name: "sub", kind: "directory", size: null, mtimeMs: null },
+    { name: "a b.txt", kind: "file", size: 3, mtimeMs: Date.UTC(2024, 0, 2) },
+  ]));
+  assert.deepEqual(json, {
+    path: "/d/",
+    entries: [
+      {
+        name: "sub",
+        type: "directory",
+        size: null,
+        modified: null,
+        url: "/d/sub/",
+      },
+      {
+        name: "a b.txt",
+        type: "file",
+        size: 3,
+        modified: "2024-01-02T00:00:00Z",
+        url: "/d/a%20b.txt",
+      },
+    ],
+  });
+});
+
+Deno.test("escapeHtml() and formatSize() format safely", () => {
+  assert.equal(escapeHtml(`&<>"'`), "&amp;&lt;&gt;&quot;&#39;");
+  assert.equal(formatSize(0), "0 B");
+  assert.equal(formatSize(1024 * 1024 * 3), "3.0 MiB");
+});

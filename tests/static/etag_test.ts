@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import {
+  codedEtag,
+  computeEtag,
+  type EtagAlgorithm,
+  isEtagAlgorithm,
+} from "../../src/static/etag.ts";
+
+const ALGORITHMS: EtagAlgorithm[] = [
+  "fnv1a",
+  "SHA-1",
+  "SHA-256",
+  "SHA-384",
+  "SHA-512",
+];
+
+for (const algorithm of ALGORITHMS) {
+  Deno.test(`computeEtag() with ${algorithm} is strong, stable and version-sensitive`, async () => {
+    const a = await computeEtag(
+      { size: 10, mtimeMs: 1000, ino: 5 },
+      null,
+      algorithm,
+    );
+    assert.match(a, /^"[0-9a-f]+-[0-9a-f]+"$/);
+    assert.equal(
+      await computeEtag({ size: 10, mtimeMs: 1000, ino: 5 }, null, algorithm),
+      a,
+    );
+    assert.notEqual(
+      await computeEtag({ size: 11, mtimeMs: 1000, ino: 5 }, null, algorithm),
+      a,
+    );
+    assert.notEqual(
+      await computeEtag({ size: 10, mtimeMs: 1001, ino: 5 }, null, algorithm),
+      a,
+    );
+    assert.notEqual(
+      await computeEtag({ size: 10, mtimeMs: 1000, ino: 6 }, null, algorithm),
+      a,
+    );
+    const br = await computeEtag(
+      { size: 10, mtimeMs: 1000, ino: 5 },
+      "br",
+      algorithm,
+    );
+    assert.notEqual(br, a);
+    assert.ok(br.endsWith('-br"'));
+  });
+}
+
+Deno.test("codedEtag() derives a distinct tag per coding", () => {
+  assert.equal(codedEtag('"a-b"', "gzip"), '"a-b-gzip"');
+  assert.notEqual(codedEtag('"a-b"', "gzip"), codedEtag('"a-b"', "br"));
+});
+
+Deno.test("isEtagAlgorithm() accepts only supported names", () => {
+  for (const algorithm of ALGORITHMS) {
+    assert.equal(isEtagAlgorithm(algorithm), true);
+  }
+  for (const value of ["md5", "sha-256", "", 1, undefined]) {
+    assert.equal(isEtagAlgorithm(value), false);
+  }
+});
