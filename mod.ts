@@ -20,6 +20,7 @@ export {
   type Server,
 } from "./src/serve.ts";
 export type { ServeHandler, ServeHandlerInfo } from "./src/http1/handler.ts";
+export type { AccessLogEntry } from "./src/http1/access_log_entry.ts";
 export {
   DEFAULT_LIMITS,
   type ResolvedLimits,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { AccessLogEntry } from "./http1/access_log_entry.ts";
 import { ConnectionTracker } from "./http1/connection_tracker.ts";
 import type { ServeHandler } from "./http1/handler.ts";
 import { resolveLimits, type ServeLimits } from "./http1/limits.ts";
@@ -55,6 +56,12 @@ export interface ServeOptions<Addr extends Deno.Addr = Deno.NetAddr>
    * sees the error.
    */
   onError?: (error: unknown) => Response | Promise<Response>;
+  /**
+   * Told about every answered request once its response is written, for
+   * access logs: method, target, status, body bytes, duration. Errors it
+   * throws are ignored; it is never awaited.
+   */
+  onResponse?: (entry: AccessLogEntry) => void;
 }
 
 /** A running server, as returned by {@linkcode serve}. */
@@ -126,7 +133,12 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
   );
   const tracker = new ConnectionTracker(sweepMs);
   const onError = options.onError ?? defaultOnError;
-  const connectionOptions = { limits, tracker, onError };
+  const connectionOptions = {
+    limits,
+    tracker,
+    onError,
+    onResponse: options.onResponse,
+  };
 
   let closing = false;
   let deadline: ReturnType<typeof setTimeout> | undefined;

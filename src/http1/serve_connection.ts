@@ -6,6 +6,7 @@
  * @module
  */
 
+import { type AccessLogEntry, accessLogEntry } from "./access_log_entry.ts";
 import { BufferedReader } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
 import type {
@@ -33,6 +34,8 @@ export interface ConnectionOptions {
   tracker: ConnectionTracker;
   /** Turns a handler error into the response to send. */
   onError: (error: unknown) => Response | Promise<Response>;
+  /** Told about every answered request (access logs); never awaited. */
+  onResponse?: (entry: AccessLogEntry) => void;
 }
 
 const encoder = new TextEncoder();
@@ -105,6 +108,7 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
       first = false;
       if (head === null) return;
       if (head instanceof RequestParseError) {
+        report(options, remoteAddr, null, performance.now(), head.status, 0);
         await rejectAndClose(conn, reader, state, head.status);
         return;
       }
@@ -126,6 +130,25 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
   } finally {
     state.close();
     tracker.delete(state);
+  }
+}
+
+/** Tell `onResponse` about an answered request; its errors stay with it. */
+function report(
+  options: ConnectionOptions,
+  remoteAddr: Deno.Addr,
+  head: RequestHead | null,
+  startedAt: number,
+  status: number,
+  bodyBytes: number,
+): void {
+  if (options.onResponse === undefined) return;
+  try {
+    options.onResponse(
+      accessLogEntry(remoteAddr, head, startedAt, status, bodyBytes),
+    );
+  } catch {
+    // A failing logger must not take the connection down.
   }
 }
 
@@ -257,13 +280,16 @@ async function serveRequest<Addr extends Deno.Addr>(
 ): Promise<boolean> {
   const { limits, tracker } = options;
   const method = head.method;
+  const startedAt = options.onResponse === undefined ? 0 : performance.now();
   if (head.contentLength > limits.maxBodyBytes) {
+    report(options, remoteAddr, head, startedAt, 413, 0);
     await rejectAndClose(conn, reader, state, 413);
     return false;
   }
   if (UNSUPPORTED_METHODS.has(method)) {
     // A Request cannot represent these: CONNECT never tunnels, TRACE never
     // echoes (RFC 9110 §9.3.6, §9.3.8).
+    report(options, remoteAddr, head, startedAt, 501, 0);
     await rejectAndClose(conn, reader, state, 501);
     return false;
   }
@@ -274,6 +300,7 @@ async function serveRequest<Addr extends Deno.Addr>(
     const keepAlive = head.keepAlive && head.contentLength === 0 &&
       !tracker.shuttingDown;
     await writeAll(conn, optionsStarResponse(keepAlive));
+    report(options, remoteAddr, head, startedAt, 204, 0);
     if (!keepAlive) await lingeringClose(conn, reader, state);
     return keepAlive;
   }
@@ -298,6 +325,7 @@ async function serveRequest<Addr extends Deno.Addr>(
   let response: Response;
   const request = buildRequest(head, scheme, body);
   if (request === null) {
+    report(options, remoteAddr, head, startedAt, 400, 0);
     await rejectAndClose(conn, reader, state, 400);
     return false;
   }
@@ -315,6 +343,7 @@ async function serveRequest<Addr extends Deno.Addr>(
       // The body broke its framing or limit: the connection is unusable.
       body.detach();
       info.finish(false);
+      report(options, remoteAddr, head, startedAt, body.errorStatus, 0);
       await rejectAndClose(conn, reader, state, body.errorStatus);
       return false;
     }
@@ -338,14 +367,12 @@ async function serveRequest<Addr extends Deno.Addr>(
     if (!(error instanceof ResponseBodyError)) {
       info.finish(false);
       body?.detach();
+      report(options, remoteAddr, head, startedAt, response.status, 0);
       throw error;
     }
     try {
-      result = await writeResponse(
-        conn,
-        await errorToResponse(options, error),
-        context,
-      );
+      response = await errorToResponse(options, error);
+      result = await writeResponse(conn, response, context);
     } catch (writeError) {
       // Settle `completed` whichever way the connection ends.
       info.finish(false);
@@ -354,6 +381,14 @@ async function serveRequest<Addr extends Deno.Addr>(
     }
   }
   info.finish(true);
+  report(
+    options,
+    remoteAddr,
+    head,
+    startedAt,
+    response.status,
+    result.bodyBytes,
+  );
   if (body !== null) {
     if (head.expectContinue && !continueSent) {
       // The client may send the body anyway; read it away before closing

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import type { AccessLogEntry } from "../src/http1/access_log_entry.ts";
+import { serve } from "../src/serve.ts";
+import { exchange } from "./_raw_http.ts";
+
+const HOST = "127.0.0.1";
+
+Deno.test("serve() reports each answered request to onResponse", async () => {
+  const entries: AccessLogEntry[] = [];
+  let wanted = 0;
+  let notify = () => {};
+  const server = serve(
+    (request) =>
+      new URL(request.url).pathname === "/missing"
+        ? new Response("nope", { status: 404 })
+        : new Response("hello"),
+    {
+      hostname: HOST,
+      port: 0,
+      onListen() {},
+      onResponse(entry) {
+        entries.push(entry);
+        if (entries.length === wanted) notify();
+      },
+    },
+  );
+  const seen = (n: number) =>
+    new Promise<void>((resolve) => {
+      wanted = n;
+      notify = resolve;
+      if (entries.length >= n) resolve();
+    });
+  try {
+    const response = await fetch(`http://${HOST}:${server.addr.port}/a?b=1`, {
+      headers: { "user-agent": "probe/1", referer: "http://x/" },
+    });
+    await response.text();
+    await seen(1);
+    const [entry] = entries;
+    assert.equal(entry.method, "GET");
+    assert.equal(entry.target, "/a?b=1");
+    assert.equal(entry.httpVersion, "HTTP/1.1");
+    assert.equal(entry.status, 200);
+    assert.equal(entry.bodyBytes, 5);
+    assert.equal(entry.userAgent, "probe/1");
+    assert.equal(entry.referer, "http://x/");
+    assert.ok(entry.durationMs >= 0);
+    assert.equal((entry.remoteAddr as Deno.NetAddr).hostname, HOST);
+
+    await (await fetch(`http://${HOST}:${server.addr.port}/missing`)).text();
+    await seen(2);
+    assert.equal(entries[1].status, 404);
+
+    // A request the engine refuses is reported too, without a method.
+    await exchange(
+      { hostname: HOST, port: server.addr.port, transport: "tcp" },
+      "GET / HTTP/1.1\r\nHost: a\r\nbad header\r\n\r\n",
+    );
+    await seen(3);
+    assert.equal(entries[2].status, 400);
+    assert.equal(entries[2].method, "");
+  } finally {
+    await server.shutdown();
+  }
+});
