@@ -1,0 +1,398 @@
+/**
+ * The server registry and process lifecycle: each server has a name, a
+ * start command, its own port and a ready check. A server is started as its
+ * own process, polled until its port answers (bounded), and stopped by PID
+ * (SIGTERM, then SIGKILL, then any leftover descendant). A server whose
+ * process exits before it is ready is "n/a" with the reason (exit 2: the CLI
+ * rejected a flag; exit 3: berth's static handler is not importable yet).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { httpGet } from "./http_probe.ts";
+import { cmdlineHas, openFileLimit, processTree } from "./procfs.ts";
+
+/** Paths the registry needs. */
+export interface BenchPaths {
+  /** Repository root (absolute). */
+  repo: string;
+  /** Fixture site root (absolute). */
+  site: string;
+  /** `bench/out` (absolute). */
+  out: string;
+}
+
+/** One server of the comparison. */
+export interface ServerSpec {
+  /** Short id used in tables and JSON. */
+  name: string;
+  /** What it is. */
+  label: string;
+  port: number;
+  /** `[program, ...args]`. */
+  command: string[];
+  /** Write config files before starting (nginx). */
+  prepare?: () => Promise<void>;
+  /** Why an early exit with this code means "n/a". */
+  naExitCodes?: Record<number, string>;
+  /** Text its process's cmdline contains (guards kill-by-PID). */
+  cmdlineMarker: string;
+}
+
+const BASE_PORT = 18101;
+
+/**
+ * Every server of the harness.
+ *
+ * @param p Paths.
+ * @returns The registry, in display order.
+ */
+export function serverRegistry(p: BenchPaths): ServerSpec[] {
+  const limit = openFileLimit();
+  const nofile = Number.isFinite(limit) ? limit : 65536;
+  const deno = Deno.execPath();
+  const allowRead = `--allow-read=${p.repo}`;
+  const script = (name: string, ...args: string[]) => [
+    deno,
+    "run",
+    "--allow-net=127.0.0.1",
+    allowRead,
+    join(p.repo, "bench/servers", name),
+    ...args,
+  ];
+  const cli = (port: number, ...extra: string[]) => [
+    deno,
+    "run",
+    "--allow-net",
+    "--allow-read",
+    join(p.repo, "main.ts"),
+    p.site,
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+    ...extra,
+  ];
+  const idleLimits = [
+    "--max-connections",
+    "20000",
+    "--keep-alive-ms",
+    "300000",
+    "--headers-timeout-ms",
+    "300000",
+  ];
+  const noHandler = { 3: "berth's static handler is not importable yet" };
+  const nginx = (name: string, port: number, workers: string): ServerSpec => {
+    const dir = join(p.out, name);
+    const conf = join(dir, "nginx.conf");
+    return {
+      name,
+      label: `nginx, worker_processes ${workers}, open_file_cache, sendfile`,
+      port,
+      command: [
+        "nginx",
+        "-p",
+        dir + "/",
+        "-c",
+        conf,
+        "-e",
+        join(dir, "error.log"),
+      ],
+      cmdlineMarker: "nginx",
+      async prepare() {
+        await Deno.mkdir(dir, { recursive: true });
+        const template = await Deno.readTextFile(
+          join(p.repo, "bench/nginx/nginx.conf.template"),
+        );
+        await Deno.writeTextFile(
+          conf,
+          template.replaceAll("{{WORKERS}}", workers)
+            .replaceAll("{{DIR}}", dir)
+            .replaceAll("{{PORT}}", String(port))
+            .replaceAll("{{NOFILE}}", String(nofile))
+            .replaceAll("{{ROOT}}", p.site),
+        );
+      },
+    };
+  };
+  let port = BASE_PORT;
+  return [
+    {
+      name: "berth",
+      label: "berth CLI (main.ts)",
+      port: port++,
+      command: cli(BASE_PORT),
+      cmdlineMarker: "main.ts",
+    },
+    {
+      name: "berth-w2",
+      label: "berth CLI --workers 2",
+      port: port,
+      command: cli(port++, "--workers", "2"),
+      naExitCodes: { 2: "the CLI rejects --workers (exit 2)" },
+      cmdlineMarker: "main.ts",
+    },
+    {
+      name: "berth-lib",
+      label: "berth serve() + createStaticHandler (stands in for the CLI)",
+      port: port,
+      command: script(
+        "static.ts",
+        "--engine",
+        "berth",
+        "--port",
+        String(port++),
+        "--root",
+        p.site,
+      ),
+      naExitCodes: noHandler,
+      cmdlineMarker: "static.ts",
+    },
+    {
+      name: "deno-static",
+      label: "Deno.serve + berth's createStaticHandler",
+      port: port,
+      command: script(
+        "static.ts",
+        "--engine",
+        "deno",
+        "--port",
+        String(port++),
+        "--root",
+        p.site,
+      ),
+      naExitCodes: noHandler,
+      cmdlineMarker: "static.ts",
+    },
+    {
+      name: "deno-const",
+      label: "Deno.serve, files preloaded in memory (ceiling)",
+      port: port,
+      command: script(
+        "constant.ts",
+        "--port",
+        String(port++),
+        "--root",
+        p.site,
+      ),
+      cmdlineMarker: "constant.ts",
+    },
+    {
+      name: "deno-naive",
+      label: "Deno.serve, stat + open per request",
+      port: port,
+      command: script("naive.ts", "--port", String(port++), "--root", p.site),
+      cmdlineMarker: "naive.ts",
+    },
+    nginx("nginx-1w", port++, "1"),
+    nginx("nginx-auto", port++, "auto"),
+    {
+      name: "berth-generic",
+      label: "tiny handler on berth serve()",
+      port: port,
+      command: script(
+        "generic.ts",
+        "--engine",
+        "berth",
+        "--port",
+        String(port++),
+      ),
+      cmdlineMarker: "generic.ts",
+    },
+    {
+      name: "deno-generic",
+      label: "tiny handler on Deno.serve",
+      port: port,
+      command: script(
+        "generic.ts",
+        "--engine",
+        "deno",
+        "--port",
+        String(port++),
+      ),
+      cmdlineMarker: "generic.ts",
+    },
+    {
+      name: "berth-idle",
+      label:
+        "berth serve() + createStaticHandler, limits raised for 10k idle connections",
+      port: port,
+      command: script(
+        "static.ts",
+        "--engine",
+        "berth",
+        "--port",
+        String(port++),
+        "--root",
+        p.site,
+        ...idleLimits,
+      ),
+      naExitCodes: noHandler,
+      cmdlineMarker: "static.ts",
+    },
+    {
+      name: "berth-idle-generic",
+      label:
+        "tiny handler on berth serve(), limits raised (when the static handler is n/a)",
+      port: port,
+      command: script(
+        "generic.ts",
+        "--engine",
+        "berth",
+        "--port",
+        String(port++),
+        ...idleLimits,
+      ),
+      cmdlineMarker: "generic.ts",
+    },
+  ];
+}
+
+/** A started (or failed) server. */
+export interface ServerHandle {
+  spec: ServerSpec;
+  /** "ok" when it answered; otherwise why not. */
+  state: "ok" | "n/a";
+  reason?: string;
+  pid?: number;
+  child?: Deno.ChildProcess;
+}
+
+/** Records live PIDs in `bench/out/pids` so `run.sh` can clean up after a crash. */
+export class PidFile {
+  #path: string;
+  #pids = new Map<number, string>();
+  /** @param path The file. */
+  constructor(path: string) {
+    this.#path = path;
+  }
+  /** Add a PID with its cmdline marker. */
+  add(pid: number, marker: string): void {
+    this.#pids.set(pid, marker);
+    this.#write();
+  }
+  /** Forget a PID. */
+  remove(pid: number): void {
+    this.#pids.delete(pid);
+    this.#write();
+  }
+  #write() {
+    const text = [...this.#pids].map(([pid, m]) => `${pid} ${m}\n`).join("");
+    Deno.writeTextFileSync(this.#path, text);
+  }
+}
+
+function portFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Start a server and wait (bounded: 150 × 100 ms) until its port answers.
+ *
+ * @returns Its handle; `state: "n/a"` when it could not start.
+ */
+export async function startServer(
+  spec: ServerSpec,
+  logDir: string,
+  pidFile: PidFile,
+): Promise<ServerHandle> {
+  if (!portFree(spec.port)) {
+    return { spec, state: "n/a", reason: `port ${spec.port} is busy` };
+  }
+  await spec.prepare?.();
+  const [program, ...args] = spec.command;
+  const child = new Deno.Command(program, {
+    args,
+    cwd: logDir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const handle: ServerHandle = { spec, state: "ok", pid: child.pid, child };
+  pidFile.add(child.pid, spec.cmdlineMarker);
+  const logPath = join(logDir, `${spec.name}.log`);
+  const log = await Deno.open(logPath, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  const err = await Deno.open(join(logDir, `${spec.name}.stderr.log`), {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  child.stdout.pipeTo(log.writable).catch(() => {});
+  child.stderr.pipeTo(err.writable).catch(() => {});
+  let exit: Deno.CommandStatus | undefined;
+  child.status.then((s) => exit = s);
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (exit !== undefined) break;
+    try {
+      await httpGet(spec.port, "/", { timeoutMs: 1000, maxBytes: 1 });
+      return handle;
+    } catch {
+      await sleep(100);
+    }
+  }
+  await sleep(50);
+  let why = exit === undefined
+    ? "did not answer within 15 s"
+    : spec.naExitCodes?.[exit.code] ?? `exited with code ${exit.code}`;
+  try {
+    const text = await Deno.readTextFile(
+      join(logDir, `${spec.name}.stderr.log`),
+    );
+    const line = text.trim().split("\n").filter((l) => l.trim()).at(-1);
+    if (line) why += ` — "${line.trim().slice(0, 160)}"`;
+  } catch {
+    // no log
+  }
+  await stopServer(handle, pidFile);
+  return { spec, state: "n/a", reason: why };
+}
+
+/** Stop a server by PID: SIGTERM, up to 3 s, SIGKILL; then leftovers. */
+export async function stopServer(
+  handle: ServerHandle,
+  pidFile: PidFile,
+): Promise<void> {
+  const { child, pid } = handle;
+  if (child === undefined || pid === undefined) return;
+  const tree = processTree(pid).filter((p) =>
+    cmdlineHas(p, handle.spec.cmdlineMarker)
+  );
+  const done = child.status.then(() => true);
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // already gone
+  }
+  const exited = await Promise.race([done, sleep(3000).then(() => false)]);
+  if (!exited) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await Promise.race([done, sleep(2000)]);
+  }
+  for (const p of tree) {
+    if (p !== pid && cmdlineHas(p, handle.spec.cmdlineMarker)) {
+      try {
+        Deno.kill(p, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  }
+  pidFile.remove(pid);
+  handle.child = undefined;
+}

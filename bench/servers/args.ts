@@ -1,0 +1,66 @@
+/**
+ * Shared command-line parsing of the benchmark servers:
+ * `--port N --root DIR --engine deno|berth` and berth's engine limits.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** What a benchmark server is asked to do. */
+export interface ServerArgs {
+  port: number;
+  root: string;
+  engine: "deno" | "berth";
+  /** berth engine limits, only those given. */
+  limits: {
+    maxConnections?: number;
+    keepAliveTimeoutMs?: number;
+    headersTimeoutMs?: number;
+  };
+}
+
+/** Parse `Deno.args`; exits 2 on a bad command line. */
+export function serverArgs(args: string[] = Deno.args): ServerArgs {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      root: { type: "string", default: "bench/fixtures/site" },
+      engine: { type: "string", default: "deno" },
+      "max-connections": { type: "string" },
+      "keep-alive-ms": { type: "string" },
+      "headers-timeout-ms": { type: "string" },
+    },
+  });
+  const num = (v: string | undefined) =>
+    v === undefined ? undefined : Number(v);
+  const port = Number(values.port);
+  const engine = values.engine;
+  if (!Number.isInteger(port) || (engine !== "deno" && engine !== "berth")) {
+    // deno-lint-ignore no-console
+    console.error("usage: --port N [--root DIR] [--engine deno|berth]");
+    Deno.exit(2);
+  }
+  const limits: ServerArgs["limits"] = {};
+  const maxConnections = num(values["max-connections"]);
+  const keepAliveTimeoutMs = num(values["keep-alive-ms"]);
+  const headersTimeoutMs = num(values["headers-timeout-ms"]);
+  if (maxConnections !== undefined) limits.maxConnections = maxConnections;
+  if (keepAliveTimeoutMs !== undefined) {
+    limits.keepAliveTimeoutMs = keepAliveTimeoutMs;
+  }
+  if (headersTimeoutMs !== undefined) {
+    limits.headersTimeoutMs = headersTimeoutMs;
+  }
+  return { port, root: values.root, engine, limits };
+}
+
+/** The `onListen` callback every server uses (one stdout line). */
+export function announce(name: string): (addr: Deno.NetAddr) => void {
+  return (addr) => {
+    // deno-lint-ignore no-console
+    console.log(`Listening on http://${addr.hostname}:${addr.port}/ — ${name}`);
+  };
+}
