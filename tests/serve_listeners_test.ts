@@ -137,7 +137,10 @@ Deno.test("serve() keeps accepting after accept fails", async () => {
   const inner = Deno.listen({ hostname: HOST, port: 0 });
   const flaky = new FlakyListener(inner, 3);
   const logged: unknown[] = [];
+  // The engine reports accept failures on stderr, as Deno.serve does.
+  // deno-lint-ignore no-console
   const originalError = console.error;
+  // deno-lint-ignore no-console
   console.error = (...args: unknown[]) => logged.push(args.join(" "));
   const server = serve(() => new Response("still here"), {
     listener: flaky as unknown as Deno.Listener,
@@ -150,6 +153,7 @@ Deno.test("serve() keeps accepting after accept fails", async () => {
     assert.equal(logged.length, 1, "one log line per burst of failures");
     assert.match(String(logged[0]), /accept failed, retrying/);
   } finally {
+    // deno-lint-ignore no-console
     console.error = originalError;
     await server.shutdown();
   }

@@ -31,6 +31,9 @@ export class BufferedReader {
   eof = false;
   readonly #conn: Conn;
   readonly #maxSize: number;
+  /** Head scan state, relative to `start`: bytes searched, current line. */
+  #scanned = 0;
+  #lineStart = 0;
 
   /**
    * @param conn Where bytes come from.
@@ -82,10 +85,78 @@ export class BufferedReader {
   }
 
   /**
-   * Read until a whole request head is buffered.
+   * Look for a whole request head in what is buffered, without reading.
+   * The search resumes where the last call stopped, so a head that trickles
+   * in is scanned once, not once per read.
    *
    * Leading empty lines are skipped (RFC 9112 §2.2). Every line must end in
    * CRLF: a bare LF is refused at once rather than waited on.
+   *
+   * @param maxHeadBytes The largest head accepted.
+   * @returns The head's span, a refusal, or `null` when more bytes are needed.
+   */
+  scanHead(maxHeadBytes: number): HeadSpan | RequestParseError | null {
+    const buf = this.buffer;
+    const end = this.end;
+    if (this.#lineStart === 0) {
+      // RFC 9112 §2.2: ignore empty lines before the request line.
+      while (
+        end - this.start >= 2 && buf[this.start] === CR &&
+        buf[this.start + 1] === LF
+      ) {
+        this.start += 2;
+        this.#scanned = 0;
+      }
+    }
+    let base = this.start;
+    let i = base + this.#scanned;
+    while (i < end) {
+      const lf = buf.indexOf(LF, i);
+      if (lf === -1 || lf >= end) break;
+      if (lf === base || buf[lf - 1] !== CR) {
+        this.#resetScan();
+        return new RequestParseError(400, "Bare LF");
+      }
+      // The limit holds however the bytes arrived: a head that came whole
+      // in one read is measured as one that came byte by byte.
+      if (lf + 1 - base > maxHeadBytes) {
+        const tooLong = this.#lineStart === 0;
+        this.#resetScan();
+        return tooLong
+          ? new RequestParseError(414, "Request line too long")
+          : new RequestParseError(431, "Header section too large");
+      }
+      if (lf - 1 === base + this.#lineStart) {
+        if (this.#lineStart === 0) {
+          // A leading CRLF split across reads: drop it and go on.
+          this.start = base = i = lf + 1;
+          continue;
+        }
+        this.#resetScan();
+        return { start: base, end: lf + 1 };
+      }
+      this.#lineStart = lf + 1 - base;
+      i = lf + 1;
+    }
+    this.#scanned = end - base;
+    if (this.#scanned >= maxHeadBytes) {
+      // Still inside the request line: the target is what is too long.
+      const tooLong = this.#lineStart === 0;
+      this.#resetScan();
+      return tooLong
+        ? new RequestParseError(414, "Request line too long")
+        : new RequestParseError(431, "Header section too large");
+    }
+    return null;
+  }
+
+  #resetScan(): void {
+    this.#scanned = 0;
+    this.#lineStart = 0;
+  }
+
+  /**
+   * Read until a whole request head is buffered.
    *
    * @param maxHeadBytes The largest head accepted.
    * @param onFirstByte Called once the first byte of the head has arrived.
@@ -96,60 +167,12 @@ export class BufferedReader {
     maxHeadBytes: number,
     onFirstByte?: () => void,
   ): Promise<HeadSpan | RequestParseError | null> {
-    let scanned = 0; // bytes past `start` already searched for a line end
-    let lineStart = 0; // offset of the current line, relative to `start`
     let sawFirstByte = this.buffered > 0;
     while (true) {
-      // RFC 9112 §2.2: ignore empty lines before the request line.
-      if (lineStart === 0) {
-        let skipped = false;
-        while (
-          this.end - this.start >= 2 && this.buffer[this.start] === CR &&
-          this.buffer[this.start + 1] === LF
-        ) {
-          this.start += 2;
-          skipped = true;
-        }
-        // Rescan only when `start` moved: rescanning a request line on every
-        // read made one that trickles in byte by byte cost O(n²).
-        if (skipped) scanned = 0;
-      }
-      const buf = this.buffer;
-      let base = this.start;
-      let i = base + scanned;
-      while (i < this.end) {
-        const lf = buf.indexOf(LF, i);
-        if (lf === -1 || lf >= this.end) break;
-        if (lf === base || buf[lf - 1] !== CR) {
-          return new RequestParseError(400, "Bare LF");
-        }
-        // The limit holds however the bytes arrived: a head that came whole
-        // in one read is measured as one that came byte by byte.
-        if (lf + 1 - base > maxHeadBytes) {
-          return lineStart === 0
-            ? new RequestParseError(414, "Request line too long")
-            : new RequestParseError(431, "Header section too large");
-        }
-        if (lf - 1 === base + lineStart) {
-          if (lineStart === 0) {
-            // The leading-CRLF skip above only runs on whole pairs; a split
-            // pair lands here: drop it and start over.
-            this.start = base = i = lf + 1;
-            continue;
-          }
-          return { start: base, end: lf + 1 };
-        }
-        lineStart = lf + 1 - base;
-        i = lf + 1;
-      }
-      scanned = this.end - base;
-      if (scanned >= maxHeadBytes) {
-        // Still inside the request line: the target is what is too long.
-        return lineStart === 0
-          ? new RequestParseError(414, "Request line too long")
-          : new RequestParseError(431, "Header section too large");
-      }
+      const found = this.scanHead(maxHeadBytes);
+      if (found !== null) return found;
       if (!await this.fill()) {
+        this.#resetScan();
         if (this.buffered === 0 && !sawFirstByte) return null;
         return new RequestParseError(400, "Incomplete request head");
       }

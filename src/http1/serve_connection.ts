@@ -7,7 +7,12 @@
  */
 
 import { type AccessLogEntry, accessLogEntry } from "./access_log_entry.ts";
-import { BufferedReader } from "./buffered_reader.ts";
+import {
+  FAST_LANE,
+  type FastLaneCarrier,
+  type FastLaneResponse,
+} from "../fast_lane.ts";
+import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
 import type {
   ConnectionTracker,
@@ -46,6 +51,10 @@ const MAX_DRAIN_BYTES = 256 * 1024;
 const LINGER_MS = 2_000;
 const LINGER_BYTES = 256 * 1024;
 const INITIAL_BUFFER_BYTES = 4096;
+/** Requests a connection answers in a row before it yields (see below). */
+const FAIR_TURN_REQUESTS = 4;
+/** Open connections above which connections take turns. */
+const FAIR_MIN_CONNECTIONS = 128;
 
 /** Methods a `Request` cannot carry; the engine answers them itself. */
 const UNSUPPORTED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
@@ -85,6 +94,8 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
   options: ConnectionOptions,
 ): Promise<void> {
   const { limits, tracker } = options;
+  // A handler may carry a fast lane (see src/fast_lane.ts).
+  const fastLane = (handler as FastLaneCarrier)[FAST_LANE];
   const state = new ConnectionState(conn, tracker);
   tracker.add(state);
   try {
@@ -104,25 +115,64 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
     const scheme = isTls(conn) ? "https://" : "http://";
     let first = true;
     while (true) {
-      const head = await readHead(reader, state, limits, first);
+      // Pipelined heads are already buffered: no wait, no promise.
+      let span = reader.scanHead(limits.maxHeaderBytes);
+      if (span === null) span = await waitForHead(reader, state, limits, first);
       first = false;
-      if (head === null) return;
+      if (span === null) return;
+      let head: RequestHead | RequestParseError = span as RequestParseError;
+      if (!(span instanceof RequestParseError)) {
+        head = parseRequestHead(reader.buffer, span.start, span.end, limits);
+        reader.start = span.end;
+      }
       if (head instanceof RequestParseError) {
         report(options, remoteAddr, null, performance.now(), head.status, 0);
         await rejectAndClose(conn, reader, state, head.status);
         return;
       }
-      const keepAlive = await serveRequest(
-        conn,
-        reader,
-        head,
-        scheme,
-        remoteAddr,
-        handler,
-        options,
-        state,
-      );
+      const fast = fastLane !== undefined && isFastLaneCandidate(head)
+        ? fastLane(head, Date.now())
+        : undefined;
+      let keepAlive: boolean;
+      if (fast !== undefined) {
+        keepAlive = head.keepAlive && !tracker.shuttingDown;
+        const startedAt = options.onResponse ? performance.now() : 0;
+        const bytes = keepAlive ? fast.head : withClose(fast);
+        // One write in the common case; loop only on a partial write.
+        const n = await conn.write(bytes);
+        if (n < bytes.length) await writeAll(conn, bytes.subarray(n));
+        if (fast.body !== null) await writeAll(conn, fast.body);
+        report(
+          options,
+          remoteAddr,
+          head,
+          startedAt,
+          fast.status,
+          fast.bodyBytes,
+        );
+      } else {
+        keepAlive = await serveRequest(
+          conn,
+          reader,
+          head,
+          scheme,
+          remoteAddr,
+          handler,
+          options,
+          state,
+        );
+      }
       if (!keepAlive || tracker.shuttingDown) return;
+      if (
+        ++state.served % FAIR_TURN_REQUESTS === 0 &&
+        tracker.size > FAIR_MIN_CONNECTIONS
+      ) {
+        // Fairness: with many busy connections the runtime serves them in
+        // long bursts (p99 in the hundreds of ms at 256 connections); a
+        // connection that has had its turn waits for the timer phase, so
+        // every other ready connection runs first. See bench/RESULTS.md.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
     }
   } catch {
     // A network error (reset, broken pipe, closed by a timeout) ends this
@@ -131,6 +181,26 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
     state.close();
     tracker.delete(state);
   }
+}
+
+/** A GET or HEAD with no body, origin-form, HTTP/1.1: what a fast lane takes. */
+function isFastLaneCandidate(head: RequestHead): boolean {
+  return head.contentLength === 0 && head.minorVersion === 1 &&
+    (head.method === "GET" || head.method === "HEAD") &&
+    head.target.charCodeAt(0) === 0x2f; // "/"
+}
+
+const CLOSE_FIELD = encoder.encode("connection: close\r\n\r\n");
+
+/** A fast-lane head with `connection: close` spliced in before its end. */
+function withClose(fast: FastLaneResponse): Uint8Array {
+  const head = fast.head;
+  const at = fast.headerBytes - 2; // the empty line that ends the head
+  const out = new Uint8Array(head.length + CLOSE_FIELD.length - 2);
+  out.set(head.subarray(0, at));
+  out.set(CLOSE_FIELD, at);
+  out.set(head.subarray(fast.headerBytes), at + CLOSE_FIELD.length);
+  return out;
 }
 
 /** Tell `onResponse` about an answered request; its errors stay with it. */
@@ -155,6 +225,8 @@ function report(
 /** Per-connection state the tracker's sweep and shutdown act on. */
 class ConnectionState implements TrackedConnection {
   deadline = 0;
+  /** Requests answered on this connection. */
+  served = 0;
   idle = true;
   closed = false;
   /** Aborted on close: a response body waiting for its next chunk stops. */
@@ -204,29 +276,40 @@ function isTls(conn: Conn): boolean {
   return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
 }
 
-/** Wait for the next head under the keep-alive and header deadlines. */
-async function readHead(
+/**
+ * Read until a whole head is buffered, under the keep-alive deadline (no
+ * byte yet) and then the header deadline (slowloris).
+ *
+ * @returns The head's span, a refusal, or `null` on a clean end of stream.
+ */
+async function waitForHead(
   reader: BufferedReader,
   state: ConnectionState,
   limits: ResolvedLimits,
   first: boolean,
-) {
-  const now = Date.now();
+): Promise<HeadSpan | RequestParseError | null> {
   state.idle = reader.buffered === 0;
-  state.deadline = now +
+  state.deadline = Date.now() +
     (state.idle && !first
       ? limits.keepAliveTimeoutMs
       : limits.headersTimeoutMs);
-  const head = await reader.readHead(limits.maxHeaderBytes, () => {
+  try {
+    while (true) {
+      if (!await reader.fill()) {
+        if (reader.buffered === 0 && state.idle) return null;
+        return new RequestParseError(400, "Incomplete request head");
+      }
+      if (state.idle) {
+        state.idle = false;
+        state.deadline = Date.now() + limits.headersTimeoutMs;
+      }
+      const found = reader.scanHead(limits.maxHeaderBytes);
+      if (found !== null) return found;
+    }
+  } finally {
     state.idle = false;
-    state.deadline = Date.now() + limits.headersTimeoutMs;
-  });
-  state.idle = false;
-  state.deadline = 0;
-  if (head === null || head instanceof RequestParseError) return head;
-  const parsed = parseRequestHead(reader.buffer, head.start, head.end, limits);
-  reader.start = head.end;
-  return parsed;
+    state.deadline = 0;
+  }
 }
 
 /**

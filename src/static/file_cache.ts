@@ -339,6 +339,19 @@ export class FileCache {
   }
 
   /**
+   * Whether `entry` is still the cached one for its key and within its
+   * `revalidateMs`: what a lookup would return without touching the disk.
+   *
+   * @param entry An entry this cache returned.
+   * @param now The cache's clock, read once by the caller.
+   * @returns `true` when it may be served without a stat.
+   */
+  isFresh(entry: CacheEntry, now: number = this.now()): boolean {
+    return now - entry.checkedAt < this.revalidateMs &&
+      this.#entries.get(entry.key) === entry;
+  }
+
+  /**
    * Forget an entry (and its bytes), so the next lookup reloads it.
    *
    * @param key The filesystem path.

@@ -62,6 +62,14 @@ export interface FileResponseOptions {
   status?: 200 | 404;
   /** Extra `Vary` members, e.g. `Accept` for an SPA fallback. */
   vary?: readonly string[];
+  /**
+   * Told when a full 200 for GET came from memory: the fast lane records it.
+   */
+  onMemoryBody?: (
+    response: Response,
+    rep: Representation,
+    body: Uint8Array,
+  ) => void;
 }
 
 // Read a representation whole, checking the open file is still the version
@@ -239,10 +247,14 @@ export async function respondWithFile(
     }
     if (coded !== null) {
       headers.set("content-length", String(coded.length));
-      return new Response(
+      const response = new Response(
         isHead ? null : coded as Uint8Array<ArrayBuffer>,
         { status, headers },
       );
+      if (!isHead && entry.gzip?.bytes === coded) {
+        options.onMemoryBody?.(response, entry.gzip, coded);
+      }
+      return response;
     }
     const file = await openVerified(identity);
     if (file === null) return null;
@@ -305,10 +317,14 @@ export async function respondWithFile(
       : ranges.length === 1
       ? bytes.subarray(ranges[0].start, ranges[0].end + 1)
       : assembleParts(parts, bytes);
-    return new Response(body as Uint8Array<ArrayBuffer>, {
+    const response = new Response(body as Uint8Array<ArrayBuffer>, {
       status: responseStatus,
       headers,
     });
+    if (ranges === null && rep.bytes === bytes) {
+      options.onMemoryBody?.(response, rep, bytes);
+    }
+    return response;
   }
   const file = await openVerified(rep);
   if (file === null) return null;

@@ -13,7 +13,14 @@ import {
   renderListingHtml,
   renderListingJson,
 } from "./dir_listing.ts";
-import { type CacheEntry, FileCache, type FileEntry } from "./file_cache.ts";
+import { FAST_LANE, type FastLane } from "../fast_lane.ts";
+import {
+  type CacheEntry,
+  FileCache,
+  type FileEntry,
+  type Representation,
+} from "./file_cache.ts";
+import { StaticFastLane } from "./fast_lane.ts";
 import { loadEntry } from "./file_entry.ts";
 import { respondWithFile } from "./file_response.ts";
 import { extensionOf } from "./media_types.ts";
@@ -208,6 +215,12 @@ export function createStaticHandler(
     now: opts.now,
   });
   let rootState: { real: string; checkedAt: number } | null = null;
+  const fastLane = new StaticFastLane(cache);
+  /** Answers the fast lane may remember, until their headers are final. */
+  const memoryBodies = new WeakMap<
+    Response,
+    { entry: FileEntry; rep: Representation; body: Uint8Array }
+  >();
 
   // The root's real path, re-resolved like any entry, so swapping a
   // `current -> releases/N` symlink takes effect within revalidateMs.
@@ -286,6 +299,8 @@ export function createStaticHandler(
           maxRanges: opts.maxRanges,
           status,
           vary,
+          onMemoryBody: (response, rep, body) =>
+            memoryBodies.set(response, { entry: current, rep, body }),
         });
       } catch (error) {
         // Deleted or made unreadable between stat and open.
@@ -481,7 +496,7 @@ export function createStaticHandler(
     return notFound(r);
   }
 
-  return async function staticHandler(request: Request): Promise<Response> {
+  async function staticHandler(request: Request): Promise<Response> {
     let response: Response;
     try {
       response = await route(request);
@@ -496,6 +511,26 @@ export function createStaticHandler(
       headers.set("access-control-expose-headers", CORS_EXPOSE);
     }
     for (const [name, value] of opts.headers) headers.set(name, value);
+    const fromMemory = memoryBodies.get(response);
+    if (fromMemory !== undefined && rootState !== null) {
+      fastLane.record(
+        new URL(request.url).pathname,
+        request,
+        response,
+        fromMemory.entry,
+        fromMemory.rep,
+        fromMemory.body,
+      );
+    }
     return response;
-  };
+  }
+
+  // The engine's fast lane (see src/fast_lane.ts); the root must be as
+  // fresh as the file for a hit, as on the ordinary path.
+  const serveFast: FastLane = (request, nowMs) =>
+    rootState !== null &&
+      opts.now() - rootState.checkedAt < opts.revalidateMs
+      ? fastLane.serve(request, nowMs)
+      : undefined;
+  return Object.assign(staticHandler, { [FAST_LANE]: serveFast });
 }

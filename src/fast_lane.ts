@@ -1,0 +1,63 @@
+/**
+ * The one narrow seam between the engine and a handler that can answer
+ * some requests from pre-serialized bytes, skipping `Request` and `Response`
+ * objects altogether. The engine (`src/http1/`) and the file handler
+ * (`src/static/`) both import this file and never each other.
+ *
+ * A handler offers a fast lane by carrying a function under
+ * {@linkcode FAST_LANE}. The engine asks it first for every GET or HEAD
+ * without a body; `undefined` means "take the ordinary path". Under
+ * `Deno.serve` the property is simply never looked at, and the handler
+ * answers every request itself.
+ *
+ * @module
+ */
+
+/** The property under which a handler carries its {@linkcode FastLane}. */
+export const FAST_LANE: unique symbol = Symbol.for("berth.fastLane");
+
+/** What the fast lane sees of a request: the parsed head, nothing built. */
+export interface FastLaneRequest {
+  /** `GET` or `HEAD`. */
+  readonly method: string;
+  /** The raw origin-form request-target, query included. */
+  readonly target: string;
+  /** Field names, lowercased, parallel to `headerValues`. */
+  readonly headerNames: readonly string[];
+  /** Field values. */
+  readonly headerValues: readonly string[];
+}
+
+/** A complete answer, ready for the wire. */
+export interface FastLaneResponse {
+  /** The status code, for access logs. */
+  readonly status: number;
+  /**
+   * Status line and header section, ending with the empty line, with a
+   * current `Date` and the framing (`Content-Length`) already in. When
+   * `body` is `null` this buffer also holds the body, if any.
+   */
+  readonly head: Uint8Array;
+  /** Length of the status line and header section within `head`. */
+  readonly headerBytes: number;
+  /** The body, when it is not already inside `head`. */
+  readonly body: Uint8Array | null;
+  /** Body bytes sent, for access logs. */
+  readonly bodyBytes: number;
+}
+
+/**
+ * Answer a request from memory, or return `undefined` to let the ordinary
+ * path (a `Request` to the handler) answer it. Must be synchronous, cheap,
+ * and must never answer differently from the handler.
+ */
+export type FastLane = (
+  request: FastLaneRequest,
+  nowMs: number,
+) => FastLaneResponse | undefined;
+
+/** A handler that may carry a fast lane. */
+export interface FastLaneCarrier {
+  /** The fast lane, when the handler offers one. */
+  readonly [FAST_LANE]?: FastLane;
+}

@@ -1,0 +1,187 @@
+/**
+ * The file handler's fast lane must never answer differently from the
+ * ordinary path. Each test runs the same pipelined requests through the
+ * engine twice — once with the handler as it is (fast lane on), once behind a
+ * plain wrapper function (no fast lane) — and compares the bytes.
+ */
+
+import assert from "node:assert/strict";
+import { FAST_LANE, type FastLaneCarrier } from "../../src/fast_lane.ts";
+import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
+import type { ServeHandler } from "../../src/http1/handler.ts";
+import { resolveLimits } from "../../src/http1/limits.ts";
+import { serveConnection } from "../../src/http1/serve_connection.ts";
+import { createStaticHandler } from "../../src/static/static_handler.ts";
+import { MockConn } from "../_mock_conn.ts";
+
+const decoder = new TextDecoder();
+
+async function withSite(
+  fn: (root: string) => Promise<void>,
+): Promise<void> {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${root}/index.html`, "<h1>home</h1>");
+    await Deno.writeTextFile(`${root}/app.js`, "console.log(1);\n".repeat(200));
+    await Deno.writeTextFile(`${root}/note.txt`, "a note");
+    await Deno.writeTextFile(`${root}/big.html`, "<p>big</p>\n".repeat(300));
+    await Deno.mkdir(`${root}/docs`);
+    await Deno.writeTextFile(`${root}/docs/index.html`, "<p>docs</p>");
+    await fn(root);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+/** Run `requests` pipelined on one mock connection; the output, dates masked. */
+async function exchange(
+  handler: ServeHandler,
+  requests: string[],
+): Promise<string> {
+  const conn = new MockConn([requests.join("")]);
+  await serveConnection(conn, handler, {
+    limits: resolveLimits(),
+    tracker: new ConnectionTracker(1000),
+    onError: () => new Response("error", { status: 500 }),
+  });
+  return decoder.decode(conn.outputBytes).replace(
+    /^date: [^\r\n]*\r\n/gim,
+    "date: DATE\r\n",
+  );
+}
+
+function get(path: string, headers: Record<string, string> = {}): string {
+  return `GET ${path} HTTP/1.1\r\nHost: a\r\n` +
+    Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
+    "\r\n";
+}
+
+Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
+  await withSite(async (root) => {
+    const fast = createStaticHandler({ root });
+    const slow = createStaticHandler({ root });
+    const plain: ServeHandler = (request) => slow(request);
+    assert.equal(typeof (fast as FastLaneCarrier)[FAST_LANE], "function");
+    assert.equal((plain as FastLaneCarrier)[FAST_LANE], undefined);
+
+    const etagOf = async (path: string) =>
+      (await slow(new Request(`http://a${path}`))).headers.get("etag")!;
+    const indexTag = await etagOf("/index.html");
+    const bigTag = await etagOf("/big.html");
+    const list = [
+      get("/index.html"),
+      get("/"),
+      get("/docs/"),
+      get("/index.html?x=1"),
+      get("/app.js"),
+      get("/app.js", { "accept-encoding": "gzip, deflate, br" }),
+      get("/app.js", { "accept-encoding": "identity" }),
+      get("/note.txt", { "user-agent": "probe" }),
+      get("/index.html", { "if-none-match": indexTag }),
+      get("/index.html", { "if-none-match": `W/${indexTag}` }),
+      get("/index.html", { "if-none-match": `"nope", ${indexTag}` }),
+      get("/index.html", { "if-none-match": '"nope"' }),
+      get("/index.html", {
+        "if-none-match": indexTag,
+        "if-modified-since": "Thu, 01 Jan 1970 00:00:00 GMT",
+      }),
+      get("/index.html", {
+        "if-modified-since": "Thu, 01 Jan 2099 00:00:00 GMT",
+      }),
+      get("/index.html", { range: "bytes=0-3" }),
+      get("/index.html", { "if-match": '"nope"' }),
+      "HEAD /index.html HTTP/1.1\r\nHost: a\r\n\r\n",
+      "HEAD /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n",
+      get("/missing"),
+      get("/docs"),
+      get("/.hidden"),
+      get("/big.html"),
+      get("/big.html", { "accept-encoding": "gzip" }),
+      get("/big.html", { "if-none-match": bigTag }),
+      get("/big.html", {
+        "accept-encoding": "gzip",
+        "if-none-match": bigTag,
+      }),
+      get("/index.html", { connection: "close" }),
+    ];
+    // Each request twice in a row, then the list again in another order, so
+    // every answer the lane could give is compared with a recorded one.
+    const requests = [
+      ...list.flatMap((request) => [request, request]),
+      ...list.toReversed(),
+      ...list,
+    ].filter((request, i, all) =>
+      // `connection: close` ends the exchange: keep only its last use.
+      !request.includes("connection: close") || i === all.length - 1
+    );
+
+    const viaLane = await exchange(fast, requests);
+    const viaHandler = await exchange(plain, requests);
+    assert.equal(viaLane, viaHandler);
+    assert.match(viaLane, /HTTP\/1\.1 304 Not Modified/);
+    assert.match(viaLane, /content-encoding: gzip/);
+  });
+});
+
+Deno.test("fast lane serves from memory without calling the handler's ordinary path", async () => {
+  await withSite(async (root) => {
+    const handler = createStaticHandler({ root });
+    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    const head = {
+      method: "GET",
+      target: "/note.txt",
+      headerNames: [],
+      headerValues: [],
+    };
+    assert.equal(lane(head, Date.now()), undefined, "nothing recorded yet");
+    await (await handler(new Request("http://a/note.txt"))).text();
+    const hit = lane(head, Date.now());
+    assert.ok(hit !== undefined);
+    assert.equal(hit.status, 200);
+    const text = decoder.decode(hit.head);
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.ok(text.endsWith("\r\n\r\na note"));
+    assert.equal(hit.bodyBytes, 6);
+    // Anything the recorded answer did not weigh goes the ordinary way.
+    assert.equal(
+      lane({ ...head, headerNames: ["range"], headerValues: ["bytes=0-1"] }, 0),
+      undefined,
+    );
+  });
+});
+
+Deno.test("fast lane never serves a changed file past revalidateMs", async () => {
+  await withSite(async (root) => {
+    let clock = 0;
+    const handler = createStaticHandler({
+      root,
+      revalidateMs: 1000,
+      now: () => clock,
+    });
+    const run = () => exchange(handler, [get("/note.txt"), get("/note.txt")]);
+    assert.match(await run(), /a note[\s\S]*a note$/);
+    await Deno.writeTextFile(`${root}/note.txt`, "changed!");
+    // Within the bound the cached bytes may still be served…
+    assert.match(await run(), /a note$/);
+    // …past it, never.
+    clock = 1000;
+    const after = await run();
+    assert.match(after, /changed!$/);
+    assert.doesNotMatch(after, /a note/);
+  });
+});
+
+Deno.test("fast lane is off with revalidateMs: 0 (every request stats)", async () => {
+  await withSite(async (root) => {
+    const handler = createStaticHandler({ root, revalidateMs: 0 });
+    await exchange(handler, [get("/note.txt")]);
+    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    const head = {
+      method: "GET",
+      target: "/note.txt",
+      headerNames: [],
+      headerValues: [],
+    };
+    assert.equal(lane(head, Date.now()), undefined);
+  });
+});
