@@ -63,3 +63,47 @@ Deno.test("serve() reports each answered request to onResponse", async () => {
     await server.shutdown();
   }
 });
+
+Deno.test("serve() counts the bytes sent of a response the client cut short", async () => {
+  const chunk = new Uint8Array(64 * 1024);
+  let sent = 0;
+  const reported = Promise.withResolvers<AccessLogEntry>();
+  const server = serve(
+    () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            // An endless body: only the client going away ends it.
+            sent += chunk.length;
+            controller.enqueue(chunk);
+          },
+        }),
+      ),
+    {
+      hostname: HOST,
+      port: 0,
+      onListen() {},
+      onResponse: (entry) => reported.resolve(entry),
+    },
+  );
+  const conn = await Deno.connect({ hostname: HOST, port: server.addr.port });
+  try {
+    await conn.write(
+      new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
+    );
+    const buffer = new Uint8Array(64 * 1024);
+    let received = 0;
+    while (received < 1024 * 1024) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      received += n;
+    }
+  } finally {
+    conn.close();
+  }
+  const entry = await reported.promise;
+  await server.shutdown();
+  assert.equal(entry.status, 200);
+  assert.ok(entry.bodyBytes >= 1024 * 1024 - 64 * 1024, `${entry.bodyBytes}`);
+  assert.ok(entry.bodyBytes <= sent);
+});

@@ -433,8 +433,10 @@ async function serveRequest<Addr extends Deno.Addr>(
     response = await errorToResponse(options, error);
   }
 
+  const progress = { bodyBytes: 0 };
   const context = {
     signal: state.signal,
+    progress,
     isHead: method === "HEAD",
     minorVersion: head.minorVersion,
     keepAlive: head.keepAlive && !tracker.shuttingDown &&
@@ -450,7 +452,14 @@ async function serveRequest<Addr extends Deno.Addr>(
     if (!(error instanceof ResponseBodyError)) {
       info.finish(false);
       body?.detach();
-      report(options, remoteAddr, head, startedAt, response.status, 0);
+      report(
+        options,
+        remoteAddr,
+        head,
+        startedAt,
+        response.status,
+        progress.bodyBytes,
+      );
       throw error;
     }
     try {

@@ -23,6 +23,11 @@ export interface ResponseContext {
    * chunk is then cancelled instead of waited on forever.
    */
   signal?: AbortSignal;
+  /**
+   * Kept up to date with the body bytes written so far, so that a response
+   * cut short by the client is still counted in access logs.
+   */
+  progress?: { bodyBytes: number };
 }
 
 /** How a response went out. */
@@ -286,6 +291,7 @@ export async function writeResponse(
         await writeBodyChunk(conn, headBytes, chunk, mode === "chunked");
         headBytes = null;
         written += chunk.length;
+        if (context.progress) context.progress.bodyBytes = written;
       }
       if (!keepAlive && mode === "length" && written === declaredLength) {
         if (headBytes !== null) await writeAll(conn, headBytes);
