@@ -1,56 +1,199 @@
 import assert from "node:assert/strict";
-import { parseArgs, UsageError } from "../../src/cli/parse_args.ts";
+import {
+  CLI_FLAGS,
+  type CliOptions,
+  parseArgs,
+  UsageError,
+} from "../../src/cli/parse_args.ts";
+
+const DEFAULTS: CliOptions = {
+  root: "static",
+  port: 8000,
+  host: "127.0.0.1",
+  unix: undefined,
+  cert: undefined,
+  key: undefined,
+  headers: [],
+  cors: false,
+  dirListing: false,
+  dotfiles: false,
+  spa: false,
+  cleanUrls: false,
+  compress: true,
+  cacheControl: undefined,
+  maxConnections: 10000,
+  maxBodyBytes: 1048576,
+  headersTimeoutMs: 10000,
+  keepAliveTimeoutMs: 5000,
+  shutdownTimeoutMs: 10000,
+  workers: 1,
+  logFormat: "text",
+  quiet: false,
+  verbose: false,
+  help: false,
+  version: false,
+};
 
 Deno.test("parseArgs() serves static/ on 127.0.0.1:8000 by default", () => {
-  assert.deepEqual(parseArgs([]), {
-    root: "static",
-    port: 8000,
-    host: "127.0.0.1",
-    help: false,
-    version: false,
-  });
+  assert.deepEqual(parseArgs([]), DEFAULTS);
 });
 
-Deno.test("parseArgs() takes ROOT, --port and --host", () => {
-  const options = parseArgs(["site", "--port", "0", "--host", "0.0.0.0"]);
-  assert.equal(options.root, "site");
-  assert.equal(options.port, 0);
-  assert.equal(options.host, "0.0.0.0");
+Deno.test("parseArgs() reads every flag", () => {
+  const table: [string[], Partial<CliOptions>][] = [
+    [["site"], { root: "site" }],
+    [["--port", "0"], { port: 0 }],
+    [["-p", "8080"], { port: 8080 }],
+    [["-p8080"], { port: 8080 }],
+    [["--port=65535"], { port: 65535 }],
+    [["--host", "0.0.0.0"], { host: "0.0.0.0" }],
+    [["--host", "[::1]"], { host: "::1" }],
+    [["--host", "::"], { host: "::" }],
+    [["--unix", "/tmp/b.sock"], { unix: "/tmp/b.sock", port: 0 }],
+    [["--cert", "c.pem", "--key", "k.pem"], { cert: "c.pem", key: "k.pem" }],
+    [["-H", "X-A: 1"], { headers: ["X-A: 1"] }],
+    [
+      ["--header", "X-A:1", "-H", "  X-B :  two words "],
+      { headers: ["X-A: 1", "X-B: two words"] },
+    ],
+    [["-H", "X-Empty:"], { headers: ["X-Empty: "] }],
+    [["--cors"], { cors: true }],
+    [["--dir-listing"], { dirListing: true }],
+    [["--dotfiles"], { dotfiles: true }],
+    [["--spa"], { spa: "index.html" }],
+    [["--spa=app.html"], { spa: "app.html" }],
+    [["--spa=pages/shell.html"], { spa: "pages/shell.html" }],
+    [["--spa", "dist"], { spa: "index.html", root: "dist" }],
+    [["dist", "--spa"], { spa: "index.html", root: "dist" }],
+    [["--clean-urls"], { cleanUrls: true }],
+    [["--no-compress"], { compress: false }],
+    [
+      ["--cache-control", "public, max-age=60"],
+      { cacheControl: "public, max-age=60" },
+    ],
+    [["--max-connections", "1"], { maxConnections: 1 }],
+    [["--max-body-bytes", "10"], { maxBodyBytes: 10 }],
+    [["--headers-timeout", "100"], { headersTimeoutMs: 100 }],
+    [["--keep-alive-timeout", "50"], { keepAliveTimeoutMs: 50 }],
+    [["--shutdown-timeout", "250"], { shutdownTimeoutMs: 250 }],
+    [["--workers", "4"], { workers: 4 }],
+    [["--workers", "auto"], { workers: "auto" }],
+    [["--workers=1"], { workers: 1 }],
+    [["--log-format", "clf"], { logFormat: "clf" }],
+    [["--log-format", "combined"], { logFormat: "combined" }],
+    [["--log-format", "text"], { logFormat: "text" }],
+    [["-q"], { quiet: true }],
+    [["--quiet"], { quiet: true }],
+    [["-v"], { verbose: true }],
+    [["--verbose"], { verbose: true }],
+    [["-h"], { help: true }],
+    [["--help"], { help: true }],
+    [["-V"], { version: true }],
+    [["--version"], { version: true }],
+    [["--", "--odd-folder"], { root: "--odd-folder" }],
+  ];
+  for (const [args, want] of table) {
+    assert.deepEqual(parseArgs(args), { ...DEFAULTS, ...want }, args.join(" "));
+  }
 });
 
-Deno.test("parseArgs() takes -p and unbrackets an IPv6 host", () => {
-  const options = parseArgs(["-p", "8080", "--host", "[::1]"]);
-  assert.equal(options.port, 8080);
-  assert.equal(options.host, "::1");
+Deno.test("parseArgs() table covers every flag the parser knows", () => {
+  // Keep in step with the table above: a new flag needs a row there.
+  assert.deepEqual([...CLI_FLAGS].sort(), [
+    "--cache-control",
+    "--cert",
+    "--clean-urls",
+    "--cors",
+    "--dir-listing",
+    "--dotfiles",
+    "--header",
+    "--headers-timeout",
+    "--help",
+    "--host",
+    "--keep-alive-timeout",
+    "--key",
+    "--log-format",
+    "--max-body-bytes",
+    "--max-connections",
+    "--no-compress",
+    "--port",
+    "--quiet",
+    "--shutdown-timeout",
+    "--spa",
+    "--unix",
+    "--verbose",
+    "--version",
+    "--workers",
+  ]);
 });
 
 Deno.test("parseArgs() honors PORT when --port is absent", () => {
   assert.equal(parseArgs([], { PORT: "9000" }).port, 9000);
   assert.equal(parseArgs(["--port", "1"], { PORT: "9000" }).port, 1);
+  assert.equal(parseArgs(["--unix", "/s"], { PORT: "nope" }).port, 0);
 });
 
 Deno.test("parseArgs() rejects bad input with a one-line UsageError", () => {
-  const table: [string[], RegExp][] = [
+  const table: [string[], RegExp, Record<string, string>?][] = [
     [["--bogus"], /Unknown option '--bogus'/],
+    [["-x"], /Unknown option '-x'/],
     [["--port", "http"], /Invalid port: "http"/],
     [["--port", "70000"], /Invalid port: "70000"/],
     [["--port", "-1"], /argument is ambiguous/],
     [["--port=-1"], /Invalid port: "-1"/],
+    [["--port"], /argument missing/],
+    [[], /Invalid PORT: "x"/, { PORT: "x" }],
     [["a", "b"], /Expected one folder to serve, got 2/],
+    [["a", "--spa", "b.html"], /write --spa=FILE/],
+    [[""], /ROOT is an empty path/],
     [["--host", ""], /Invalid host/],
+    [["--host", "a b"], /Invalid host/],
+    [["--unix", ""], /--unix needs a socket path/],
+    [["--unix", "/s", "--port", "1"], /--unix cannot be combined/],
+    [["--unix", "/s", "--host", "::1"], /--unix cannot be combined/],
+    [["--unix", "/s", "--cert", "c", "--key", "k"], /not with --unix/],
+    [["--unix", "/s", "--workers", "2"], /not with --unix/],
+    [["--cert", "c.pem"], /--cert needs --key/],
+    [["--key", "k.pem"], /--key needs --cert/],
+    [["--cert", "", "--key", "k"], /need file paths/],
+    [["-H", "X-A"], /Invalid --header: "X-A" \(expected "Name: value"\)/],
+    [["-H", "X A: 1"], /Invalid --header name: "X A"/],
+    [["-H", ": 1"], /Invalid --header name: ""/],
+    [["-H", "X-A: 1\r\nSet-Cookie: a=b"], /control characters/],
+    [["-H", "X-A: \x00"], /control characters/],
+    [["--cors=yes"], /does not take an argument/],
+    [["--spa="], /Invalid --spa file: ""/],
+    [["--spa=../secret.html"], /Invalid --spa file/],
+    [["--spa=/abs.html"], /Invalid --spa file/],
+    [["--spa=a//b.html"], /Invalid --spa file/],
+    [["--no-compress=1"], /does not take an argument/],
+    [["--cache-control", ""], /Invalid --cache-control/],
+    [["--cache-control", "a\nb"], /Invalid --cache-control/],
+    [["--max-connections", "0"], /Invalid --max-connections: "0"/],
+    [["--max-connections", "ten"], /Invalid --max-connections: "ten"/],
+    [["--max-body-bytes", "1.5"], /Invalid --max-body-bytes: "1.5"/],
+    [["--headers-timeout", "1e3"], /Invalid --headers-timeout: "1e3"/],
+    [["--keep-alive-timeout", "0"], /Invalid --keep-alive-timeout: "0"/],
+    [["--shutdown-timeout", ""], /Invalid --shutdown-timeout: ""/],
+    [
+      ["--max-body-bytes", "99999999999999999999"],
+      /Invalid --max-body-bytes/,
+    ],
+    [
+      ["--workers", "0"],
+      /Invalid --workers: "0" \(expected 1 to 256, or auto\)/,
+    ],
+    [["--workers", "257"], /Invalid --workers: "257"/],
+    [["--workers", "many"], /Invalid --workers: "many"/],
+    [["--log-format", "json"], /Invalid --log-format: "json"/],
+    [["-q", "-v"], /--quiet and --verbose cannot be used together/],
   ];
-  for (const [args, want] of table) {
-    assert.throws(() => parseArgs(args), (error: unknown) => {
+  for (const [args, want, env] of table) {
+    assert.throws(() => parseArgs(args, env), (error: unknown) => {
       assert.ok(error instanceof UsageError, `${args}: ${error}`);
-      assert.match(error.message, want);
+      assert.match(error.message, want, JSON.stringify(args));
       assert.ok(!error.message.includes("\n"), "one line");
+      assert.ok(!error.message.includes("\r"), "one line");
       return true;
     });
   }
-});
-
-Deno.test("parseArgs() reads --help and --version", () => {
-  assert.equal(parseArgs(["--help"]).help, true);
-  assert.equal(parseArgs(["-h"]).help, true);
-  assert.equal(parseArgs(["-V"]).version, true);
 });

@@ -1,0 +1,171 @@
+/**
+ * The start-up banner. Its first line, `Listening on <url> — serving <root>`,
+ * is for scripts as much as for people: it is never colored off a terminal
+ * and its URL is the first whitespace-free word after `Listening on`.
+ *
+ * @module
+ */
+
+import { isAbsolute } from "node:path";
+import { listenUrl } from "../serve.ts";
+
+/** What the banner describes. */
+export interface BannerInfo {
+  /** The address listened on (the real port when 0 was asked). */
+  addr: Deno.Addr;
+  /** Whether it speaks TLS. */
+  secure: boolean;
+  /** The folder served, as given. */
+  root: string;
+  /** How many worker threads serve (1: the main thread). */
+  workers: number;
+  /**
+   * Addresses of this machine's interfaces, for the network URLs when bound
+   * to every interface; `null` when unknown (no `--allow-sys`).
+   */
+  interfaces: Deno.NetworkInterfaceInfo[] | null;
+  /** ANSI colors (only on a terminal, and not with `NO_COLOR`). */
+  color: boolean;
+}
+
+/**
+ * A path for messages: relative paths get a leading `./`, so `static` reads
+ * as `./static`.
+ *
+ * @param path A path as given on the command line.
+ * @returns The path to show.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { displayPath } from "./banner.ts";
+ * assert.equal(displayPath("static"), "./static");
+ * assert.equal(displayPath("../site"), "../site");
+ * assert.equal(displayPath("/srv/www"), "/srv/www");
+ * ```
+ */
+export function displayPath(path: string): string {
+  if (
+    isAbsolute(path) || path === "." || path === ".." ||
+    path.startsWith("./") || path.startsWith("../")
+  ) {
+    return path;
+  }
+  return `./${path}`;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "::1" ||
+    hostname.startsWith("127.");
+}
+
+function isWildcard(hostname: string): boolean {
+  return hostname === "0.0.0.0" || hostname === "::";
+}
+
+/**
+ * The banner's lines.
+ *
+ * @param info What to describe.
+ * @returns The lines, first the machine-readable one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bannerLines } from "./banner.ts";
+ * const lines = bannerLines({
+ *   addr: { transport: "tcp", hostname: "127.0.0.1", port: 8000 },
+ *   secure: false,
+ *   root: "static",
+ *   workers: 1,
+ *   interfaces: null,
+ *   color: false,
+ * });
+ * assert.equal(lines[0], "Listening on http://127.0.0.1:8000/ — serving ./static");
+ * assert.equal(lines[1], "  Use --host 0.0.0.0 to expose on the network");
+ * ```
+ */
+export function bannerLines(info: BannerInfo): string[] {
+  const bold = (text: string) => info.color ? `\x1b[1m${text}\x1b[22m` : text;
+  const cyan = (text: string) => info.color ? `\x1b[36m${text}\x1b[39m` : text;
+  const dim = (text: string) => info.color ? `\x1b[2m${text}\x1b[22m` : text;
+
+  const url = listenUrl(info.addr, info.secure);
+  const lines = [
+    `Listening on ${bold(cyan(url))} — serving ${displayPath(info.root)}`,
+  ];
+  if (info.workers > 1) {
+    lines.push(`  ${info.workers} worker threads share the port`);
+  }
+  if (info.addr.transport !== "tcp") return lines;
+  const { hostname, port } = info.addr;
+  if (isLoopback(hostname)) {
+    lines.push(dim("  Use --host 0.0.0.0 to expose on the network"));
+  } else if (isWildcard(hostname)) {
+    if (info.interfaces === null) {
+      lines.push(dim(`  --host ${hostname} listens on every interface`));
+    } else {
+      for (const iface of info.interfaces) {
+        if (hostname === "0.0.0.0" && iface.family !== "IPv4") continue;
+        if (iface.family === "IPv6" && iface.address.startsWith("fe80:")) {
+          continue; // link-local: useless in a URL without a zone
+        }
+        const addr: Deno.NetAddr = {
+          transport: "tcp",
+          hostname: iface.address,
+          port,
+        };
+        lines.push(`  Network: ${cyan(listenUrl(addr, info.secure))}`);
+      }
+    }
+  }
+  return lines;
+}
+
+/**
+ * This machine's interface addresses when `--allow-sys` grants them, else
+ * `null` (quietly: the banner then says the server listens everywhere).
+ *
+ * @returns The interfaces, or `null`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { networkInterfaces } from "./banner.ts";
+ * const interfaces = networkInterfaces();
+ * assert.ok(interfaces === null || Array.isArray(interfaces));
+ * ```
+ */
+export function networkInterfaces(): Deno.NetworkInterfaceInfo[] | null {
+  try {
+    const { state } = Deno.permissions.querySync({
+      name: "sys",
+      kind: "networkInterfaces",
+    });
+    if (state !== "granted") return null;
+    return Deno.networkInterfaces();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether stdout gets ANSI colors: a terminal, and no `NO_COLOR`.
+ *
+ * @returns `true` to color.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { useColor } from "./banner.ts";
+ * assert.equal(typeof useColor(), "boolean");
+ * ```
+ */
+export function useColor(): boolean {
+  if (Deno.noColor) return false;
+  try {
+    return Deno.stdout.isTerminal();
+  } catch {
+    return false;
+  }
+}

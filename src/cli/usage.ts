@@ -1,0 +1,130 @@
+/**
+ * The `--help` page and the one-line hint printed after a usage error.
+ *
+ * @module
+ */
+
+import { DEFAULT_LIMITS } from "../http1/limits.ts";
+
+/**
+ * Printed after a usage error's one-line reason.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { USAGE_HINT } from "./usage.ts";
+ * assert.match(USAGE_HINT, /--help/);
+ * ```
+ */
+export const USAGE_HINT = "Run with --help for usage.";
+
+/**
+ * The usage page: every flag with its default, and an example per common
+ * task.
+ *
+ * @param version berth's version, for the first line.
+ * @returns The page, ending with a newline.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { usage } from "./usage.ts";
+ * assert.match(usage("1.2.3"), /^berth 1\.2\.3/);
+ * ```
+ */
+export function usage(version: string): string {
+  const d = DEFAULT_LIMITS;
+  return `berth ${version} — a static file server
+
+Usage:
+  deno run --allow-net --allow-read main.ts [ROOT] [flags]
+
+  ROOT                        the folder to serve (default: static)
+
+Listening:
+  -p, --port N                TCP port; 0 picks a free one
+                              (default: 8000, or $PORT when --allow-env lets berth read it)
+      --host HOST             interface to bind (default: 127.0.0.1, this machine only;
+                              --host 0.0.0.0 exposes it on the network)
+      --unix PATH             listen on a unix socket instead of TCP (default: off); Deno needs
+                              --allow-read=PATH --allow-write=PATH --allow-net=unix:PATH
+      --cert FILE             HTTPS: the PEM certificate chain (default: off; needs --key)
+      --key FILE              HTTPS: the PEM private key (default: off; needs --cert)
+
+Responses:
+  -H, --header "Name: value"  add this header to every response; repeatable (default: none)
+      --cors                  Access-Control-Allow-Origin: * and answers to preflight
+                              requests (default: off)
+      --dir-listing           list the files of a folder that has no index.html (default: off)
+      --dotfiles              serve dotfiles and dot-folders (default: off, they are 404;
+                              /.well-known/ is always served)
+      --spa, --spa=FILE       single-page app: an unknown path asked for as a page gets
+                              index.html, or FILE (default: off). Write FILE with "=":
+                              "--spa dist" means --spa and ROOT dist
+      --clean-urls            serve /about from about.html (default: off)
+      --no-compress           send files as they are: no gzip, no precompressed .br/.zst/.gz
+                              siblings (default: compress)
+      --cache-control VALUE   this Cache-Control on every file (default: no-cache for HTML,
+                              a year and immutable for hashed names like app.3f9a1c2e.js,
+                              must-revalidate for the rest)
+
+Limits:
+      --max-connections N     connections served at once; one more gets 503
+                              (default: ${d.maxConnections})
+      --max-body-bytes N      largest request body; more gets 413 (default: ${d.maxBodyBytes})
+      --headers-timeout MS    time for a request's head to arrive; then 408
+                              (default: ${d.headersTimeoutMs})
+      --keep-alive-timeout MS how long an idle connection is kept open
+                              (default: ${d.keepAliveTimeoutMs})
+      --shutdown-timeout MS   on SIGINT/SIGTERM, how long in-flight responses may take
+                              before their connections are closed (default: ${d.shutdownTimeoutMs})
+
+Parallelism:
+      --workers N|auto        serve from N threads sharing the port with SO_REUSEPORT (Linux;
+                              elsewhere one); auto is one per core (default: 1, the main
+                              thread). Deno 2.9 gates SO_REUSEPORT: add --unstable-net, or
+                              "unstable": ["net"] in deno.json. A worker that dies is restarted
+
+Output:
+  -q, --quiet                 no access log (default: one line per request, to stdout)
+  -v, --verbose               access log with the client's address, user agent and worker,
+                              and the settings at start, on stderr (default: off)
+      --log-format FORMAT     text:     GET /path 200 1560 B 0.4 ms (default)
+                              clf:      Common Log Format
+                              combined: Common Log Format, then referer and user agent
+  -h, --help                  show this page
+  -V, --version               show the version
+
+The first line printed is "Listening on <url> — serving <root>", for scripts.
+Errors go to stderr. Exit status: 0 after SIGINT/SIGTERM (in-flight responses
+finish first; a second signal exits at once, 130 or 143), 1 when berth cannot
+serve (port in use, folder or permission missing, bad TLS files), 2 on a bad
+command line.
+
+Examples:
+  Serve ./static at http://127.0.0.1:8000/:
+    deno run --allow-net --allow-read main.ts
+
+  Serve ./dist on every interface, port 3000, reading only ./dist (--allow-sys lets
+  the banner list the network URLs):
+    deno run --allow-net --allow-read=dist --allow-sys=networkInterfaces \\
+      main.ts dist --host 0.0.0.0 --port 3000
+
+  A single-page app with CORS (unknown pages get index.html):
+    deno run --allow-net --allow-read main.ts dist --spa --cors
+
+  HTTPS:
+    deno run --allow-net --allow-read main.ts --cert cert.pem --key key.pem
+
+  Behind a reverse proxy, on a unix socket:
+    deno run --allow-net=unix:/tmp/berth.sock --allow-read --allow-write=/tmp/berth.sock \\
+      main.ts --unix /tmp/berth.sock
+
+  Security headers and a short cache:
+    deno run --allow-net --allow-read main.ts -H "X-Frame-Options: DENY" \\
+      --cache-control "public, max-age=60"
+
+  Every core, Common Log Format:
+    deno run --unstable-net --allow-net --allow-read main.ts --workers auto --log-format clf
+`;
+}

@@ -1,0 +1,86 @@
+/**
+ * The limit flags, each shown by the behavior it sets: --max-connections,
+ * --max-body-bytes, --headers-timeout, --keep-alive-timeout. (The shutdown
+ * timeout is in shutdown_test.ts.) No time is asserted: the tests wait for
+ * what the server does.
+ */
+import assert from "node:assert/strict";
+import { RawClient } from "../_raw_http.ts";
+import { hostPort, withCli } from "./_cli.ts";
+
+const GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+
+Deno.test("--max-connections 1: a second connection gets 503", async () => {
+  await withCli(
+    ["--port", "0", "-q", "--max-connections", "1"],
+    async (cli) => {
+      using first = await RawClient.connect(hostPort(cli.url));
+      await first.send(GET);
+      assert.equal((await first.readResponse()).status, 200);
+      // The first connection is open (keep-alive) and counted.
+      using second = await RawClient.connect(hostPort(cli.url));
+      await second.send(GET);
+      const refused = await second.readResponse();
+      assert.equal(refused.status, 503);
+      assert.equal(refused.headers.get("connection"), "close");
+      // The first one is still served.
+      await first.send(GET);
+      assert.equal((await first.readResponse()).status, 200);
+    },
+  );
+});
+
+Deno.test("--max-body-bytes: a larger request body gets 413", async () => {
+  await withCli(
+    ["--port", "0", "-q", "--max-body-bytes", "10"],
+    async (cli) => {
+      using client = await RawClient.connect(hostPort(cli.url));
+      await client.send(
+        `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n${
+          "x".repeat(11)
+        }`,
+      );
+      assert.equal((await client.readResponse()).status, 413);
+    },
+  );
+  await withCli(
+    ["--port", "0", "-q", "--max-body-bytes", "11"],
+    async (cli) => {
+      using client = await RawClient.connect(hostPort(cli.url));
+      await client.send(
+        `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n${
+          "x".repeat(11)
+        }`,
+      );
+      // Within the limit: the static handler's own answer to POST.
+      assert.equal((await client.readResponse()).status, 405);
+    },
+  );
+});
+
+Deno.test("--headers-timeout: a request head that never ends gets 408", async () => {
+  await withCli(
+    ["--port", "0", "-q", "--headers-timeout", "100"],
+    async (cli) => {
+      using client = await RawClient.connect(hostPort(cli.url));
+      await client.send("GET / HTTP/1.1\r\nHost: x\r\n");
+      assert.equal((await client.readResponse()).status, 408);
+      assert.equal(await client.readToEnd(), "", "then it closes");
+    },
+  );
+});
+
+Deno.test("--keep-alive-timeout: an idle connection is closed by the server", async () => {
+  await withCli(
+    ["--port", "0", "-q", "--keep-alive-timeout", "50"],
+    async (cli) => {
+      using client = await RawClient.connect(hostPort(cli.url));
+      await client.send(GET);
+      const response = await client.readResponse();
+      assert.equal(response.status, 200);
+      assert.notEqual(response.headers.get("connection"), "close");
+      // Nothing more is sent: the read ends when the server closes.
+      assert.equal(await client.readToEnd(), "");
+    },
+  );
+});
