@@ -58,6 +58,25 @@ const FAIR_MIN_CONNECTIONS = 128;
 
 /** Methods a `Request` cannot carry; the engine answers them itself. */
 const UNSUPPORTED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+/** Methods `new Request()` upper-cases (Fetch's "normalize a method"). */
+const NORMALIZED_METHODS = new Set([
+  "DELETE",
+  "GET",
+  "HEAD",
+  "OPTIONS",
+  "POST",
+  "PUT",
+]);
+
+/**
+ * `get` is not `GET` (RFC 9110 §9.1: methods are case-sensitive), yet
+ * `new Request()` would turn it into `GET`; such a method is unknown here.
+ */
+function isMiscasedMethod(method: string): boolean {
+  if (NORMALIZED_METHODS.has(method)) return false;
+  const upper = method.toUpperCase();
+  return upper !== method && NORMALIZED_METHODS.has(upper);
+}
 
 /**
  * A small complete response for errors the engine answers itself, always
@@ -369,9 +388,10 @@ async function serveRequest<Addr extends Deno.Addr>(
     await rejectAndClose(conn, reader, state, 413);
     return false;
   }
-  if (UNSUPPORTED_METHODS.has(method)) {
-    // A Request cannot represent these: CONNECT never tunnels, TRACE never
-    // echoes (RFC 9110 §9.3.6, §9.3.8).
+  if (UNSUPPORTED_METHODS.has(method) || isMiscasedMethod(method)) {
+    // A Request cannot represent these (or would change them): CONNECT
+    // never tunnels, TRACE never echoes (RFC 9110 §9.3.6, §9.3.8), and `get`
+    // is an unknown method, not GET (501, RFC 9110 §9.1).
     report(options, remoteAddr, head, startedAt, 501, 0);
     await rejectAndClose(conn, reader, state, 501);
     return false;

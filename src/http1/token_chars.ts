@@ -76,7 +76,8 @@ export const FIELD_VALUE_BYTES: Uint8Array = table([
 /**
  * Non-zero for the bytes accepted in a request-target: visible ASCII
  * (`0x21`–`0x7E`) except `#`, which only starts a fragment and is never sent
- * (RFC 9112 §3.2). SP, controls, DEL and bytes at or above `0x80` are zero.
+ * (RFC 9112 §3.2), and `\`, which is no URI character. SP, controls, DEL
+ * and bytes at or above `0x80` are zero.
  *
  * @example
  * ```ts
@@ -86,11 +87,16 @@ export const FIELD_VALUE_BYTES: Uint8Array = table([
  * assert.equal(REQUEST_TARGET_BYTES[0x2f], 1); // "/"
  * assert.equal(REQUEST_TARGET_BYTES[0x23], 0); // "#"
  * assert.equal(REQUEST_TARGET_BYTES[0x20], 0); // SP
+ * assert.equal(REQUEST_TARGET_BYTES[0x5c], 0); // "\\"
  * ```
  */
 export const REQUEST_TARGET_BYTES: Uint8Array = (() => {
   const t = table([[0x21, 0x7e]]);
   t[0x23] = 0;
+  // A raw backslash is no URI character (RFC 3986 §2), and the WHATWG URL
+  // parser a handler uses turns it into "/" for http URLs: accepting it
+  // would make `/a\b` an alias of `/a/b` behind a proxy that filters paths.
+  t[0x5c] = 0;
   return t;
 })();
 
