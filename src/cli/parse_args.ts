@@ -47,6 +47,10 @@ export interface CliOptions {
   maxBodyBytes: number;
   /** Time for a request head to arrive, in ms. */
   headersTimeoutMs: number;
+  /** Time allowed between two reads of a request body, in ms. */
+  bodyTimeoutMs: number;
+  /** Time one write may wait for the client to read, in ms. */
+  sendTimeoutMs: number;
   /** How long an idle keep-alive connection is kept, in ms. */
   keepAliveTimeoutMs: number;
   /** How long a graceful shutdown waits for in-flight responses, in ms. */
@@ -98,6 +102,8 @@ const OPTIONS = {
   "max-connections": { type: "string" },
   "max-body-bytes": { type: "string" },
   "headers-timeout": { type: "string" },
+  "body-timeout": { type: "string" },
+  "send-timeout": { type: "string" },
   "keep-alive-timeout": { type: "string" },
   "shutdown-timeout": { type: "string" },
   workers: { type: "string" },
@@ -257,6 +263,16 @@ export function parseArgs(
       "--headers-timeout",
       values["headers-timeout"],
       DEFAULT_LIMITS.headersTimeoutMs,
+    ),
+    bodyTimeoutMs: parseCount(
+      "--body-timeout",
+      values["body-timeout"],
+      DEFAULT_LIMITS.bodyTimeoutMs,
+    ),
+    sendTimeoutMs: parseCount(
+      "--send-timeout",
+      values["send-timeout"],
+      DEFAULT_LIMITS.sendTimeoutMs,
     ),
     keepAliveTimeoutMs: parseCount(
       "--keep-alive-timeout",

@@ -122,6 +122,8 @@ function settingsLine(config: ServerConfig, workers: number): string {
     `max connections ${limits.maxConnections}, ` +
     `max body ${limits.maxBodyBytes} B, ` +
     `headers timeout ${limits.headersTimeoutMs} ms, ` +
+    `body timeout ${limits.bodyTimeoutMs} ms, ` +
+    `send timeout ${limits.sendTimeoutMs} ms, ` +
     `keep-alive timeout ${limits.keepAliveTimeoutMs} ms, ` +
     `shutdown timeout ${limits.shutdownTimeoutMs} ms, ` +
     `log ${config.log.quiet ? "off" : config.log.format}`;

@@ -58,6 +58,10 @@ export interface ServerConfig {
     maxBodyBytes: number;
     /** See `ServeLimits.headersTimeoutMs`. */
     headersTimeoutMs: number;
+    /** See `ServeLimits.bodyTimeoutMs`. */
+    bodyTimeoutMs: number;
+    /** See `ServeLimits.sendTimeoutMs`. */
+    sendTimeoutMs: number;
     /** See `ServeLimits.keepAliveTimeoutMs`. */
     keepAliveTimeoutMs: number;
     /** See `ServeLimits.shutdownTimeoutMs`. */
@@ -130,6 +134,8 @@ export function serverConfig(
       maxConnections: options.maxConnections,
       maxBodyBytes: options.maxBodyBytes,
       headersTimeoutMs: options.headersTimeoutMs,
+      bodyTimeoutMs: options.bodyTimeoutMs,
+      sendTimeoutMs: options.sendTimeoutMs,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
     },

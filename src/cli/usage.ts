@@ -74,6 +74,10 @@ Limits:
       --max-body-bytes N      largest request body; more gets 413 (default: ${d.maxBodyBytes})
       --headers-timeout MS    time for a request's head to arrive; then 408
                               (default: ${d.headersTimeoutMs})
+      --body-timeout MS       time allowed between two reads of a request body; then 408
+                              (default: ${d.bodyTimeoutMs})
+      --send-timeout MS       time a write may wait for the client to read; then the
+                              connection closes (default: ${d.sendTimeoutMs})
       --keep-alive-timeout MS how long an idle connection is kept open
                               (default: ${d.keepAliveTimeoutMs})
       --shutdown-timeout MS   on SIGINT/SIGTERM, how long in-flight responses may take

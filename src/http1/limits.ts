@@ -41,6 +41,22 @@ export interface ServeLimits {
    */
   headersTimeoutMs?: number;
   /**
+   * Time allowed between two reads of a request body; over it → 408 (or a
+   * close, once the response has started). A client that stalls mid-upload
+   * cannot hold a connection.
+   *
+   * @default {30000}
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Time one write may wait for the client to read; over it the connection
+   * closes. A client that stops reading a download cannot hold a connection
+   * (or the file it streams) forever.
+   *
+   * @default {30000}
+   */
+  sendTimeoutMs?: number;
+  /**
    * How long an idle keep-alive connection is kept; then it closes quietly.
    *
    * @default {5000}
@@ -72,6 +88,8 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   maxHeaderCount: 100,
   maxBodyBytes: 1024 * 1024,
   headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
+  sendTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 10_000,
   shutdownTimeoutMs: 10_000,

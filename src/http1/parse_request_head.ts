@@ -593,10 +593,12 @@ export function parseRequestHead(
   if (bytes[v + 8] !== CR || bytes[v + 9] !== LF) {
     return stopError(bytes, v + 8, "Invalid HTTP version");
   }
-  if (bytes[v + 5] !== 0x31 || bytes[v + 7] > 0x31) {
+  if (bytes[v + 5] !== 0x31) {
     return new RequestParseError(505, "HTTP version not supported");
   }
-  const minorVersion = bytes[v + 7] === 0x31 ? 1 : 0;
+  // RFC 9112 §2.3: a higher minor version of a major version we implement
+  // (HTTP/1.2…1.9) is processed as the highest we know, HTTP/1.1.
+  const minorVersion = bytes[v + 7] === 0x30 ? 0 : 1;
 
   // Request-target forms (RFC 9112 §3.2): CONNECT takes authority-form
   // only, `*` is for OPTIONS only, everything else origin- or absolute-form.

@@ -22,6 +22,14 @@ const enum Chunked {
   Done,
 }
 
+/** Told when a body read starts waiting on the client, and when it is done. */
+export interface ReadWatch {
+  /** A read is about to wait on the client. */
+  arm(): void;
+  /** The read is done. */
+  disarm(): void;
+}
+
 /** The limits a body is read under. */
 export interface RequestBodyLimits {
   /** Most body bytes accepted; more → 413. */
@@ -45,6 +53,7 @@ export class RequestBody {
   readonly #limits: RequestBodyLimits;
   readonly #chunked: boolean;
   readonly #beforeFirstRead: (() => Promise<void>) | undefined;
+  readonly #watch: ReadWatch | undefined;
   #remaining: number; // of the body (Content-Length) or of the current chunk
   #state = Chunked.Size;
   #total = 0;
@@ -58,13 +67,16 @@ export class RequestBody {
    * @param contentLength The length, or `-1` for chunked.
    * @param limits Size limits.
    * @param beforeFirstRead Runs once before the first read (100-continue).
+   * @param watch Arms the connection's body deadline around each read.
    */
   constructor(
     reader: BufferedReader,
     contentLength: number,
     limits: RequestBodyLimits,
     beforeFirstRead?: () => Promise<void>,
+    watch?: ReadWatch,
   ) {
+    this.#watch = watch;
     this.#reader = reader;
     this.#limits = limits;
     this.#chunked = contentLength < 0;
@@ -99,7 +111,11 @@ export class RequestBody {
         new Deno.errors.BadResource("The request body is no longer readable"),
       );
     }
-    const next = this.#readNext();
+    const watch = this.#watch;
+    watch?.arm();
+    const next = watch === undefined
+      ? this.#readNext()
+      : this.#readNext().finally(() => watch.disarm());
     this.#inFlight = next;
     return next;
   }
@@ -246,6 +262,7 @@ export class RequestBody {
     this.#detached = true;
     if (this.done) return true;
     let budget = maxBytes;
+    this.#watch?.arm();
     try {
       while (!this.done) {
         if (!this.#chunked) {
@@ -266,6 +283,8 @@ export class RequestBody {
       return true;
     } catch {
       return false;
+    } finally {
+      this.#watch?.disarm();
     }
   }
 

@@ -22,13 +22,14 @@ import { HandlerInfo, type ServeHandler } from "./handler.ts";
 import { httpDate } from "./http_date.ts";
 import type { ResolvedLimits } from "./limits.ts";
 import { parseRequestHead } from "./parse_request_head.ts";
-import { RequestBody } from "./request_body.ts";
+import { type ReadWatch, RequestBody } from "./request_body.ts";
 import { type RequestHead, RequestParseError } from "./request_head.ts";
 import { STATUS_TEXT } from "./status_text.ts";
 import {
   ResponseBodyError,
   writeAll,
   writeResponse,
+  type WriteWatch,
 } from "./write_response.ts";
 
 /** What a connection task needs besides the connection and the handler. */
@@ -115,7 +116,7 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
   const { limits, tracker } = options;
   // A handler may carry a fast lane (see src/fast_lane.ts).
   const fastLane = (handler as FastLaneCarrier)[FAST_LANE];
-  const state = new ConnectionState(conn, tracker);
+  const state = new ConnectionState(conn, tracker, limits);
   tracker.add(state);
   try {
     if (tracker.shuttingDown) return;
@@ -158,9 +159,15 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
         const startedAt = options.onResponse ? performance.now() : 0;
         const bytes = keepAlive ? fast.head : withClose(fast);
         // One write in the common case; loop only on a partial write.
+        state.sendWatch.arm();
         const n = await conn.write(bytes);
-        if (n < bytes.length) await writeAll(conn, bytes.subarray(n));
-        if (fast.body !== null) await writeAll(conn, fast.body);
+        state.sendWatch.disarm();
+        if (n < bytes.length) {
+          await writeAll(conn, bytes.subarray(n), state.sendWatch);
+        }
+        if (fast.body !== null) {
+          await writeAll(conn, fast.body, state.sendWatch);
+        }
         report(
           options,
           remoteAddr,
@@ -248,14 +255,39 @@ class ConnectionState implements TrackedConnection {
   served = 0;
   idle = true;
   closed = false;
+  /** What the current deadline guards; decides how a timeout answers. */
+  phase: "head" | "body" | "send" = "head";
+  /** `true` while a response is being written. */
+  responding = false;
+  /** Arms `bodyTimeoutMs` around each request-body read. */
+  readonly bodyWatch: ReadWatch;
+  /** Arms `sendTimeoutMs` around each write that may wait on the client. */
+  readonly sendWatch: WriteWatch;
   /** Aborted on close: a response body waiting for its next chunk stops. */
   readonly #closing = new AbortController();
   readonly #conn: Conn;
   readonly #tracker: ConnectionTracker;
 
-  constructor(conn: Conn, tracker: ConnectionTracker) {
+  constructor(conn: Conn, tracker: ConnectionTracker, limits: ResolvedLimits) {
     this.#conn = conn;
     this.#tracker = tracker;
+    const disarm = () => {
+      this.deadline = 0;
+    };
+    this.bodyWatch = {
+      arm: () => {
+        this.phase = "body";
+        this.deadline = Date.now() + limits.bodyTimeoutMs;
+      },
+      disarm,
+    };
+    this.sendWatch = {
+      arm: () => {
+        this.phase = "send";
+        this.deadline = Date.now() + limits.sendTimeoutMs;
+      },
+      disarm,
+    };
   }
 
   get signal(): AbortSignal {
@@ -264,11 +296,16 @@ class ConnectionState implements TrackedConnection {
 
   timeout(): void {
     if (this.closed) return;
-    if (this.idle) {
+    if (
+      this.idle || this.phase === "send" ||
+      (this.phase === "body" && this.responding)
+    ) {
+      // Nothing to say, or a response is already on the wire: a 408 now
+      // would be read as part of it. Closing is the answer.
       this.close();
       return;
     }
-    // A head that started but did not finish in time: RFC 9110 §15.5.9.
+    // A head or a body that did not arrive in time: RFC 9110 §15.5.9.
     writeAll(this.#conn, errorResponseBytes(408)).catch(() => {}).finally(
       () => this.close(),
     );
@@ -308,6 +345,7 @@ async function waitForHead(
   first: boolean,
 ): Promise<HeadSpan | RequestParseError | null> {
   state.idle = reader.buffered === 0;
+  state.phase = "head";
   state.deadline = Date.now() +
     (state.idle && !first
       ? limits.keepAliveTimeoutMs
@@ -343,7 +381,7 @@ async function rejectAndClose(
   state: ConnectionState,
   status: number,
 ): Promise<void> {
-  await writeAll(conn, errorResponseBytes(status));
+  await writeAll(conn, errorResponseBytes(status), state.sendWatch);
   await lingeringClose(conn, reader, state);
 }
 
@@ -402,7 +440,7 @@ async function serveRequest<Addr extends Deno.Addr>(
     // body as the next request (smuggling), so close instead.
     const keepAlive = head.keepAlive && head.contentLength === 0 &&
       !tracker.shuttingDown;
-    await writeAll(conn, optionsStarResponse(keepAlive));
+    await writeAll(conn, optionsStarResponse(keepAlive), state.sendWatch);
     report(options, remoteAddr, head, startedAt, 204, 0);
     if (!keepAlive) await lingeringClose(conn, reader, state);
     return keepAlive;
@@ -419,9 +457,10 @@ async function serveRequest<Addr extends Deno.Addr>(
     head.expectContinue
       ? async () => {
         continueSent = true;
-        await writeAll(conn, CONTINUE);
+        await writeAll(conn, CONTINUE, state.sendWatch);
       }
       : undefined,
+    state.bodyWatch,
   );
 
   const info = new HandlerInfo(remoteAddr);
@@ -457,6 +496,7 @@ async function serveRequest<Addr extends Deno.Addr>(
   const context = {
     signal: state.signal,
     progress,
+    watch: state.sendWatch,
     isHead: method === "HEAD",
     minorVersion: head.minorVersion,
     keepAlive: head.keepAlive && !tracker.shuttingDown &&
@@ -466,6 +506,7 @@ async function serveRequest<Addr extends Deno.Addr>(
       !(body !== null && body.errorStatus !== 0),
   };
   let result;
+  state.responding = true;
   try {
     result = await writeResponse(conn, response, context);
   } catch (error) {
@@ -492,6 +533,7 @@ async function serveRequest<Addr extends Deno.Addr>(
       throw writeError;
     }
   }
+  state.responding = false;
   info.finish(true);
   report(
     options,

@@ -28,6 +28,16 @@ export interface ResponseContext {
    * cut short by the client is still counted in access logs.
    */
   progress?: { bodyBytes: number };
+  /** Arms the connection's send deadline around each write. */
+  watch?: WriteWatch;
+}
+
+/** Told when a write starts waiting on the client, and when it is done. */
+export interface WriteWatch {
+  /** A write is about to wait on the client. */
+  arm(): void;
+  /** The write is done. */
+  disarm(): void;
 }
 
 /** How a response went out. */
@@ -73,11 +83,18 @@ function statusLine(status: number): string {
  *
  * @param conn Where to write.
  * @param data The bytes.
+ * @param watch Arms the connection's send deadline around each write.
  */
-export async function writeAll(conn: Conn, data: Uint8Array): Promise<void> {
+export async function writeAll(
+  conn: Conn,
+  data: Uint8Array,
+  watch?: WriteWatch,
+): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
+    watch?.arm();
     offset += await conn.write(offset === 0 ? data : data.subarray(offset));
+    watch?.disarm();
   }
 }
 
@@ -169,6 +186,7 @@ export async function writeResponse(
   context: ResponseContext,
 ): Promise<WriteResult> {
   const status = response.status;
+  const watch = context.watch;
   let keepAlive = context.keepAlive;
   let head = statusLine(status);
   let declaredLength = -1;
@@ -220,7 +238,7 @@ export async function writeResponse(
     } else {
       head += "content-length: 0\r\n";
     }
-    await writeHead(conn, head, keepAlive, context);
+    await writeHead(conn, head, keepAlive, context, watch);
     return { keepAlive, bodyBytes: 0 };
   }
 
@@ -251,11 +269,11 @@ export async function writeResponse(
     if (first !== null && bodyBytes <= COALESCE_BYTES) {
       const { bytes, length } = encodeHead(head, bodyBytes);
       bytes.set(first, length);
-      await writeAll(conn, bytes.subarray(0, length + bodyBytes));
+      await writeAll(conn, bytes.subarray(0, length + bodyBytes), watch);
     } else {
       const { bytes, length } = encodeHead(head, 0);
-      await writeAll(conn, bytes.subarray(0, length));
-      if (first !== null) await writeAll(conn, first);
+      await writeAll(conn, bytes.subarray(0, length), watch);
+      if (first !== null) await writeAll(conn, first, watch);
     }
     return { keepAlive, bodyBytes };
   }
@@ -290,13 +308,19 @@ export async function writeResponse(
         keepAlive = false;
       }
       if (chunk.length > 0) {
-        await writeBodyChunk(conn, headBytes, chunk, mode === "chunked");
+        await writeBodyChunk(
+          conn,
+          headBytes,
+          chunk,
+          mode === "chunked",
+          watch,
+        );
         headBytes = null;
         written += chunk.length;
         if (context.progress) context.progress.bodyBytes = written;
       }
       if (!keepAlive && mode === "length" && written === declaredLength) {
-        if (headBytes !== null) await writeAll(conn, headBytes);
+        if (headBytes !== null) await writeAll(conn, headBytes, watch);
         await reader.cancel().catch(() => {});
         return { keepAlive, bodyBytes: written };
       }
@@ -311,8 +335,8 @@ export async function writeResponse(
         pendingRead = null;
       }
     }
-    if (headBytes !== null) await writeAll(conn, headBytes);
-    if (mode === "chunked") await writeAll(conn, CHUNKED_END);
+    if (headBytes !== null) await writeAll(conn, headBytes, watch);
+    if (mode === "chunked") await writeAll(conn, CHUNKED_END, watch);
     if (mode === "length" && written !== declaredLength) {
       // The body ended short of its Content-Length: the framing is broken
       // and only closing tells the client (RFC 9112 §8).
@@ -364,10 +388,11 @@ async function writeHead(
   head: string,
   keepAlive: boolean,
   context: ResponseContext,
+  watch: WriteWatch | undefined,
 ): Promise<void> {
   head += keepAliveField(keepAlive, context) + "\r\n";
   const { bytes, length } = encodeHead(head, 0);
-  await writeAll(conn, bytes.subarray(0, length));
+  await writeAll(conn, bytes.subarray(0, length), watch);
 }
 
 /** One body chunk, with the head in front when it has not gone out yet. */
@@ -376,6 +401,7 @@ async function writeBodyChunk(
   head: Uint8Array | null,
   chunk: Uint8Array,
   chunked: boolean,
+  watch: WriteWatch | undefined,
 ): Promise<void> {
   const prefix = chunked ? chunk.length.toString(16) + "\r\n" : "";
   const suffix = chunked ? 2 : 0;
@@ -388,17 +414,17 @@ async function writeBodyChunk(
     encoder.encodeInto(prefix, out.subarray(headLength));
     out.set(chunk, headLength + prefix.length);
     if (chunked) out.set([13, 10], out.length - 2);
-    await writeAll(conn, out);
+    await writeAll(conn, out, watch);
     return;
   }
   if (head !== null || chunked) {
     const front = new Uint8Array(headLength + prefix.length);
     if (head !== null) front.set(head);
     encoder.encodeInto(prefix, front.subarray(headLength));
-    await writeAll(conn, front);
+    await writeAll(conn, front, watch);
   }
-  await writeAll(conn, chunk);
-  if (chunked) await writeAll(conn, CRLF);
+  await writeAll(conn, chunk, watch);
+  if (chunked) await writeAll(conn, CRLF, watch);
 }
 
 const CRLF = encoder.encode("\r\n");

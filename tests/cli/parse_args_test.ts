@@ -24,6 +24,8 @@ const DEFAULTS: CliOptions = {
   maxConnections: 10000,
   maxBodyBytes: 1048576,
   headersTimeoutMs: 10000,
+  bodyTimeoutMs: 30000,
+  sendTimeoutMs: 30000,
   keepAliveTimeoutMs: 5000,
   shutdownTimeoutMs: 10000,
   workers: 1,
@@ -73,6 +75,8 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--max-connections", "1"], { maxConnections: 1 }],
     [["--max-body-bytes", "10"], { maxBodyBytes: 10 }],
     [["--headers-timeout", "100"], { headersTimeoutMs: 100 }],
+    [["--body-timeout", "200"], { bodyTimeoutMs: 200 }],
+    [["--send-timeout", "300"], { sendTimeoutMs: 300 }],
     [["--keep-alive-timeout", "50"], { keepAliveTimeoutMs: 50 }],
     [["--shutdown-timeout", "250"], { shutdownTimeoutMs: 250 }],
     [["--workers", "4"], { workers: 4 }],
@@ -99,6 +103,7 @@ Deno.test("parseArgs() reads every flag", () => {
 Deno.test("parseArgs() table covers every flag the parser knows", () => {
   // Keep in step with the table above: a new flag needs a row there.
   assert.deepEqual([...CLI_FLAGS].sort(), [
+    "--body-timeout",
     "--cache-control",
     "--cert",
     "--clean-urls",
@@ -117,6 +122,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--no-compress",
     "--port",
     "--quiet",
+    "--send-timeout",
     "--shutdown-timeout",
     "--spa",
     "--unix",

@@ -523,7 +523,7 @@ const rejected: Case[] = [
     want: { status: 400, reason: "Invalid request-target form" },
   },
   // HTTP-version
-  ...["HTTP/2.0", "HTTP/1.2", "HTTP/0.9", "HTTP/3.0"].map((version) => ({
+  ...["HTTP/2.0", "HTTP/0.9", "HTTP/3.0", "HTTP/9.1"].map((version) => ({
     name: `${P} rejects ${version} with 505`,
     input: head(`GET / ${version}`, "Host: a"),
     want: { status: 505, reason: "HTTP version not supported" },

@@ -499,8 +499,8 @@ testCase({
 });
 
 testCase({
-  name: "answers 505 to HTTP/1.2",
-  input: `GET / HTTP/1.2\r\n${H}\r\n`,
+  name: "answers 505 to HTTP/3.0",
+  input: `GET / HTTP/3.0\r\n${H}\r\n`,
   want: {
     output: err(505, "HTTP Version Not Supported"),
     closed: true,
