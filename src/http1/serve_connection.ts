@@ -264,7 +264,7 @@ class ConnectionState implements TrackedConnection {
   /** Arms `sendTimeoutMs` around each write that may wait on the client. */
   readonly sendWatch: WriteWatch;
   /** Aborted on close: a response body waiting for its next chunk stops. */
-  readonly #closing = new AbortController();
+  #closing: AbortController | undefined;
   readonly #conn: Conn;
   readonly #tracker: ConnectionTracker;
 
@@ -291,6 +291,14 @@ class ConnectionState implements TrackedConnection {
   }
 
   get signal(): AbortSignal {
+    // Made on first use: connections served only by the fast lane never
+    // need one.
+    this.#closing ??= new AbortController();
+    if (this.closed) {
+      this.#closing?.abort(
+        new Deno.errors.Interrupted("The connection was closed"),
+      );
+    }
     return this.#closing.signal;
   }
 
@@ -322,7 +330,7 @@ class ConnectionState implements TrackedConnection {
     // Closed is closed, even if a handler or a body stream that ignores the
     // connection is still running: shutdown's `finished` must not wait on it.
     this.#tracker.delete(this);
-    this.#closing.abort(
+    this.#closing?.abort(
       new Deno.errors.Interrupted("The connection was closed"),
     );
   }
