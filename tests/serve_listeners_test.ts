@@ -5,52 +5,9 @@
 
 import assert from "node:assert/strict";
 import { serve } from "../src/serve.ts";
+import { makeCertificate } from "./_tls.ts";
 
 const HOST = "127.0.0.1";
-
-/** A self-signed certificate for 127.0.0.1, made with openssl; null without it. */
-async function makeCertificate(): Promise<
-  { cert: string; key: string } | null
-> {
-  const dir = await Deno.makeTempDir();
-  try {
-    const { success } = await new Deno.Command("openssl", {
-      args: [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        `${dir}/key.pem`,
-        "-out",
-        `${dir}/cert.pem`,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        "-addext",
-        "basicConstraints=critical,CA:FALSE",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (!success) return null;
-    return {
-      cert: await Deno.readTextFile(`${dir}/cert.pem`),
-      key: await Deno.readTextFile(`${dir}/key.pem`),
-    };
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 const certificate = await makeCertificate();
 

@@ -2,51 +2,8 @@
  * --cert/--key (HTTPS) and --unix, with their error paths.
  */
 import assert from "node:assert/strict";
+import { makeCertificate } from "../_tls.ts";
 import { get, runCli, startCli, withCli, withRoot } from "./_cli.ts";
-
-/** A self-signed certificate for 127.0.0.1, made with openssl; null without it. */
-async function makeCertificate(): Promise<
-  { cert: string; key: string } | null
-> {
-  const dir = await Deno.makeTempDir();
-  try {
-    const { success } = await new Deno.Command("openssl", {
-      args: [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        `${dir}/key.pem`,
-        "-out",
-        `${dir}/cert.pem`,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        "-addext",
-        "basicConstraints=critical,CA:FALSE",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (!success) return null;
-    return {
-      cert: await Deno.readTextFile(`${dir}/cert.pem`),
-      key: await Deno.readTextFile(`${dir}/key.pem`),
-    };
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 const certificate = await makeCertificate();
 
