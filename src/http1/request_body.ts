@@ -257,9 +257,16 @@ export class RequestBody {
    * @returns `true` when the connection can carry another request.
    */
   async drain(maxBytes: number): Promise<boolean> {
-    if (this.#inFlight) await this.#inFlight.catch(() => {});
-    if (this.errorStatus !== 0) return false;
+    // Detach first, then wait out the read in flight: a handler may still be
+    // reading (`request.text()` not awaited), and a read it started after
+    // the wait would run concurrently with the drain on the same buffer.
     this.#detached = true;
+    while (this.#inFlight !== null) {
+      const reading = this.#inFlight;
+      await reading.catch(() => {});
+      if (this.#inFlight === reading) this.#inFlight = null;
+    }
+    if (this.errorStatus !== 0) return false;
     if (this.done) return true;
     let budget = maxBytes;
     this.#watch?.arm();
