@@ -127,7 +127,12 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
     Math.min(
       1000,
       Math.floor(
-        Math.min(limits.headersTimeoutMs, limits.keepAliveTimeoutMs) / 4,
+        Math.min(
+          limits.headersTimeoutMs,
+          limits.keepAliveTimeoutMs,
+          limits.bodyTimeoutMs,
+          limits.sendTimeoutMs,
+        ) / 4,
       ),
     ),
   );
