@@ -283,7 +283,11 @@ export class RequestBody {
           const chunk = await this.#readChunked();
           if (chunk !== null) {
             budget -= chunk.length;
-            if (budget < 0) return false;
+            // The body limit holds whoever reads the body, drain included.
+            this.#total += chunk.length;
+            if (budget < 0 || this.#total > this.#limits.maxBodyBytes) {
+              return false;
+            }
           }
         }
       }

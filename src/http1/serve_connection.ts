@@ -257,12 +257,14 @@ class ConnectionState implements TrackedConnection {
   closed = false;
   /** What the current deadline guards; decides how a timeout answers. */
   phase: "head" | "body" | "send" = "head";
-  /** `true` while a response is being written. */
+  /** `true` once the current response's first byte was written. */
   responding = false;
   /** Arms `bodyTimeoutMs` around each request-body read. */
   readonly bodyWatch: ReadWatch;
   /** Arms `sendTimeoutMs` around each write that may wait on the client. */
   readonly sendWatch: WriteWatch;
+  /** The same for a response's writes; its first write marks `responding`. */
+  readonly responseWatch: WriteWatch;
   /** Aborted on close: a response body waiting for its next chunk stops. */
   #closing: AbortController | undefined;
   readonly #conn: Conn;
@@ -281,12 +283,18 @@ class ConnectionState implements TrackedConnection {
       },
       disarm,
     };
-    this.sendWatch = {
+    const armSend = () => {
+      this.phase = "send";
+      this.deadline = Date.now() + limits.sendTimeoutMs;
+    };
+    this.sendWatch = { arm: armSend, disarm };
+    this.responseWatch = {
       arm: () => {
-        this.phase = "send";
-        this.deadline = Date.now() + limits.sendTimeoutMs;
+        this.responding = true;
+        armSend();
       },
       disarm,
+      pending: null,
     };
   }
 
@@ -341,6 +349,16 @@ function isTls(conn: Conn): boolean {
 }
 
 /**
+ * Whether what is buffered is no request yet: nothing, or the CR of an empty
+ * line whose LF is still on the way (empty lines before a request line are
+ * ignored, RFC 9112 §2.2; `scanHead` drops the whole ones).
+ */
+function nothingStarted(reader: BufferedReader): boolean {
+  return reader.buffered === 0 ||
+    (reader.buffered === 1 && reader.buffer[reader.start] === 0x0d);
+}
+
+/**
  * Read until a whole head is buffered, under the keep-alive deadline (no
  * byte yet) and then the header deadline (slowloris).
  *
@@ -352,7 +370,7 @@ async function waitForHead(
   limits: ResolvedLimits,
   first: boolean,
 ): Promise<HeadSpan | RequestParseError | null> {
-  state.idle = reader.buffered === 0;
+  state.idle = nothingStarted(reader);
   state.phase = "head";
   state.deadline = Date.now() +
     (state.idle && !first
@@ -361,15 +379,17 @@ async function waitForHead(
   try {
     while (true) {
       if (!await reader.fill()) {
-        if (reader.buffered === 0 && state.idle) return null;
+        if (state.idle) return null; // at most a stray CR: a clean end
         return new RequestParseError(400, "Incomplete request head");
       }
-      if (state.idle) {
+      // Scan first: it drops empty lines before a request line (RFC 9112
+      // §2.2), and a connection that only got those is still idle.
+      const found = reader.scanHead(limits.maxHeaderBytes);
+      if (found !== null) return found;
+      if (state.idle && !nothingStarted(reader)) {
         state.idle = false;
         state.deadline = Date.now() + limits.headersTimeoutMs;
       }
-      const found = reader.scanHead(limits.maxHeaderBytes);
-      if (found !== null) return found;
     }
   } finally {
     state.idle = false;
@@ -463,9 +483,15 @@ async function serveRequest<Addr extends Deno.Addr>(
       maxTrailerBytes: limits.maxHeaderBytes,
     },
     head.expectContinue
-      ? async () => {
+      ? () => {
+        // Once the final response has started, a 100 would land inside it;
+        // before that, the response's first write waits for the 100 to be
+        // out whole (responseWatch.pending).
+        if (state.responding) return Promise.resolve();
         continueSent = true;
-        await writeAll(conn, CONTINUE, state.sendWatch);
+        const write = writeAll(conn, CONTINUE, state.sendWatch);
+        state.responseWatch.pending = write.then(() => {}, () => {});
+        return write;
       }
       : undefined,
     state.bodyWatch,
@@ -504,7 +530,7 @@ async function serveRequest<Addr extends Deno.Addr>(
   const context = {
     signal: state.signal,
     progress,
-    watch: state.sendWatch,
+    watch: state.responseWatch,
     isHead: method === "HEAD",
     minorVersion: head.minorVersion,
     keepAlive: head.keepAlive && !tracker.shuttingDown &&
@@ -514,7 +540,6 @@ async function serveRequest<Addr extends Deno.Addr>(
       !(body !== null && body.errorStatus !== 0),
   };
   let result;
-  state.responding = true;
   try {
     result = await writeResponse(conn, response, context);
   } catch (error) {
@@ -542,6 +567,7 @@ async function serveRequest<Addr extends Deno.Addr>(
     }
   }
   state.responding = false;
+  state.responseWatch.pending = null;
   info.finish(true);
   report(
     options,

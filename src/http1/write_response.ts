@@ -38,6 +38,8 @@ export interface WriteWatch {
   arm(): void;
   /** The write is done. */
   disarm(): void;
+  /** A write that must end before this one starts (a 100 Continue). */
+  pending?: Promise<void> | null;
 }
 
 /** How a response went out. */
@@ -90,6 +92,7 @@ export async function writeAll(
   data: Uint8Array,
   watch?: WriteWatch,
 ): Promise<void> {
+  if (watch?.pending) await watch.pending;
   let offset = 0;
   while (offset < data.length) {
     watch?.arm();

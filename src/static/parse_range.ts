@@ -133,10 +133,13 @@ export function parseRange(
     let match = INT_RANGE.exec(spec);
     if (match) {
       const first = Number(match[1]);
-      const last = match[2] === "" ? Infinity : Number(match[2]);
+      const open = match[2] === "";
+      const last = open ? Infinity : Number(match[2]);
       if (last < first) return NONE; // invalid syntax: ignore the header
       if (!Number.isSafeInteger(first)) continue;
-      if (last !== Infinity && !Number.isSafeInteger(last)) continue;
+      // A written last-byte-pos too large for a number (400 nines parse to
+      // Infinity) is unsatisfiable, never "to the end" like an open range.
+      if (!open && !Number.isSafeInteger(last)) continue;
       if (first >= size) continue;
       ranges.push({ start: first, end: Math.min(last, size - 1) });
       continue;
