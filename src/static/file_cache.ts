@@ -202,6 +202,18 @@ function entryBytes(entry: CacheEntry): number {
   return total + (entry.gzip?.bytes?.length ?? 0);
 }
 
+/** Whether a reload found exactly what the entry already describes. */
+function sameEntry(a: CacheEntry, b: CacheEntry): boolean {
+  if (a.kind !== b.kind || a.key !== b.key || a.realPath !== b.realPath) {
+    return false;
+  }
+  if (a.kind === "directory" || b.kind === "directory") return true;
+  return a.contentType === b.contentType &&
+    sameVersion(a.identity, b.identity) &&
+    a.siblings.length === b.siblings.length &&
+    a.siblings.every((sibling, i) => sameVersion(sibling, b.siblings[i]));
+}
+
 function sameVersion(a: Representation, b: Representation): boolean {
   return a.path === b.path && a.coding === b.coding && a.size === b.size &&
     a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.mtimeMs !== null;
@@ -313,6 +325,16 @@ export class FileCache {
     if (fresh === null) {
       this.delete(key);
       return null;
+    }
+    if (
+      previous !== undefined && this.#entries.get(key) === previous &&
+      sameEntry(previous, fresh)
+    ) {
+      // Nothing changed on disk: keep the entry object itself, so what hangs
+      // off it (cached bytes, the fast lane's pre-serialized answers) stays
+      // valid, and only its check time moves.
+      previous.checkedAt = fresh.checkedAt;
+      return previous;
     }
     if (previous?.kind === "file" && fresh.kind === "file") {
       // Unchanged representations keep their bytes: revalidation is a stat,

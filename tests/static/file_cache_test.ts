@@ -70,7 +70,9 @@ Deno.test("FileCache keeps bytes across a revalidation that finds the file uncha
   assert.equal(cache.usedBytes, 10);
   clock = 20;
   const second = await cache.lookup("/f", load) as FileEntry;
-  assert.notEqual(second, first);
+  // Unchanged: the very same entry, re-checked (what hangs off it stays).
+  assert.equal(second, first);
+  assert.equal(second.checkedAt, 20);
   assert.equal(second.identity.bytes?.length, 10);
   assert.equal(cache.usedBytes, 10);
   // A changed file loses them.
