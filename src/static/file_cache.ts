@@ -82,6 +82,8 @@ export interface FileEntry {
   identity: Representation;
   /** Fresh precompressed siblings, in server preference order. */
   siblings: Representation[];
+  /** When every sibling name was last looked for (the cache clock). */
+  siblingsCheckedAt?: number;
   /** The identity gzipped on the fly and kept (small files only), or `null`. */
   gzip: Representation | null;
   /** The `Cache-Control` chosen for this file, memoised by the handler. */
@@ -332,8 +334,11 @@ export class FileCache {
     ) {
       // Nothing changed on disk: keep the entry object itself, so what hangs
       // off it (cached bytes, the fast lane's pre-serialized answers) stays
-      // valid, and only its check time moves.
+      // valid, and only its check times move.
       previous.checkedAt = fresh.checkedAt;
+      if (previous.kind === "file" && fresh.kind === "file") {
+        previous.siblingsCheckedAt = fresh.siblingsCheckedAt;
+      }
       return previous;
     }
     if (previous?.kind === "file" && fresh.kind === "file") {

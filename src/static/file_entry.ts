@@ -56,6 +56,15 @@ export interface LoadEntryOptions {
   etagAlgorithm: EtagAlgorithm;
   /** The cache clock's current time, stored as `checkedAt`. */
   now: number;
+  /**
+   * For an unchanged file, how long absent siblings may go unlooked-for:
+   * present ones are re-checked on every load (their content must not go
+   * stale), absent ones only this often, since looking for three files that
+   * are not there costs three failed syscalls per file per revalidation.
+   *
+   * @default {0}
+   */
+  siblingRecheckMs?: number;
 }
 
 const SIBLINGS: readonly [string, ContentCoding][] = [
@@ -186,10 +195,17 @@ export async function loadEntry(
     : await sniffContentType(realPath, info.size);
 
   const siblings: Representation[] = [];
+  const lookForAll = !unchanged || previous.siblingsCheckedAt === undefined ||
+    options.now - previous.siblingsCheckedAt >= (options.siblingRecheckMs ?? 0);
   if (
     options.precompressed && isCompressible(type) && identity.mtimeMs !== null
   ) {
     for (const [suffix, coding] of SIBLINGS) {
+      if (
+        !lookForAll && !previous.siblings.some((s) => s.coding === coding)
+      ) {
+        continue;
+      }
       const siblingPath = realPath + suffix;
       let siblingInfo: Deno.FileInfo;
       try {
@@ -219,5 +235,6 @@ export async function loadEntry(
     siblings,
     gzip: null,
     checkedAt: options.now,
+    siblingsCheckedAt: lookForAll ? options.now : previous.siblingsCheckedAt,
   };
 }

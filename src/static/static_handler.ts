@@ -253,6 +253,9 @@ export function createStaticHandler(
             etag: opts.etag,
             etagAlgorithm: opts.etagAlgorithm,
             now: opts.now(),
+            // A sibling added next to an unchanged file is noticed within
+            // 30 × revalidateMs; one that changes, within revalidateMs.
+            siblingRecheckMs: opts.revalidateMs * 30,
           }),
       );
       return entry === null ? NOT_FOUND : { entry };
