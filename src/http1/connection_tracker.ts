@@ -14,6 +14,8 @@ export interface TrackedConnection {
   idle: boolean;
   /** Called by the sweep once `deadline` has passed. */
   timeout(): void;
+  /** The sweep tick in which this connection last answered a request. */
+  activeTick?: number;
   /** Close now. */
   close(): void;
 }
@@ -26,6 +28,9 @@ export class ConnectionTracker {
   readonly #sweepMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   #drained: PromiseWithResolvers<void> | undefined;
+  #tick = 0;
+  #activeNow = 0;
+  #activePrevious = 0;
 
   /**
    * @param sweepMs How often deadlines are checked: the precision of every
@@ -59,8 +64,28 @@ export class ConnectionTracker {
     }
   }
 
+  /**
+   * Connections that answered a request in this sweep period or the last:
+   * the ones competing for turns. Idle and stalled connections, however
+   * many, are not counted.
+   */
+  get busy(): number {
+    return Math.max(this.#activeNow, this.#activePrevious);
+  }
+
+  /** Note that `connection` just answered a request. */
+  markActive(connection: TrackedConnection): void {
+    if (connection.activeTick !== this.#tick) {
+      connection.activeTick = this.#tick;
+      this.#activeNow++;
+    }
+  }
+
   /** Time out every connection whose deadline has passed. */
   sweep(now: number = Date.now()): void {
+    this.#activePrevious = this.#activeNow;
+    this.#activeNow = 0;
+    this.#tick++;
     for (const connection of this.#connections) {
       if (connection.deadline !== 0 && connection.deadline <= now) {
         connection.deadline = 0;

@@ -54,7 +54,10 @@ const LINGER_BYTES = 256 * 1024;
 const INITIAL_BUFFER_BYTES = 4096;
 /** Requests a connection answers in a row before it yields (see below). */
 const FAIR_TURN_REQUESTS = 4;
-/** Open connections above which connections take turns. */
+/**
+ * Busy connections (ones answering requests, not idle or stalled ones) above
+ * which connections take turns.
+ */
 const FAIR_MIN_CONNECTIONS = 128;
 
 /** Methods a `Request` cannot carry; the engine answers them itself. */
@@ -189,9 +192,10 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
         );
       }
       if (!keepAlive || tracker.shuttingDown) return;
+      tracker.markActive(state);
       if (
         ++state.served % FAIR_TURN_REQUESTS === 0 &&
-        tracker.size > FAIR_MIN_CONNECTIONS
+        tracker.busy > FAIR_MIN_CONNECTIONS
       ) {
         // Fairness: with many busy connections the runtime serves them in
         // long bursts (p99 in the hundreds of ms at 256 connections); a
