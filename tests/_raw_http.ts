@@ -23,7 +23,19 @@ export interface RawResponse {
   raw: string;
 }
 
-const latin1 = new TextDecoder("latin1");
+/**
+ * Bytes to characters one to one. Not `TextDecoder("latin1")`: the Encoding
+ * standard maps that label to windows-1252, which changes 0x80–0x9F.
+ */
+const latin1 = {
+  decode(data: Uint8Array): string {
+    let text = "";
+    for (let i = 0; i < data.length; i += 8192) {
+      text += String.fromCharCode(...data.subarray(i, i + 8192));
+    }
+    return text;
+  },
+};
 
 /** Bytes of `text` one per character (the inverse of the latin1 reading). */
 export function bytes(text: string): Uint8Array {
