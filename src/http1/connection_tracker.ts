@@ -16,6 +16,8 @@ export interface TrackedConnection {
   timeout(): void;
   /** The sweep tick in which this connection last answered a request. */
   activeTick?: number;
+  /** The tick before that one, so a close can leave both counts. */
+  previousActiveTick?: number;
   /** Close now. */
   close(): void;
 }
@@ -55,7 +57,16 @@ export class ConnectionTracker {
 
   /** Stop tracking a connection (it has closed). */
   delete(connection: TrackedConnection): void {
-    this.#connections.delete(connection);
+    if (!this.#connections.delete(connection)) return;
+    // A closed connection competes for nothing: it leaves the busy counts.
+    const previous = this.#tick - 1;
+    if (connection.activeTick === this.#tick) this.#activeNow--;
+    if (
+      connection.activeTick === previous ||
+      connection.previousActiveTick === previous
+    ) {
+      this.#activePrevious--;
+    }
     if (this.#connections.size === 0) {
       clearInterval(this.#timer);
       this.#timer = undefined;
@@ -76,6 +87,7 @@ export class ConnectionTracker {
   /** Note that `connection` just answered a request. */
   markActive(connection: TrackedConnection): void {
     if (connection.activeTick !== this.#tick) {
+      connection.previousActiveTick = connection.activeTick;
       connection.activeTick = this.#tick;
       this.#activeNow++;
     }

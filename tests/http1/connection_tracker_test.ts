@@ -30,3 +30,22 @@ Deno.test("ConnectionTracker.busy counts connections that answered lately, not i
     for (const c of all) tracker.delete(c);
   }
 });
+
+Deno.test("ConnectionTracker.busy forgets connections that closed", () => {
+  const tracker = new ConnectionTracker(1000);
+  const a = connection();
+  const b = connection();
+  tracker.add(a);
+  tracker.add(b);
+  tracker.markActive(a);
+  tracker.markActive(b);
+  tracker.sweep();
+  tracker.markActive(a); // active in both periods
+  assert.equal(tracker.busy, 2);
+  tracker.delete(a);
+  assert.equal(tracker.busy, 1, "only b, from the last period");
+  tracker.delete(b);
+  assert.equal(tracker.busy, 0);
+  tracker.delete(b); // twice is harmless
+  assert.equal(tracker.busy, 0);
+});
