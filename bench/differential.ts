@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { type BerthProcess, startBerth } from "../tests/_proc.ts";
 import { bytes, parseResponse } from "../tests/_raw_http.ts";
 import { CORPUS, type CorpusEntry } from "./differential/corpus.ts";
+import { aptEnsure, hasCommand } from "./_tools.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(REPO, "bench/out/differential");
@@ -60,30 +61,12 @@ async function makeFixtures(): Promise<void> {
   await Deno.symlink("../secret.txt", join(SITE, "link-out"));
 }
 
-async function hasCommand(name: string): Promise<boolean> {
-  const out = await new Deno.Command("sh", {
-    args: ["-c", `command -v ${name}`],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return out.success;
-}
-
 async function ensureNginx(): Promise<void> {
   if (await hasCommand("nginx")) return;
   console.error("differential: installing nginx-light…");
-  const apt = (...args: string[]) =>
-    new Deno.Command("apt-get", {
-      args,
-      env: { DEBIAN_FRONTEND: "noninteractive" },
-      stdout: "null",
-      stderr: "null",
-    }).output();
-  if (!(await apt("install", "-y", "nginx-light")).success) {
-    await apt("update");
-    await apt("install", "-y", "nginx-light");
+  if (!(await aptEnsure("nginx-light", "nginx"))) {
+    throw new Error("nginx is not available");
   }
-  if (!(await hasCommand("nginx"))) throw new Error("nginx is not available");
 }
 
 function freePort(): number {

@@ -40,6 +40,7 @@ import {
   startBerth,
 } from "../tests/_proc.ts";
 import { parseWrk, type WrkResult } from "./http/wrk.ts";
+import { aptEnsure, hasCommand, xorshift } from "./_tools.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(REPO, "bench/out/soak");
@@ -96,18 +97,6 @@ interface FixtureFile {
   bytes: Uint8Array;
   sha256: string;
   kind: "small" | "medium" | "large";
-}
-
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
 }
 
 async function sha256Hex(data: Uint8Array): Promise<string> {
@@ -199,36 +188,11 @@ end
 // ---------------------------------------------------------------------------
 // Tools
 
-async function hasCommand(name: string): Promise<boolean> {
-  try {
-    const out = await new Deno.Command("sh", {
-      args: ["-c", `command -v ${name}`],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
-
 /** wrk, installed with apt-get when missing (as root); `false` if it cannot be. */
 async function ensureWrk(): Promise<boolean> {
   if (await hasCommand("wrk")) return true;
-  if (Deno.uid?.() !== 0 || !(await hasCommand("apt-get"))) return false;
   console.error("soak: installing wrk…");
-  const apt = (...args: string[]) =>
-    new Deno.Command("apt-get", {
-      args,
-      env: { DEBIAN_FRONTEND: "noninteractive" },
-      stdout: "null",
-      stderr: "null",
-    }).output();
-  if (!(await apt("install", "-y", "wrk")).success) {
-    await apt("update");
-    await apt("install", "-y", "wrk");
-  }
-  return await hasCommand("wrk");
+  return await aptEnsure("wrk", "wrk");
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

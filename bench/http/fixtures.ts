@@ -8,6 +8,7 @@
  */
 
 import { join } from "node:path";
+import { xorshift } from "../_tools.ts";
 
 /** How many small files. */
 export const SMALL_FILES = 1000;
@@ -28,18 +29,6 @@ export function smallFileSize(i: number): number {
 /** The URL path of small file `i`. */
 export function smallFilePath(i: number): string {
   return `/small/f${String(i).padStart(4, "0")}.txt`;
-}
-
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
 }
 
 function padText(prefix: string, suffix: string, size: number, fill: string) {

@@ -1,0 +1,71 @@
+/**
+ * Small helpers the benchmark scripts share: finding and installing tools,
+ * and a seeded random number generator for deterministic fixtures.
+ *
+ * @module
+ */
+
+/**
+ * Whether `name` is on PATH.
+ *
+ * @param name A command name.
+ * @returns `true` when `command -v` finds it.
+ */
+export async function hasCommand(name: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", `command -v ${name}`],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Install a Debian package when `command` is missing (needs root): tries
+ * the install first and runs `apt-get update` only if that fails.
+ *
+ * @param pkg The package, e.g. `nginx-light`.
+ * @param command The command it provides, e.g. `nginx`.
+ * @returns Whether `command` is available afterwards.
+ */
+export async function aptEnsure(
+  pkg: string,
+  command: string,
+): Promise<boolean> {
+  if (await hasCommand(command)) return true;
+  if (Deno.uid?.() !== 0 || !(await hasCommand("apt-get"))) return false;
+  const apt = (...args: string[]) =>
+    new Deno.Command("apt-get", {
+      args,
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      stdout: "null",
+      stderr: "null",
+    }).output();
+  if (!(await apt("install", "-y", pkg)).success) {
+    await apt("update");
+    await apt("install", "-y", pkg);
+  }
+  return await hasCommand(command);
+}
+
+/**
+ * A xorshift32 generator: the same seed gives the same sequence.
+ *
+ * @param seed Any number; 0 is taken as 1.
+ * @returns A function giving the next unsigned 32-bit value.
+ */
+export function xorshift(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
