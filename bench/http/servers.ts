@@ -72,6 +72,8 @@ export function serverRegistry(p: BenchPaths): ServerSpec[] {
     String(port),
     "--host",
     "127.0.0.1",
+    // No access log, as nginx runs with `access_log off`.
+    "--quiet",
     ...extra,
   ];
   const idleLimits = [

@@ -135,20 +135,28 @@ async function nextChunk(
 }
 
 /**
- * Whether a second read resolved within a few microtasks: an in-memory body
- * (string, bytes, Blob, JSON) has, a live stream (SSE, a file) has not, and
- * must not hold its first bytes back waiting for it.
+ * Whether `promise` settles within a few microtasks: an in-memory body
+ * (string, bytes, Blob, JSON) does, a live stream (SSE, a file) does not,
+ * and must not hold its first bytes back waiting for it. Returns as soon as
+ * it settles; a rejection after `PENDING` is the caller's to handle.
  */
-function settlesSoon<T>(promise: Promise<T>): Promise<T | typeof PENDING> {
-  let ticks = 0;
-  const pending = new Promise<typeof PENDING>((resolve) => {
-    const step = () => {
-      if (++ticks < 4) queueMicrotask(step);
-      else resolve(PENDING);
-    };
-    queueMicrotask(step);
+async function settlesSoon<T>(
+  promise: Promise<T>,
+): Promise<T | typeof PENDING> {
+  let state = 0;
+  let value: T | undefined;
+  let error: unknown;
+  promise.then((v) => {
+    state = 1;
+    value = v;
+  }, (e) => {
+    state = 2;
+    error = e;
   });
-  return Promise.race([promise, pending]);
+  for (let ticks = 0; ticks < 4 && state === 0; ticks++) await undefined;
+  if (state === 1) return value as T;
+  if (state === 2) throw error;
+  return PENDING;
 }
 
 /** `promise`, or a rejection with the signal's reason once it aborts. */
@@ -250,7 +258,12 @@ export async function writeResponse(
   let second: Uint8Array | null | typeof PENDING;
   let secondRead: Promise<Uint8Array | null> | null = null;
   try {
-    first = await untilAborted(nextChunk(reader), context.signal);
+    // Only a first chunk that is not there yet needs the abort listener.
+    const firstRead = nextChunk(reader);
+    const soon = await settlesSoon(firstRead);
+    first = soon === PENDING
+      ? await untilAborted(firstRead, context.signal)
+      : soon;
     if (first === null) {
       second = null;
     } else {

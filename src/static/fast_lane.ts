@@ -68,11 +68,24 @@ interface Slot {
 /** Pre-serialized answers for cached files. */
 export class StaticFastLane {
   readonly #cache: FileCache;
+  readonly #refresh: (entry: FileEntry) => void;
+  readonly #refreshAfterMs: number;
   readonly #slots = new Map<string, Slot>();
 
-  /** @param cache The file cache whose freshness rules the lane follows. */
-  constructor(cache: FileCache) {
+  /**
+   * @param cache The file cache whose freshness rules the lane follows.
+   * @param refresh Starts a revalidation of an entry without waiting for
+   *   it; called by a hit on an entry past half its `revalidateMs`, so a
+   *   file in use is re-checked in the background before it expires and no
+   *   request has to wait for the stat.
+   */
+  constructor(
+    cache: FileCache,
+    refresh: (entry: FileEntry) => void = () => {},
+  ) {
     this.#cache = cache;
+    this.#refresh = refresh;
+    this.#refreshAfterMs = cache.revalidateMs / 2;
   }
 
   /** Paths currently remembered. */
@@ -189,10 +202,18 @@ export class StaticFastLane {
     if (ifModifiedSince && ifNoneMatch === null) return undefined;
     const variant = slot.variants.get(slot.varyEncoding ? acceptEncoding : "");
     if (variant === undefined) return undefined;
+    const entry = variant.entry;
+    const now = this.#cache.now();
     if (
-      !this.#cache.isFresh(variant.entry) || variant.rep.bytes !== variant.body
+      !this.#cache.isFresh(entry, now) || variant.rep.bytes !== variant.body
     ) {
       return undefined;
+    }
+    if (
+      now - entry.checkedAt >= this.#refreshAfterMs &&
+      !this.#cache.loading(entry.key)
+    ) {
+      this.#refresh(entry);
     }
     const second = Math.floor(nowMs / 1000);
     if (variant.second !== second) {

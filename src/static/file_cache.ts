@@ -285,7 +285,8 @@ export class FileCache {
 
   /**
    * Get the entry for `key`, loading or revalidating it when it is older
-   * than `revalidateMs`. Concurrent lookups of one key share one load.
+   * than `revalidateMs`. Concurrent lookups of one key share one load, and a
+   * lookup during a load (a refresh ahead of time included) waits for it.
    * Loader errors propagate and drop the entry.
    *
    * @param key The filesystem path.
@@ -293,6 +294,8 @@ export class FileCache {
    * @returns The entry, or `null` when nothing may be served there.
    */
   lookup(key: string, load: EntryLoader): Promise<CacheEntry | null> {
+    const pending = this.#inflight.get(key);
+    if (pending) return pending;
     const current = this.#entries.get(key);
     if (
       current !== undefined &&
@@ -303,13 +306,38 @@ export class FileCache {
       this.#entries.set(key, current);
       return Promise.resolve(current);
     }
+    return this.revalidate(key, load);
+  }
+
+  /**
+   * Check `key` against the disk now, whatever the entry's age: what a hot
+   * entry's users call ahead of its expiry, so that it stays fresh without
+   * a request ever waiting on a stat. Shares a load already in flight.
+   *
+   * @param key The filesystem path.
+   * @param load Reads the entry from disk.
+   * @returns The reloaded entry, or `null` when nothing may be served there.
+   */
+  revalidate(key: string, load: EntryLoader): Promise<CacheEntry | null> {
     const pending = this.#inflight.get(key);
     if (pending) return pending;
-    const promise = this.#reload(key, current, load).finally(() => {
-      this.#inflight.delete(key);
-    });
+    const promise = this.#reload(key, this.#entries.get(key), load).finally(
+      () => {
+        this.#inflight.delete(key);
+      },
+    );
     this.#inflight.set(key, promise);
     return promise;
+  }
+
+  /**
+   * Whether `key` is being loaded right now.
+   *
+   * @param key The filesystem path.
+   * @returns `true` while a load or revalidation is in flight.
+   */
+  loading(key: string): boolean {
+    return this.#inflight.has(key);
   }
 
   async #reload(

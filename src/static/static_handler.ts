@@ -16,6 +16,7 @@ import {
 import { FAST_LANE, type FastLane } from "../fast_lane.ts";
 import {
   type CacheEntry,
+  type EntryLoader,
   FileCache,
   type FileEntry,
   type Representation,
@@ -215,7 +216,13 @@ export function createStaticHandler(
     now: opts.now,
   });
   let rootState: { real: string; checkedAt: number } | null = null;
-  const fastLane = new StaticFastLane(cache);
+  const fastLane = new StaticFastLane(cache, (entry) => {
+    // Only with a fresh root: the reload checks containment against it.
+    if (rootState === null) return;
+    cache.revalidate(entry.key, loaderFor(rootState.real, true)).catch(() => {
+      // The entry is dropped; the next request takes the ordinary path.
+    });
+  });
   /** Answers the fast lane may remember, until their headers are final. */
   const memoryBodies = new WeakMap<
     Response,
@@ -239,25 +246,40 @@ export function createStaticHandler(
     }
   }
 
+  // The root re-resolved ahead of its expiry, for the fast lane: one
+  // blocking realpath every revalidateMs / 2 costs less than a request
+  // that would wait for it.
+  function refreshRoot(): void {
+    const now = opts.now();
+    try {
+      rootState = { real: Deno.realPathSync(rootAbs), checkedAt: now };
+    } catch {
+      // Gone or unreadable: the ordinary path re-resolves it and answers.
+      rootState = null;
+    }
+  }
+
+  function loaderFor(real: string, sync = false): EntryLoader {
+    return (key, previous) =>
+      loadEntry(key, previous, {
+        root: rootAbs,
+        rootReal: real,
+        followSymlinks: opts.followSymlinks,
+        dotfiles: opts.dotfiles,
+        precompressed: opts.precompressed,
+        etag: opts.etag,
+        etagAlgorithm: opts.etagAlgorithm,
+        now: opts.now(),
+        // A sibling added next to an unchanged file is noticed within
+        // 30 × revalidateMs; one that changes, within revalidateMs.
+        siblingRecheckMs: opts.revalidateMs * 30,
+        sync,
+      });
+  }
+
   async function lookup(path: string, real: string): Promise<Lookup> {
     try {
-      const entry = await cache.lookup(
-        path,
-        (key, previous) =>
-          loadEntry(key, previous, {
-            root: rootAbs,
-            rootReal: real,
-            followSymlinks: opts.followSymlinks,
-            dotfiles: opts.dotfiles,
-            precompressed: opts.precompressed,
-            etag: opts.etag,
-            etagAlgorithm: opts.etagAlgorithm,
-            now: opts.now(),
-            // A sibling added next to an unchanged file is noticed within
-            // 30 × revalidateMs; one that changes, within revalidateMs.
-            siblingRecheckMs: opts.revalidateMs * 30,
-          }),
-      );
+      const entry = await cache.lookup(path, loaderFor(real));
       return entry === null ? NOT_FOUND : { entry };
     } catch (error) {
       const status = fsErrorStatus(error);
@@ -530,10 +552,12 @@ export function createStaticHandler(
 
   // The engine's fast lane (see src/fast_lane.ts); the root must be as
   // fresh as the file for a hit, as on the ordinary path.
-  const serveFast: FastLane = (request, nowMs) =>
-    rootState !== null &&
-      opts.now() - rootState.checkedAt < opts.revalidateMs
-      ? fastLane.serve(request, nowMs)
-      : undefined;
+  const serveFast: FastLane = (request, nowMs) => {
+    if (rootState === null) return undefined;
+    const age = opts.now() - rootState.checkedAt;
+    if (age >= opts.revalidateMs) return undefined;
+    if (age >= opts.revalidateMs / 2) refreshRoot();
+    return fastLane.serve(request, nowMs);
+  };
   return Object.assign(staticHandler, { [FAST_LANE]: serveFast });
 }

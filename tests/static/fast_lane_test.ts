@@ -171,6 +171,47 @@ Deno.test("fast lane never serves a changed file past revalidateMs", async () =>
   });
 });
 
+Deno.test("fast lane re-checks a file in use before it expires", async () => {
+  await withSite(async (root) => {
+    let clock = 0;
+    const handler = createStaticHandler({
+      root,
+      revalidateMs: 1000,
+      now: () => clock,
+    });
+    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    const head = {
+      method: "GET",
+      target: "/note.txt",
+      headerNames: [],
+      headerValues: [],
+    };
+    const body = (hit: ReturnType<typeof lane>) =>
+      hit === undefined
+        ? undefined
+        : decoder.decode(hit.head).split("\r\n\r\n")[1];
+    await (await handler(new Request("http://a/note.txt"))).text();
+    await Deno.writeTextFile(`${root}/note.txt`, "changed!");
+    clock = 400;
+    assert.equal(body(lane(head, Date.now())), "a note");
+    // Past half the bound, a hit still answers from memory but starts a
+    // re-check, which the next ordinary request waits for…
+    clock = 600;
+    assert.equal(body(lane(head, Date.now())), "a note");
+    const response = await handler(new Request("http://a/note.txt"));
+    assert.equal(await response.text(), "changed!");
+    // …so the change is served well before the entry would have expired,
+    // and from then on by the fast lane again.
+    assert.equal(body(lane(head, Date.now())), "changed!");
+    // An unchanged file keeps its recorded answer across re-checks: with
+    // hits every half bound, it never leaves the fast lane.
+    for (clock = 1200; clock < 5000; clock += 600) {
+      assert.equal(body(lane(head, Date.now())), "changed!");
+      await Deno.stat(root); // time passes, and the re-check completes
+    }
+  });
+});
+
 Deno.test("fast lane is off with revalidateMs: 0 (every request stats)", async () => {
   await withSite(async (root) => {
     const handler = createStaticHandler({ root, revalidateMs: 0 });

@@ -146,3 +146,29 @@ Deno.test("FileCache drops an entry whose reload fails or finds nothing", async 
   assert.equal(await cache.lookup("/a", () => Promise.resolve(null)), null);
   assert.equal(cache.size, 0);
 });
+
+Deno.test("FileCache.revalidate reloads a fresh entry, and lookups wait for it", async () => {
+  let version = 1;
+  let loads = 0;
+  const cache = new FileCache({ revalidateMs: 1000, now: () => 0 });
+  const load = async (key: string): Promise<CacheEntry> => {
+    loads++;
+    await Promise.resolve();
+    return fileEntry(key, version, 0);
+  };
+  const first = await cache.lookup("/f", load) as FileEntry;
+  version = 2;
+  const refresh = cache.revalidate("/f", load);
+  assert.equal(cache.loading("/f"), true);
+  // The entry is still within revalidateMs, yet a lookup now gets the
+  // reload's answer rather than the entry it replaces.
+  const during = await cache.lookup("/f", load) as FileEntry;
+  assert.equal(await refresh, during);
+  assert.notEqual(during, first);
+  assert.equal(during.identity.mtimeMs, 2);
+  assert.equal(loads, 2, "the lookup shared the reload");
+  assert.equal(cache.loading("/f"), false);
+  // Nothing changed on disk: the same entry object stays.
+  assert.equal(await cache.revalidate("/f", load), during);
+  assert.equal(loads, 3);
+});
