@@ -8,7 +8,10 @@
  * `revalidateMs`; after that the next lookup stats the file again and keeps
  * the cached bytes only if size, mtime and inode are unchanged. So a changed
  * file is never served stale more than `revalidateMs` after the change
- * (plus the time of one in-flight lookup).
+ * (plus the time of one in-flight lookup). Users of a hot entry may call
+ * {@linkcode FileCache.revalidate} ahead of its expiry (the fast lane does,
+ * past half the bound), so that it never expires under load and no request
+ * waits for the stat.
  *
  * @module
  */
