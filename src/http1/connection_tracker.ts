@@ -6,6 +6,15 @@
  * @module
  */
 
+import { TurnGate } from "./turn_gate.ts";
+
+/**
+ * Requests a busy connection answers per turn. Measured at 256 connections
+ * (bench/RESULTS.md): 2 gave the lowest p99 at full throughput; 1 cost a
+ * third of the throughput, 4 tripled the p99.
+ */
+const FAIR_TURN_REQUESTS = 2;
+
 /** One connection as the tracker sees it. */
 export interface TrackedConnection {
   /** When the current wait times out (ms since epoch), `0` for never. */
@@ -26,6 +35,8 @@ export interface TrackedConnection {
 export class ConnectionTracker {
   /** `true` once shutdown has begun: no connection starts another request. */
   shuttingDown = false;
+  /** Turns between busy connections (see turn_gate.ts). */
+  readonly turns: TurnGate = new TurnGate(FAIR_TURN_REQUESTS);
   readonly #connections = new Set<TrackedConnection>();
   readonly #sweepMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
