@@ -56,11 +56,15 @@ const WITH_ETAG = [
   "nginx-auto",
 ];
 
+/** With the runtime's floor, where berth's fast lane is compared to it. */
+const WITH_FLOOR = [...ALL, "deno-floor"];
+
 function fileCase(
   label: string,
   path: string,
   connections: number,
   quick: string[] | null,
+  full: string[] = ALL,
 ): CaseDef {
   return {
     id: `${label.replace(" ", "").toLowerCase()}-c${connections}`,
@@ -68,7 +72,7 @@ function fileCase(
     path,
     connections,
     expect: { status: 200, bytes: FIXTURE_SIZES[path] },
-    full: ALL,
+    full,
     quick,
   };
 }
@@ -80,8 +84,8 @@ export const CASES: readonly CaseDef[] = [
     "berth-w2",
     "nginx-1w",
     "deno-const",
-  ]),
-  fileCase("1 KiB", "/index.html", 256, ["berth", "deno-const"]),
+  ], WITH_FLOOR),
+  fileCase("1 KiB", "/index.html", 256, ["berth", "deno-const"], WITH_FLOOR),
   fileCase("16 KiB", "/app.js", 50, null),
   fileCase("16 KiB", "/app.js", 256, null),
   fileCase("1 MiB", "/big.bin", 50, ["berth", "deno-const"]),

@@ -181,6 +181,13 @@ export function serverRegistry(p: BenchPaths): ServerSpec[] {
       cmdlineMarker: "constant.ts",
     },
     {
+      name: "deno-floor",
+      label: "bare Deno.listen loop, no HTTP semantics (the runtime's floor)",
+      port: port,
+      command: script("floor.ts", "--port", String(port++), "--root", p.site),
+      cmdlineMarker: "floor.ts",
+    },
+    {
       name: "deno-naive",
       label: "Deno.serve, stat + open per request",
       port: port,

@@ -14,7 +14,7 @@ import { announce, serverArgs } from "./args.ts";
 import { contentTypeOf } from "./naive.ts";
 
 /** Every regular file under `root`, keyed by URL path. */
-function preload(root: string): Map<string, Uint8Array<ArrayBuffer>> {
+export function preload(root: string): Map<string, Uint8Array<ArrayBuffer>> {
   const files = new Map<string, Uint8Array<ArrayBuffer>>();
   const dirs = [root];
   // Bounded by the fixture tree.

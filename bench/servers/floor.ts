@@ -1,0 +1,99 @@
+/**
+ * The floor of any JavaScript server on Deno: a bare `Deno.listen` loop with
+ * no HTTP semantics. It finds each request head's end and path, and writes
+ * a pre-built response (status line, `content-type`, `content-length`,
+ * body) for that path in one `write`: no parsing, no validation, no `Date`,
+ * no limits, no timeouts. Not a server anyone should run; it shows what
+ * the runtime's read and write ops alone cost, so berth's figures can be
+ * read against it.
+ *
+ *     deno run --allow-net=127.0.0.1 --allow-read bench/servers/floor.ts \
+ *       --port 18012 --root bench/fixtures/site
+ *
+ * @module
+ */
+
+import { announce, serverArgs } from "./args.ts";
+import { preload } from "./constant.ts";
+import { contentTypeOf } from "./naive.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const NOT_FOUND = encoder.encode(
+  "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
+);
+
+/** Pre-built responses, keyed by URL path. */
+function responses(root: string): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const [path, body] of preload(root)) {
+    const head = encoder.encode(
+      `HTTP/1.1 200 OK\r\ncontent-type: ${contentTypeOf(path)}\r\n` +
+        `content-length: ${body.length}\r\n\r\n`,
+    );
+    const bytes = new Uint8Array(head.length + body.length);
+    bytes.set(head);
+    bytes.set(body, head.length);
+    out.set(path, bytes);
+  }
+  return out;
+}
+
+/** The index of `\r\n\r\n` in `buf[from, to)`, or -1. */
+function headEnd(buf: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 3 < to; i++) {
+    if (
+      buf[i] === 13 && buf[i + 1] === 10 && buf[i + 2] === 13 &&
+      buf[i + 3] === 10
+    ) return i;
+  }
+  return -1;
+}
+
+async function serveRaw(
+  conn: Deno.Conn,
+  files: Map<string, Uint8Array>,
+): Promise<void> {
+  const buf = new Uint8Array(16 * 1024);
+  let start = 0;
+  let end = 0;
+  try {
+    while (true) {
+      const n = await conn.read(buf.subarray(end));
+      if (n === null) return;
+      end += n;
+      let at: number;
+      // Every complete head in the buffer (pipelining), in order.
+      while ((at = headEnd(buf, start, end)) !== -1) {
+        const line = decoder.decode(
+          buf.subarray(start, Math.min(at, start + 512)),
+        );
+        const path = line.split(" ", 2)[1] ?? "/";
+        const bytes = files.get(path) ?? NOT_FOUND;
+        let written = 0;
+        while (written < bytes.length) {
+          written += await conn.write(bytes.subarray(written));
+        }
+        start = at + 4;
+      }
+      if (start === end) start = end = 0;
+      else if (end === buf.length) return; // a head too large: give up
+    }
+  } catch {
+    // Reset by the client: nothing to do.
+  } finally {
+    conn.close();
+  }
+}
+
+if (import.meta.main) {
+  const args = serverArgs();
+  const files = responses(args.root);
+  const index = files.get("/index.html");
+  if (index) files.set("/", index);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: args.port });
+  announce("bare Deno.listen loop (floor)")(
+    listener.addr as Deno.NetAddr,
+  );
+  for await (const conn of listener) serveRaw(conn, files);
+}
