@@ -101,7 +101,8 @@ export const CASES: readonly CaseDef[] = [
       status: 200,
       bytes: smallFileSize(0),
     },
-    full: ALL,
+    // berth with nginx's staleness bound too, for a like-for-like reading.
+    full: [...ALL, "berth-r60"],
     quick: ["berth", "nginx-1w"],
   },
   {

@@ -128,6 +128,14 @@ export function serverRegistry(p: BenchPaths): ServerSpec[] {
       cmdlineMarker: "main.ts",
     },
     {
+      name: "berth-r60",
+      label: "berth CLI --revalidate 60000 (nginx's open_file_cache_valid)",
+      port: port,
+      command: cli(port++, "--revalidate", "60000"),
+      naExitCodes: { 2: "the CLI rejects --revalidate (exit 2)" },
+      cmdlineMarker: "main.ts",
+    },
+    {
       name: "berth-w2",
       label: "berth CLI --workers 2",
       port: port,

@@ -41,6 +41,8 @@ export interface CliOptions {
   compress: boolean;
   /** One `Cache-Control` value for every file; the built-in policy when absent. */
   cacheControl: string | undefined;
+  /** How long a file's metadata and bytes are trusted, in ms (0: every request). */
+  revalidateMs: number;
   /** Most connections served at once. */
   maxConnections: number;
   /** Largest request body, in bytes. */
@@ -85,6 +87,11 @@ export class UsageError extends Error {
 /** Most workers accepted; more threads than this helps nothing. */
 export const MAX_WORKERS = 256;
 
+/** `--revalidate` when not given: the file handler's own default. */
+export const DEFAULT_REVALIDATE_MS = 1000;
+/** Longest `--revalidate`: a day. */
+const MAX_REVALIDATE_MS = 86_400_000;
+
 const OPTIONS = {
   port: { type: "string", short: "p" },
   host: { type: "string" },
@@ -97,6 +104,7 @@ const OPTIONS = {
   dotfiles: { type: "boolean" },
   spa: { type: "boolean" },
   "clean-urls": { type: "boolean" },
+  revalidate: { type: "string" },
   "no-compress": { type: "boolean" },
   "cache-control": { type: "string" },
   "max-connections": { type: "string" },
@@ -249,6 +257,7 @@ export function parseArgs(
     cleanUrls: values["clean-urls"] ?? false,
     compress: !(values["no-compress"] ?? false),
     cacheControl: parseCacheControl(values["cache-control"]),
+    revalidateMs: parseRevalidate(values.revalidate),
     maxConnections: parseCount(
       "--max-connections",
       values["max-connections"],
@@ -366,6 +375,18 @@ function parseCount(
   if (!/^\d+$/.test(text) || n < 1 || !Number.isSafeInteger(n)) {
     throw new UsageError(
       `Invalid ${flag}: "${text}" (expected a whole number, 1 or more)`,
+    );
+  }
+  return n;
+}
+
+/** `--revalidate MS`: 0 (a stat on every request) up to a day. */
+function parseRevalidate(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_REVALIDATE_MS;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > MAX_REVALIDATE_MS) {
+    throw new UsageError(
+      `Invalid --revalidate: "${text}" (expected 0 to ${MAX_REVALIDATE_MS} ms)`,
     );
   }
   return n;

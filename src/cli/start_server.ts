@@ -30,6 +30,8 @@ export interface ServerConfig {
     compress: boolean;
     /** One Cache-Control for every file, or the default policy. */
     cacheControl: string | undefined;
+    /** The staleness bound of the file cache, in ms. */
+    revalidateMs: number;
     /** `"Name: value"` lines added to every response. */
     headers: string[];
     /** CORS. */
@@ -119,6 +121,7 @@ export function serverConfig(
       cleanUrls: options.cleanUrls,
       compress: options.compress,
       cacheControl: options.cacheControl,
+      revalidateMs: options.revalidateMs,
       headers: options.headers,
       cors: options.cors,
     },
@@ -219,6 +222,7 @@ export function startServer(
     cleanUrls: files.cleanUrls,
     compress: files.compress,
     cacheControl: files.cacheControl,
+    revalidateMs: files.revalidateMs,
     headers: files.headers,
     cors: files.cors,
     onError(error, request) {

@@ -5,6 +5,7 @@
  */
 
 import { DEFAULT_LIMITS } from "../http1/limits.ts";
+import { DEFAULT_REVALIDATE_MS } from "./parse_args.ts";
 
 /**
  * Printed after a usage error's one-line reason.
@@ -67,6 +68,9 @@ Responses:
       --cache-control VALUE   this Cache-Control on every file (default: no-cache for HTML,
                               a year and immutable for hashed names like app.3f9a1c2e.js,
                               must-revalidate for the rest)
+      --revalidate MS         how long a file's metadata and bytes are trusted before the
+                              next stat: a changed file is served within MS ms; 0 checks
+                              on every request (default: ${DEFAULT_REVALIDATE_MS})
 
 Limits:
       --max-connections N     connections served at once; one more gets 503

@@ -1,7 +1,7 @@
 /**
  * The flags that shape responses, each against the default: -H, --cors,
  * --dir-listing, --dotfiles, --spa, --clean-urls, --no-compress,
- * --cache-control.
+ * --cache-control, --revalidate.
  */
 import assert from "node:assert/strict";
 import { RawClient } from "../_raw_http.ts";
@@ -162,4 +162,21 @@ Deno.test("--cache-control sets Cache-Control on every file", async () => {
     const { headers } = await get(new URL("/big.txt", url));
     assert.notEqual(headers.get("cache-control"), "public, max-age=60");
   });
+});
+
+Deno.test("--revalidate sets how long a file's bytes are trusted", async () => {
+  for (const [ms, expected] of [["0", "changed"], ["86400000", "a"]]) {
+    await withRoot(FILES, async (root) => {
+      await withCli(
+        [root, "--port", "0", "-q", "--revalidate", ms],
+        async (cli) => {
+          assert.equal((await get(new URL("/sub/a.txt", cli.url))).body, "a");
+          await Deno.writeTextFile(`${root}/sub/a.txt`, "changed");
+          // 0: checked on every request; a day: the cached bytes, as promised.
+          const again = await get(new URL("/sub/a.txt", cli.url));
+          assert.equal(again.body, expected, `--revalidate ${ms}`);
+        },
+      );
+    });
+  }
 });
