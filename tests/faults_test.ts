@@ -34,6 +34,7 @@ import {
   mib,
   openFileLimit,
   rssBytes,
+  socketAndFileCount,
   startBerth,
 } from "./_proc.ts";
 import {
@@ -108,7 +109,7 @@ async function probe(
 
 /**
  * Poll `/proc/self/fd` (or the server's) until at most `baseline`
- * descriptors are open; each poll runs after a complete request to the
+ * sockets and files are open (see `socketAndFileCount`); each poll runs after a complete request to the
  * server (an awaited event, not a sleep). Bounded: `polls` requests.
  */
 async function assertFdsBackTo(
@@ -117,10 +118,10 @@ async function assertFdsBackTo(
   pid: number | "self" = "self",
   polls = 50,
 ): Promise<void> {
-  let now = await fdCount(pid);
+  let now = await socketAndFileCount(pid);
   for (let i = 0; i < polls && now > baseline; i++) {
     assert.equal((await probe(port)).status, 200);
-    now = await fdCount(pid);
+    now = await socketAndFileCount(pid);
   }
   assert.ok(
     now <= baseline,
@@ -318,7 +319,7 @@ Deno.test("faults: clients that reset mid-download leave no descriptor open and 
     await log.waitFor(1);
     assert.equal((await probe(port)).status, 200);
     await log.waitFor(2);
-    const baseline = await fdCount();
+    const baseline = await socketAndFileCount();
 
     // Where each client gives up: before any byte, after the head, a byte
     // into the body, 256 KiB in, 1 MiB in.
@@ -430,7 +431,7 @@ Deno.test("faults: heads trickled a byte at a time get 408 and a close after hea
   const port = server.addr.port;
   try {
     assert.equal((await probe(port)).status, 200);
-    const baseline = await fdCount();
+    const baseline = await socketAndFileCount();
     const trickle = async () => {
       const conn = await Deno.connect({ hostname: HOST, port });
       try {
@@ -501,7 +502,7 @@ Deno.test("faults: idle keep-alive connections are closed quietly after keepAliv
   const port = server.addr.port;
   try {
     assert.equal((await probe(port)).status, 200);
-    const baseline = await fdCount();
+    const baseline = await socketAndFileCount();
     const idle = async (sendRequest: boolean) => {
       using download = sendRequest
         ? await Download.open(port, "/small.txt", true)
@@ -613,7 +614,7 @@ Deno.test("faults: with ulimit -n 256 and a thousand connections, the server kee
   let guard: ReturnType<typeof setTimeout> | undefined;
   try {
     assert.equal((await probe(berth.port)).status, 200);
-    const baseline = await fdCount(berth.pid);
+    const baseline = await socketAndFileCount(berth.pid);
     // At most 1,000, and never more than this process can open itself.
     const limit = await openFileLimit();
     const COUNT = Math.min(1000, limit - (await fdCount()) - 64);
@@ -770,7 +771,7 @@ Deno.test("faults: a file truncated while it streams ends the connection short o
   const port = server.addr.port;
   try {
     assert.equal((await probe(port)).status, 200);
-    const baseline = await fdCount();
+    const baseline = await socketAndFileCount();
     {
       using download = await Download.open(port, "/big.bin", true);
       assert.equal(download.status, 200);
@@ -811,7 +812,7 @@ Deno.test("faults: a file deleted while it streams is still sent whole and right
   const port = server.addr.port;
   try {
     assert.equal((await probe(port)).status, 200);
-    const baseline = await fdCount();
+    const baseline = await socketAndFileCount();
     {
       using download = await Download.open(port, "/big.bin", true);
       assert.equal(download.contentLength, SIZE);
