@@ -556,7 +556,11 @@ export function createStaticHandler(
     if (rootState === null) return undefined;
     const age = opts.now() - rootState.checkedAt;
     if (age >= opts.revalidateMs) return undefined;
-    if (age >= opts.revalidateMs / 2) refreshRoot();
+    if (age >= opts.revalidateMs / 2) {
+      refreshRoot();
+      // Gone now: the ordinary path says what is there instead.
+      if (rootState === null) return undefined;
+    }
     return fastLane.serve(request, nowMs);
   };
   return Object.assign(staticHandler, { [FAST_LANE]: serveFast });

@@ -214,6 +214,40 @@ Deno.test("fast lane re-checks a file in use before it expires", async () => {
   });
 });
 
+Deno.test("fast lane stops at a re-check that finds the root gone", async () => {
+  const parent = await Deno.makeTempDir();
+  const root = `${parent}/site`;
+  try {
+    await Deno.mkdir(root);
+    await Deno.writeTextFile(`${root}/note.txt`, "a note");
+    let clock = 0;
+    const handler = createStaticHandler({
+      root,
+      revalidateMs: 1000,
+      now: () => clock,
+    });
+    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    const head = {
+      method: "GET",
+      target: "/note.txt",
+      headerNames: [],
+      headerValues: [],
+    };
+    await (await handler(new Request("http://a/note.txt"))).text();
+    assert.ok(lane(head, Date.now()) !== undefined);
+    // The site is replaced by nothing: the root's re-check fails…
+    await Deno.remove(root, { recursive: true });
+    clock = 600;
+    assert.equal(lane(head, Date.now()), undefined);
+    // …and the ordinary path answers from the disk as it is now.
+    const response = await handler(new Request("http://a/note.txt"));
+    assert.equal(response.status, 404);
+    await response.body?.cancel();
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
+
 Deno.test("fast lane is off with revalidateMs: 0 (every request stats)", async () => {
   await withSite(async (root) => {
     const handler = createStaticHandler({ root, revalidateMs: 0 });
