@@ -50,6 +50,14 @@ async function exchange(
   );
 }
 
+/** The fast lane's view of `GET /note.txt` with no other fields. */
+const NOTE_HEAD = {
+  method: "GET",
+  target: "/note.txt",
+  headerNames: [] as string[],
+  headerValues: [] as string[],
+};
+
 function get(path: string, headers: Record<string, string> = {}): string {
   return `GET ${path} HTTP/1.1\r\nHost: a\r\n` +
     Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
@@ -127,15 +135,13 @@ Deno.test("fast lane serves from memory without calling the handler's ordinary p
   await withSite(async (root) => {
     const handler = createStaticHandler({ root });
     const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
-    const head = {
-      method: "GET",
-      target: "/note.txt",
-      headerNames: [],
-      headerValues: [],
-    };
-    assert.equal(lane(head, Date.now()), undefined, "nothing recorded yet");
+    assert.equal(
+      lane(NOTE_HEAD, Date.now()),
+      undefined,
+      "nothing recorded yet",
+    );
     await (await handler(new Request("http://a/note.txt"))).text();
-    const hit = lane(head, Date.now());
+    const hit = lane(NOTE_HEAD, Date.now());
     assert.ok(hit !== undefined);
     assert.equal(hit.status, 200);
     const text = decoder.decode(hit.head);
@@ -144,7 +150,11 @@ Deno.test("fast lane serves from memory without calling the handler's ordinary p
     assert.equal(hit.bodyBytes, 6);
     // Anything the recorded answer did not weigh goes the ordinary way.
     assert.equal(
-      lane({ ...head, headerNames: ["range"], headerValues: ["bytes=0-1"] }, 0),
+      lane({
+        ...NOTE_HEAD,
+        headerNames: ["range"],
+        headerValues: ["bytes=0-1"],
+      }, 0),
       undefined,
     );
   });
@@ -180,12 +190,6 @@ Deno.test("fast lane re-checks a file in use before it expires", async () => {
       now: () => clock,
     });
     const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
-    const head = {
-      method: "GET",
-      target: "/note.txt",
-      headerNames: [],
-      headerValues: [],
-    };
     const body = (hit: ReturnType<typeof lane>) =>
       hit === undefined
         ? undefined
@@ -193,20 +197,20 @@ Deno.test("fast lane re-checks a file in use before it expires", async () => {
     await (await handler(new Request("http://a/note.txt"))).text();
     await Deno.writeTextFile(`${root}/note.txt`, "changed!");
     clock = 400;
-    assert.equal(body(lane(head, Date.now())), "a note");
+    assert.equal(body(lane(NOTE_HEAD, Date.now())), "a note");
     // Past half the bound, a hit still answers from memory but starts a
     // re-check, which the next ordinary request waits for…
     clock = 600;
-    assert.equal(body(lane(head, Date.now())), "a note");
+    assert.equal(body(lane(NOTE_HEAD, Date.now())), "a note");
     const response = await handler(new Request("http://a/note.txt"));
     assert.equal(await response.text(), "changed!");
     // …so the change is served well before the entry would have expired,
     // and from then on by the fast lane again.
-    assert.equal(body(lane(head, Date.now())), "changed!");
+    assert.equal(body(lane(NOTE_HEAD, Date.now())), "changed!");
     // An unchanged file keeps its recorded answer across re-checks: with
     // hits every half bound, it never leaves the fast lane.
     for (clock = 1200; clock < 5000; clock += 600) {
-      assert.equal(body(lane(head, Date.now())), "changed!");
+      assert.equal(body(lane(NOTE_HEAD, Date.now())), "changed!");
       // A request on the ordinary path waits for a re-check in flight (an
       // async op of the test's own could settle first: no sleeping here).
       await (await handler(new Request("http://a/note.txt"))).text();
@@ -227,18 +231,12 @@ Deno.test("fast lane stops at a re-check that finds the root gone", async () => 
       now: () => clock,
     });
     const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
-    const head = {
-      method: "GET",
-      target: "/note.txt",
-      headerNames: [],
-      headerValues: [],
-    };
     await (await handler(new Request("http://a/note.txt"))).text();
-    assert.ok(lane(head, Date.now()) !== undefined);
+    assert.ok(lane(NOTE_HEAD, Date.now()) !== undefined);
     // The site is replaced by nothing: the root's re-check fails…
     await Deno.remove(root, { recursive: true });
     clock = 600;
-    assert.equal(lane(head, Date.now()), undefined);
+    assert.equal(lane(NOTE_HEAD, Date.now()), undefined);
     // …and the ordinary path answers from the disk as it is now.
     const response = await handler(new Request("http://a/note.txt"));
     assert.equal(response.status, 404);
@@ -253,12 +251,6 @@ Deno.test("fast lane is off with revalidateMs: 0 (every request stats)", async (
     const handler = createStaticHandler({ root, revalidateMs: 0 });
     await exchange(handler, [get("/note.txt")]);
     const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
-    const head = {
-      method: "GET",
-      target: "/note.txt",
-      headerNames: [],
-      headerValues: [],
-    };
-    assert.equal(lane(head, Date.now()), undefined);
+    assert.equal(lane(NOTE_HEAD, Date.now()), undefined);
   });
 });
