@@ -164,9 +164,14 @@ export class StaticFastLane {
    *
    * @param request The parsed request head.
    * @param nowMs Wall-clock time, for `Date`.
+   * @param cacheNow The file cache's clock, when the caller has read it.
    * @returns The bytes to write, or `undefined`.
    */
-  serve(request: FastLaneRequest, nowMs: number): FastLaneResponse | undefined {
+  serve(
+    request: FastLaneRequest,
+    nowMs: number,
+    cacheNow?: number,
+  ): FastLaneResponse | undefined {
     const target = request.target;
     const query = target.indexOf("?");
     const slot = this.#slots.get(
@@ -203,7 +208,7 @@ export class StaticFastLane {
     const variant = slot.variants.get(slot.varyEncoding ? acceptEncoding : "");
     if (variant === undefined) return undefined;
     const entry = variant.entry;
-    const now = this.#cache.now();
+    const now = cacheNow ?? this.#cache.now();
     if (
       !this.#cache.isFresh(entry, now) || variant.rep.bytes !== variant.body
     ) {

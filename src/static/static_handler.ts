@@ -554,14 +554,16 @@ export function createStaticHandler(
   // fresh as the file for a hit, as on the ordinary path.
   const serveFast: FastLane = (request, nowMs) => {
     if (rootState === null) return undefined;
-    const age = opts.now() - rootState.checkedAt;
+    // One read of the cache's clock serves the root's check and the file's.
+    const now = opts.now();
+    const age = now - rootState.checkedAt;
     if (age >= opts.revalidateMs) return undefined;
     if (age >= opts.revalidateMs / 2) {
       refreshRoot();
       // Gone now: the ordinary path says what is there instead.
       if (rootState === null) return undefined;
     }
-    return fastLane.serve(request, nowMs);
+    return fastLane.serve(request, nowMs, now);
   };
   return Object.assign(staticHandler, { [FAST_LANE]: serveFast });
 }
