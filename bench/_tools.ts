@@ -25,6 +25,34 @@ export async function hasCommand(name: string): Promise<boolean> {
 }
 
 /**
+ * The first line a command prints about its version (stdout or stderr:
+ * `nginx -v` writes to stderr).
+ *
+ * @param program The command.
+ * @param args Its version flag, e.g. `["-v"]`.
+ * @param fallback What to return when it cannot run.
+ * @returns The line, or `fallback`.
+ */
+export async function versionOf(
+  program: string,
+  args: string[],
+  fallback = "missing",
+): Promise<string> {
+  try {
+    const out = await new Deno.Command(program, {
+      args,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) +
+      new TextDecoder().decode(out.stderr);
+    return text.trim().split("\n")[0];
+  } catch {
+    return fallback;
+  }
+}
+
+/**
  * Install a Debian package when `command` is missing (needs root): tries
  * the install first and runs `apt-get update` only if that fails.
  *

@@ -25,6 +25,7 @@ import {
   type StalledResult,
   summarize,
 } from "./http/cases.ts";
+import { versionOf } from "./_tools.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import { httpGet } from "./http/http_probe.ts";
 import {
@@ -88,22 +89,6 @@ function parseConfig(args: string[]): Config {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 1024 * 1024;
-
-/** First line of a command's output (stdout or stderr), or "missing". */
-async function versionOf(program: string, args: string[]): Promise<string> {
-  try {
-    const out = await new Deno.Command(program, {
-      args,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout) +
-      new TextDecoder().decode(out.stderr);
-    return text.trim().split("\n")[0] ?? "";
-  } catch {
-    return "missing";
-  }
-}
 
 function readSysctl(path: string): string {
   try {

@@ -40,7 +40,7 @@ import {
   startBerth,
 } from "../tests/_proc.ts";
 import { parseWrk, type WrkResult } from "./http/wrk.ts";
-import { aptEnsure, hasCommand, xorshift } from "./_tools.ts";
+import { aptEnsure, hasCommand, versionOf, xorshift } from "./_tools.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(REPO, "bench/out/soak");
@@ -573,21 +573,6 @@ interface Summary {
   versions: Record<string, string>;
 }
 
-async function versionOf(program: string, args: string[]): Promise<string> {
-  try {
-    const out = await new Deno.Command(program, {
-      args,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout) +
-      new TextDecoder().decode(out.stderr);
-    return text.trim().split("\n")[0];
-  } catch {
-    return "n/a";
-  }
-}
-
 async function soak(config: Config): Promise<Summary> {
   const began = performance.now();
   await Deno.mkdir(OUT, { recursive: true });
@@ -810,7 +795,7 @@ async function soak(config: Config): Promise<Summary> {
       versions: {
         deno: Deno.version.deno,
         wrk: haveWrk
-          ? (await versionOf("wrk", ["-v"])).replace(
+          ? (await versionOf("wrk", ["-v"], "n/a")).replace(
             /^wrk\s+(?:debian\/)?([\d.]+)\S*.*$/,
             "wrk $1",
           )

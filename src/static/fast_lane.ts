@@ -79,10 +79,7 @@ export class StaticFastLane {
    *   file in use is re-checked in the background before it expires and no
    *   request has to wait for the stat.
    */
-  constructor(
-    cache: FileCache,
-    refresh: (entry: FileEntry) => void = () => {},
-  ) {
+  constructor(cache: FileCache, refresh: (entry: FileEntry) => void) {
     this.#cache = cache;
     this.#refresh = refresh;
     this.#refreshAfterMs = cache.revalidateMs / 2;
