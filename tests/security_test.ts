@@ -8,6 +8,10 @@
  */
 
 import assert from "node:assert/strict";
+import {
+  type ContainmentMode,
+  forceContainmentMode,
+} from "../src/static/pinned_directory.ts";
 import type { ServeLimits } from "../src/http1/limits.ts";
 import { serve } from "../src/serve.ts";
 import type { StaticHandlerOptions } from "../src/static/options.ts";
@@ -140,6 +144,24 @@ async function assertRefusedAndClosed(
 // ---------------------------------------------------------------------------
 // Paths
 
+/**
+ * The ways of pinning a directory this test process can use: "descriptor"
+ * needs --allow-all (tests/static/symlink_race_test.ts runs it in a child).
+ */
+const CONTAINMENT_MODES: ContainmentMode[] = ["cwd", "path"];
+
+async function withMode(
+  mode: ContainmentMode,
+  fn: () => Promise<void>,
+): Promise<void> {
+  forceContainmentMode(mode);
+  try {
+    await fn();
+  } finally {
+    forceContainmentMode(null);
+  }
+}
+
 // The traversal table of the static-files issue (as in
 // tests/static/static_handler_test.ts), here as raw request-targets.
 const TRAVERSAL = [
@@ -183,61 +205,84 @@ for (
   });
 }
 
-Deno.test("security: a symlink to a file outside the root is 404", async () => {
-  await withServer({ listing: true }, async ({ port }) => {
-    const response = await request(port, "/link-outside.txt");
-    assert.equal(response.status, 404);
-    assertNoSecret(response.raw, "/link-outside.txt");
-    // The same link inside a listed folder is neither listed nor served.
-    const listing = await request(port, "/listing/", { accept: "text/html" });
-    assert.equal(listing.status, 200);
-    assert.ok(
-      !listing.body.includes("out.txt"),
-      "link leaving the root listed",
+for (const mode of CONTAINMENT_MODES) {
+  Deno.test(`security: a symlink to a file outside the root is 404 (${mode} mode)`, async () => {
+    await withMode(
+      mode,
+      () =>
+        withServer({ listing: true }, async ({ port }) => {
+          const response = await request(port, "/link-outside.txt");
+          assert.equal(response.status, 404);
+          assertNoSecret(response.raw, "/link-outside.txt");
+          // The same link inside a listed folder is neither listed nor served.
+          const listing = await request(port, "/listing/", {
+            accept: "text/html",
+          });
+          assert.equal(listing.status, 200);
+          assert.ok(
+            !listing.body.includes("out.txt"),
+            "link leaving the root listed",
+          );
+          assert.equal((await request(port, "/listing/out.txt")).status, 404);
+          await assertStillServes(port, "a symlink to a file");
+        }),
     );
-    assert.equal((await request(port, "/listing/out.txt")).status, 404);
-    await assertStillServes(port, "a symlink to a file");
   });
-});
 
-Deno.test("security: a symlink to a folder outside the root is 404", async () => {
-  await withServer({ listing: true }, async ({ port }) => {
-    for (
-      const target of [
-        "/link-outside-dir",
-        "/link-outside-dir/",
-        "/link-outside-dir/secret.txt",
-        "/link-outside-dir/%2e%2e/root-secret/secret.txt",
-      ]
-    ) {
-      const response = await request(port, target);
-      assert.ok([400, 404].includes(response.status), `${target}`);
-      assertNoSecret(response.raw, target);
-      assert.ok(!response.body.includes("secret.txt"), `${target} listed`);
-    }
-    await assertStillServes(port, "a symlink to a folder");
+  Deno.test(`security: a symlink to a folder outside the root is 404 (${mode} mode)`, async () => {
+    await withMode(
+      mode,
+      () =>
+        withServer({ listing: true }, async ({ port }) => {
+          for (
+            const target of [
+              "/link-outside-dir",
+              "/link-outside-dir/",
+              "/link-outside-dir/secret.txt",
+              "/link-outside-dir/%2e%2e/root-secret/secret.txt",
+            ]
+          ) {
+            const response = await request(port, target);
+            assert.ok([400, 404].includes(response.status), `${target}`);
+            assertNoSecret(response.raw, target);
+            assert.ok(
+              !response.body.includes("secret.txt"),
+              `${target} listed`,
+            );
+          }
+          await assertStillServes(port, "a symlink to a folder");
+        }),
+    );
   });
-});
 
-Deno.test("security: a symlink to a sibling folder sharing the root's prefix is 404", async () => {
-  // root-secret/ starts with the root's own name: a prefix check without a
-  // separator would let it through.
-  await withServer({ listing: true }, async ({ port }) => {
-    for (const target of ["/link-prefix/", "/link-prefix/secret.txt"]) {
-      const response = await request(port, target);
-      assert.equal(response.status, 404, target);
-      assertNoSecret(response.raw, target);
-    }
+  Deno.test(`security: a symlink to a sibling folder sharing the root's prefix is 404 (${mode} mode)`, async () => {
+    // root-secret/ starts with the root's own name: a prefix check without a
+    // separator would let it through.
+    await withMode(
+      mode,
+      () =>
+        withServer({ listing: true }, async ({ port }) => {
+          for (const target of ["/link-prefix/", "/link-prefix/secret.txt"]) {
+            const response = await request(port, target);
+            assert.equal(response.status, 404, target);
+            assertNoSecret(response.raw, target);
+          }
+        }),
+    );
   });
-});
 
-Deno.test('security: with followSymlinks "never" even a link inside the root is 404', async () => {
-  await withServer({ followSymlinks: "never" }, async ({ port }) => {
-    assert.equal((await request(port, "/link-inside.txt")).status, 404);
-    assert.equal((await request(port, "/link-outside.txt")).status, 404);
-    await assertStillServes(port, "followSymlinks never");
+  Deno.test(`security: with followSymlinks "never" even a link inside the root is 404 (${mode} mode)`, async () => {
+    await withMode(
+      mode,
+      () =>
+        withServer({ followSymlinks: "never" }, async ({ port }) => {
+          assert.equal((await request(port, "/link-inside.txt")).status, 404);
+          assert.equal((await request(port, "/link-outside.txt")).status, 404);
+          await assertStillServes(port, "followSymlinks never");
+        }),
+    );
   });
-});
+}
 
 Deno.test("security: dotfiles and dot-folders are 404, however spelled", async () => {
   await withServer({ listing: true }, async ({ port }) => {

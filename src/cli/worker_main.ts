@@ -9,6 +9,7 @@
  */
 
 import type { Server } from "../serve.ts";
+import { adoptContainmentLock } from "../static/pinned_directory.ts";
 import { describeListenError } from "./listen_error.ts";
 import { listenTarget, type Reporter, startServer } from "./start_server.ts";
 import type { FromWorker, ToWorker } from "./worker_protocol.ts";
@@ -86,6 +87,7 @@ scope.addEventListener("message", async (event) => {
   const message = event.data;
   if (message.type === "start") {
     const { id, config } = message;
+    adoptContainmentLock(message.containmentLock);
     try {
       server = startServer(config, reporter, id);
     } catch (error) {

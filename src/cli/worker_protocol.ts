@@ -1,7 +1,9 @@
 /**
  * The messages between the supervisor (main thread) and a worker thread.
  *
- * 1. main → `start` (the worker's id and its server config)
+ * 1. main → `start` (the worker's id, its server config, and the lock that
+ *    makes the workers' directory windows take turns: see
+ *    `src/static/pinned_directory.ts`)
  * 2. worker → `listening` (its address) or `failed` (why, and it closes)
  * 3. worker → `log` (batched access log lines) and `error` (for stderr)
  *    while serving
@@ -18,7 +20,12 @@ import type { ServerConfig } from "./start_server.ts";
 
 /** From the main thread to a worker. */
 export type ToWorker =
-  | { type: "start"; id: number; config: ServerConfig }
+  | {
+    type: "start";
+    id: number;
+    config: ServerConfig;
+    containmentLock: SharedArrayBuffer;
+  }
   | { type: "shutdown" };
 
 /** From a worker to the main thread. */

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { shareContainmentLock } from "../static/pinned_directory.ts";
 import type { ServerConfig } from "./start_server.ts";
 import type { FromWorker, ToWorker } from "./worker_protocol.ts";
 
@@ -255,6 +256,8 @@ export class Supervisor {
       type: "start",
       id,
       config: { ...this.#options.config, listen },
+      // One working directory for all threads: their windows take turns.
+      containmentLock: shareContainmentLock(),
     });
     return slot;
   }

@@ -5,8 +5,8 @@
  */
 
 import { join } from "node:path";
-import type { SymlinkPolicy } from "./options.ts";
-import { isRealPathAllowed } from "./resolve_path.ts";
+import { type Containment, withEntry } from "./locate_entry.ts";
+import { isReachableName } from "./resolve_path.ts";
 
 /**
  * One listed entry.
@@ -39,17 +39,19 @@ export interface ListingEntry {
  * import assert from "node:assert/strict";
  * import type { ReadListingOptions } from "./dir_listing.ts";
  *
- * const options: ReadListingOptions = { dotfiles: false, followSymlinks: "inside-root", rootReal: "/srv/www" };
+ * const options: ReadListingOptions = {
+ *   containment: { kind: "inside-root", root: "/srv/www", rootReal: "/srv/www", dotfiles: false },
+ * };
  * assert.equal(options.maxEntries ?? 10_000, 10_000);
  * ```
  */
 export interface ReadListingOptions {
-  /** Show dot-named entries. */
-  dotfiles: boolean;
-  /** Which symlinks may be listed; see {@linkcode SymlinkPolicy}. */
-  followSymlinks: SymlinkPolicy;
-  /** The root's real path, to hide symlinks that lead outside it. */
-  rootReal: string;
+  /**
+   * Where entries may be: the folder itself and every symlink listed are
+   * checked as a request for them would be. Dot-named entries are listed
+   * only with `containment.dotfiles`.
+   */
+  containment: Containment;
   /**
    * Most entries listed.
    *
@@ -58,15 +60,26 @@ export interface ReadListingOptions {
   maxEntries?: number;
 }
 
+/** An entry as read from the held folder, before symlinks are followed. */
+interface RawEntry {
+  name: string;
+  info: Deno.FileInfo;
+}
+
 /**
  * Read a directory for listing: folders first, then files, each sorted by
- * name. Entries that could not be served are left out: dotfiles (unless
- * allowed), symlinks the policy refuses or that are broken, and anything
- * that is neither a file nor a folder.
+ * name. The folder is read where it really is, held while it is read
+ * (`pinned_directory.ts`), so a folder swapped for a symlink never lists
+ * what is outside. Entries that could not be served are left out:
+ * dotfiles (unless allowed), names no URL can reach (a backslash, a
+ * control character: see {@linkcode isReachableName}), symlinks the policy
+ * refuses or that are broken, and anything that is neither a file nor a
+ * folder.
  *
- * @param dir The directory's real path.
+ * @param dir The directory's path as joined under the root.
  * @param options What may be shown.
- * @returns The entries.
+ * @returns The entries, or `null` when the folder cannot be reached there.
+ * @throws What the file system says of the folder (`ENOENT`, `EACCES`…).
  *
  * @example
  * ```ts
@@ -78,45 +91,55 @@ export interface ReadListingOptions {
  *   await Deno.writeTextFile(`${dir}/b.txt`, "b");
  *   await Deno.writeTextFile(`${dir}/.env`, "secret");
  *   await Deno.mkdir(`${dir}/a`);
- *   const entries = await readListing(dir, {
- *     dotfiles: false, followSymlinks: "inside-root", rootReal: dir,
+ *   const entries = readListing(dir, {
+ *     containment: { kind: "inside-root", root: dir, rootReal: dir, dotfiles: false },
  *   });
- *   assert.deepEqual(entries.map((e) => e.name), ["a", "b.txt"]);
+ *   assert.deepEqual(entries?.map((e) => e.name), ["a", "b.txt"]);
  * } finally {
  *   await Deno.remove(dir, { recursive: true });
  * }
  * ```
  */
-export async function readListing(
+export function readListing(
   dir: string,
   options: ReadListingOptions,
-): Promise<ListingEntry[]> {
+): ListingEntry[] | null {
   const max = options.maxEntries ?? 10_000;
-  const entries: ListingEntry[] = [];
-  for await (const dirent of Deno.readDir(dir)) {
-    if (entries.length >= max) break;
-    if (!options.dotfiles && dirent.name.startsWith(".")) continue;
-    const path = join(dir, dirent.name);
-    let info: Deno.FileInfo;
-    try {
-      if (dirent.isSymlink) {
-        if (options.followSymlinks === "never") continue;
-        if (options.followSymlinks === "inside-root") {
-          const real = await Deno.realPath(path);
-          if (!isRealPathAllowed(options.rootReal, real, options.dotfiles)) {
-            continue;
-          }
-        }
-        info = await Deno.stat(path);
-      } else {
-        info = await Deno.lstat(path);
+  const { containment } = options;
+  const raw = withEntry(dir, containment, (found): RawEntry[] | null => {
+    if (!found.info.isDirectory) return null;
+    const held = found.dir.descend(found.name);
+    if (held === null) return null;
+    const read: RawEntry[] = [];
+    for (const dirent of held.readDir()) {
+      if (read.length >= max) break;
+      const name = dirent.name;
+      if (!containment.dotfiles && name.startsWith(".")) continue;
+      if (!isReachableName(name)) continue;
+      try {
+        read.push({ name, info: held.lstat(name) });
+      } catch {
+        continue; // vanished, or a name the file system gave back mangled
       }
-    } catch {
-      continue; // vanished, broken link or unreadable: not listable
     }
-    if (!info.isFile && !info.isDirectory) continue;
+    return read;
+  });
+  if (raw === null) return null;
+  const entries: ListingEntry[] = [];
+  for (const { name, info: own } of raw) {
+    let info: Deno.FileInfo | null = own;
+    if (own.isSymlink) {
+      // Listed as what it leads to, if a request could follow it there.
+      if (containment.kind === "exact") continue;
+      try {
+        info = withEntry(join(dir, name), containment, (found) => found.info);
+      } catch {
+        info = null; // broken
+      }
+    }
+    if (info === null || (!info.isFile && !info.isDirectory)) continue;
     entries.push({
-      name: dirent.name,
+      name,
       kind: info.isDirectory ? "directory" : "file",
       size: info.isDirectory ? null : info.size,
       mtimeMs: info.mtime?.getTime() ?? null,

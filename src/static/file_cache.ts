@@ -27,7 +27,7 @@ import type { ContentCoding } from "./accept_encoding.ts";
  * import type { Representation } from "./file_cache.ts";
  *
  * const rep: Representation = {
- *   path: "/srv/www/a.txt", coding: null, size: 3, mtimeMs: 0, ino: 1,
+ *   path: "/srv/www/a.txt", coding: null, size: 3, mtimeMs: 0, dev: 1, ino: 1,
  *   etag: '"3-abc"', bytes: null,
  * };
  * assert.equal(rep.coding, null);
@@ -42,6 +42,8 @@ export interface Representation {
   size: number;
   /** Modification time in ms since the epoch, or `null` when unknown. */
   mtimeMs: number | null;
+  /** Device number, or `null` when unknown. */
+  dev: number | null;
   /** Inode number, or `null` when unknown. */
   ino: number | null;
   /** The quoted strong ETag, or `null` when ETags are off. */
@@ -59,7 +61,7 @@ export interface Representation {
  * import type { FileEntry, Representation } from "./file_cache.ts";
  *
  * const rep: Representation = {
- *   path: "/srv/www/a.txt", coding: null, size: 3, mtimeMs: 0, ino: 1,
+ *   path: "/srv/www/a.txt", coding: null, size: 3, mtimeMs: 0, dev: 1, ino: 1,
  *   etag: '"3-abc"', bytes: null,
  * };
  * const entry: FileEntry = {
@@ -221,7 +223,8 @@ function sameEntry(a: CacheEntry, b: CacheEntry): boolean {
 
 function sameVersion(a: Representation, b: Representation): boolean {
   return a.path === b.path && a.coding === b.coding && a.size === b.size &&
-    a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.mtimeMs !== null;
+    a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.dev === b.dev &&
+    a.mtimeMs !== null;
 }
 
 /**

@@ -1,15 +1,23 @@
 /**
- * Loading a cache entry from disk: real path and containment, stat, media
- * type (with the MPEG-TS sniff for `.ts`), ETags and fresh precompressed
- * siblings.
+ * Loading a cache entry from disk: the entry found and checked where it
+ * really is (`locate_entry.ts`), its identity from the descriptor opened,
+ * small files' bytes read from that same descriptor, the media type (with
+ * the MPEG-TS sniff for `.ts`), ETags and fresh precompressed siblings.
  *
  * @module
  */
 
-import { basename, join, relative, resolve } from "node:path";
+import { basename } from "node:path";
 import type { ContentCoding } from "./accept_encoding.ts";
+import {
+  type Descriptor,
+  type FileIdentity,
+  identityOf,
+  sameIdentity,
+} from "./descriptor.ts";
 import { computeEtag, type EtagAlgorithm } from "./etag.ts";
-import type { CacheEntry, Representation } from "./file_cache.ts";
+import type { CacheEntry, FileEntry, Representation } from "./file_cache.ts";
+import { type Containment, exactly, withEntry } from "./locate_entry.ts";
 import {
   contentType,
   extensionOf,
@@ -18,8 +26,6 @@ import {
   MPEG_TS_MEDIA_TYPE,
   MPEG_TS_SNIFF_BYTES,
 } from "./media_types.ts";
-import type { SymlinkPolicy } from "./options.ts";
-import { isRealPathAllowed } from "./resolve_path.ts";
 
 /**
  * How {@linkcode loadEntry} decides what may be served.
@@ -30,24 +36,15 @@ import { isRealPathAllowed } from "./resolve_path.ts";
  * import type { LoadEntryOptions } from "./file_entry.ts";
  *
  * const options: LoadEntryOptions = {
- *   root: "/srv/www", rootReal: "/srv/www", followSymlinks: "inside-root",
- *   dotfiles: false, precompressed: true, etag: true, etagAlgorithm: "fnv1a", now: 0,
+ *   containment: { kind: "inside-root", root: "/srv/www", rootReal: "/srv/www", dotfiles: false },
+ *   precompressed: true, etag: true, etagAlgorithm: "fnv1a", now: 0,
  * };
- * assert.equal(options.followSymlinks, "inside-root");
+ * assert.equal(options.containment.kind, "inside-root");
  * ```
  */
 export interface LoadEntryOptions {
-  /**
-   * The root as given (joined paths start with it), or `null` to skip
-   * containment (`serveFile`, where the caller chose the path).
-   */
-  root: string | null;
-  /** The root's real path; required when `root` is set. */
-  rootReal: string | null;
-  /** Which symlinks may be followed. */
-  followSymlinks: SymlinkPolicy;
-  /** Whether dot-named entries may be reached through symlinks. */
-  dotfiles: boolean;
+  /** Where the entry may be; checked on the directory actually held. */
+  containment: Containment;
   /** Whether to look for `.br`, `.zst` and `.gz` siblings. */
   precompressed: boolean;
   /** Whether to compute ETags. */
@@ -59,21 +56,18 @@ export interface LoadEntryOptions {
   /**
    * For an unchanged file, how long absent siblings may go unlooked-for:
    * present ones are re-checked on every load (their content must not go
-   * stale), absent ones only this often, since looking for three files that
-   * are not there costs three failed syscalls per file per revalidation.
+   * stale), absent ones only this often.
    *
    * @default {0}
    */
   siblingRecheckMs?: number;
   /**
-   * Use the blocking metadata calls (`realPathSync`, `statSync`,
-   * `lstatSync`). Each costs a few microseconds of the event loop but far
-   * less CPU than the async ones, which go through a thread pool: the
-   * choice for a revalidation in the background, which no request awaits.
+   * Files up to this size have their bytes read at load, from the
+   * descriptor their identity comes from; larger ones are streamed later.
    *
-   * @default {false}
+   * @default {0}
    */
-  sync?: boolean;
+  readBytesUpTo?: number;
 }
 
 const SIBLINGS: readonly [string, ContentCoding][] = [
@@ -84,56 +78,56 @@ const SIBLINGS: readonly [string, ContentCoding][] = [
 
 async function representation(
   path: string,
-  info: Deno.FileInfo,
+  identity: FileIdentity,
   coding: ContentCoding | null,
   options: LoadEntryOptions,
 ): Promise<Representation> {
-  const mtimeMs = info.mtime?.getTime() ?? null;
-  const ino = info.ino ?? null;
   return {
     path,
     coding,
-    size: info.size,
-    mtimeMs,
-    ino,
+    ...identity,
     etag: options.etag
-      ? await computeEtag(
-        { size: info.size, mtimeMs, ino },
-        coding,
-        options.etagAlgorithm,
-      )
+      ? await computeEtag(identity, coding, options.etagAlgorithm)
       : null,
     bytes: null,
   };
 }
 
-async function sniffContentType(path: string, size: number): Promise<string> {
-  const type = contentType(path);
-  if (extensionOf(path) !== "ts" || size < MPEG_TS_SNIFF_BYTES) return type;
-  // `.ts` is both TypeScript and MPEG-TS (HLS); two sync bytes 188 apart
-  // tell them apart. This is the one case where metadata needs a read.
-  using file = await Deno.open(path);
-  const head = new Uint8Array(MPEG_TS_SNIFF_BYTES);
-  let filled = 0;
-  while (filled < head.length) {
-    const n = await file.read(head.subarray(filled));
-    if (n === null) break;
-    filled += n;
-  }
-  return isMpegTransportStream(head.subarray(0, filled))
-    ? MPEG_TS_MEDIA_TYPE
-    : type;
+/** `.ts` is both TypeScript and MPEG-TS (HLS): two sync bytes 188 apart. */
+function sniffContentType(
+  name: string,
+  size: number,
+  head: () => Uint8Array,
+): string {
+  const type = contentType(name);
+  if (extensionOf(name) !== "ts" || size < MPEG_TS_SNIFF_BYTES) return type;
+  return isMpegTransportStream(head()) ? MPEG_TS_MEDIA_TYPE : type;
 }
 
+/** What one window on the entry's directory found. */
+type Found =
+  | { kind: "directory"; realPath: string }
+  | {
+    kind: "file";
+    realPath: string;
+    /** Set when the file is new or changed: opened in the window. */
+    file: Descriptor | null;
+    siblings: { suffix: string; coding: ContentCoding; info: Deno.FileInfo }[];
+  };
+
 /**
- * Load the cache entry for a path: resolve symlinks and check the real path
- * against the root and the symlink policy, stat it, and for a regular file
- * compute its media type, ETag and fresh precompressed siblings. A sibling
- * is used only when it is a regular file (not a symlink) at least as new as
- * its source: a stale sibling would serve an old version.
+ * Load the cache entry for a path: find it where it really is and check it
+ * against `options.containment` on the directory actually held
+ * (`locate_entry.ts`); for a regular file, open it there, take its identity
+ * from the descriptor, read its bytes when small, and compute its media
+ * type, ETag and fresh precompressed siblings. An unchanged file (same
+ * device, inode, size and mtime as `previous`) is not opened again. A
+ * sibling is used only when it is a regular file (not a symlink) in the same
+ * directory, at least as new as its source: a stale one would serve an old
+ * version.
  *
- * Filesystem errors propagate (`NotFound`, `PermissionDenied`,
- * `NotADirectory`…) for the caller to map to a status.
+ * Filesystem errors propagate (`NotFound`, `ENOTDIR`, `EACCES`…) for the
+ * caller to map to a status.
  *
  * @param path The absolute path, as joined under the root.
  * @param previous The stale entry being revalidated, if any.
@@ -146,18 +140,18 @@ async function sniffContentType(path: string, size: number): Promise<string> {
  * import assert from "node:assert/strict";
  * import { loadEntry } from "./file_entry.ts";
  *
- * const root = await Deno.makeTempDir();
+ * const root = await Deno.realPath(await Deno.makeTempDir());
  * try {
  *   await Deno.writeTextFile(`${root}/a.css`, "body{}");
- *   const rootReal = await Deno.realPath(root);
  *   const entry = await loadEntry(`${root}/a.css`, undefined, {
- *     root, rootReal, followSymlinks: "inside-root", dotfiles: false,
+ *     containment: { kind: "inside-root", root, rootReal: root, dotfiles: false },
  *     precompressed: true, etag: true, etagAlgorithm: "fnv1a", now: 0,
+ *     readBytesUpTo: 1024,
  *   });
  *   assert.equal(entry?.kind, "file");
  *   if (entry?.kind === "file") {
  *     assert.equal(entry.contentType, "text/css; charset=utf-8");
- *     assert.equal(entry.identity.size, 6);
+ *     assert.equal(new TextDecoder().decode(entry.identity.bytes!), "body{}");
  *   }
  * } finally {
  *   await Deno.remove(root, { recursive: true });
@@ -169,84 +163,214 @@ export async function loadEntry(
   previous: CacheEntry | undefined,
   options: LoadEntryOptions,
 ): Promise<CacheEntry | null> {
-  const sync = options.sync === true;
-  const realPath = sync ? Deno.realPathSync(path) : await Deno.realPath(path);
-  if (options.root !== null && options.rootReal !== null) {
-    if (options.followSymlinks === "never") {
-      // The real path must be exactly the lexical one, re-based on the
-      // root's real path: no symlink anywhere below the root.
-      const expected = join(
-        options.rootReal,
-        relative(resolve(options.root), path),
-      );
-      if (realPath !== expected) return null;
-    } else if (
-      options.followSymlinks === "inside-root" &&
-      !isRealPathAllowed(options.rootReal, realPath, options.dotfiles)
-    ) {
-      return null;
+  const before = previous?.kind === "file" ? previous : undefined;
+  const lookForAll = before === undefined ||
+    before.siblingsCheckedAt === undefined ||
+    options.now - before.siblingsCheckedAt >= (options.siblingRecheckMs ?? 0);
+  const found = withEntry(
+    path,
+    options.containment,
+    ({ dir, name, realPath, info }): Found | null => {
+      if (info.isDirectory) return { kind: "directory", realPath };
+      // FIFOs, sockets and devices are never served: reading could block.
+      if (!info.isFile) return null;
+      const unchanged = before !== undefined &&
+        before.realPath === realPath &&
+        sameIdentity(before.identity, identityOf(info));
+      const file = unchanged ? null : dir.open(name);
+      if (file !== null && !file.isFile) {
+        // Swapped for something else between the lstat and the open.
+        file.close();
+        return null;
+      }
+      const siblings = [];
+      // Siblings only for types worth compressing (a `.ts` video is the one
+      // a name can mislead: looking costs three failed lstats, no more).
+      if (options.precompressed && isCompressible(contentType(realPath))) {
+        for (const [suffix, coding] of SIBLINGS) {
+          if (
+            !lookForAll && !before!.siblings.some((s) => s.coding === coding)
+          ) {
+            continue;
+          }
+          try {
+            siblings.push({ suffix, coding, info: dir.lstat(name + suffix) });
+          } catch {
+            // Absent or unreadable: serve without it.
+          }
+        }
+      }
+      return { kind: "file", realPath, file, siblings };
+    },
+  );
+  if (found === null) return null;
+  if (found.kind === "directory") {
+    return {
+      kind: "directory",
+      key: path,
+      realPath: found.realPath,
+      checkedAt: options.now,
+    };
+  }
+  try {
+    return await describeFile(path, found, before, lookForAll, options);
+  } finally {
+    found.file?.close();
+  }
+}
+
+/** The entry for a file found (and, when new or changed, opened). */
+async function describeFile(
+  path: string,
+  found: Extract<Found, { kind: "file" }>,
+  before: FileEntry | undefined,
+  lookForAll: boolean,
+  options: LoadEntryOptions,
+): Promise<FileEntry> {
+  const { realPath, file } = found;
+  let identity: Representation;
+  let type: string;
+  if (file === null) {
+    // Unchanged: the same representation, bytes included.
+    identity = before!.identity;
+    type = before!.contentType;
+  } else {
+    identity = await representation(realPath, file.identity, null, options);
+    if (identity.size <= (options.readBytesUpTo ?? 0)) {
+      // `null` when it is being written to: then it is streamed, from a
+      // descriptor, with the length its identity says.
+      identity.bytes = file.readAllSync();
     }
+    const bytes = identity.bytes;
+    type = sniffContentType(
+      realPath,
+      identity.size,
+      () =>
+        bytes?.subarray(0, MPEG_TS_SNIFF_BYTES) ??
+          file.readHeadSync(MPEG_TS_SNIFF_BYTES),
+    );
   }
-  const info = sync ? Deno.statSync(realPath) : await Deno.stat(realPath);
-  if (info.isDirectory) {
-    return { kind: "directory", key: path, realPath, checkedAt: options.now };
-  }
-  // FIFOs, sockets and devices are never served: reading could block forever.
-  if (!info.isFile) return null;
-
-  const identity = await representation(realPath, info, null, options);
-  const name = basename(path);
-  const unchanged = previous?.kind === "file" &&
-    previous.realPath === realPath && previous.identity.size === info.size &&
-    previous.identity.mtimeMs === identity.mtimeMs &&
-    previous.identity.ino === identity.ino;
-  const type = unchanged
-    ? previous.contentType
-    : await sniffContentType(realPath, info.size);
-
   const siblings: Representation[] = [];
-  const lookForAll = !unchanged || previous.siblingsCheckedAt === undefined ||
-    options.now - previous.siblingsCheckedAt >= (options.siblingRecheckMs ?? 0);
-  if (
-    options.precompressed && isCompressible(type) && identity.mtimeMs !== null
-  ) {
-    for (const [suffix, coding] of SIBLINGS) {
+  if (isCompressible(type) && identity.mtimeMs !== null) {
+    for (const sibling of found.siblings) {
+      const id = identityOf(sibling.info);
       if (
-        !lookForAll && !previous.siblings.some((s) => s.coding === coding)
+        !sibling.info.isFile || id.mtimeMs === null ||
+        id.mtimeMs < identity.mtimeMs
       ) {
         continue;
       }
-      const siblingPath = realPath + suffix;
-      let siblingInfo: Deno.FileInfo;
-      try {
-        siblingInfo = sync
-          ? Deno.lstatSync(siblingPath)
-          : await Deno.lstat(siblingPath);
-      } catch {
-        continue; // absent or unreadable: serve without it
-      }
-      const siblingMtime = siblingInfo.mtime?.getTime();
-      if (
-        !siblingInfo.isFile || siblingMtime === undefined ||
-        siblingMtime < identity.mtimeMs
-      ) {
-        continue;
-      }
+      const old = before?.siblings.find((s) =>
+        s.coding === sibling.coding && sameIdentity(s, id)
+      );
       siblings.push(
-        await representation(siblingPath, siblingInfo, coding, options),
+        old ??
+          await representation(
+            realPath + sibling.suffix,
+            id,
+            sibling.coding,
+            options,
+          ),
       );
     }
   }
-  return {
+  const entry: FileEntry = {
     kind: "file",
     key: path,
     realPath,
-    name,
+    name: basename(path),
     contentType: type,
     identity,
     siblings,
-    gzip: null,
+    gzip: file === null ? before!.gzip : null,
     checkedAt: options.now,
-    siblingsCheckedAt: lookForAll ? options.now : previous.siblingsCheckedAt,
+    siblingsCheckedAt: lookForAll ? options.now : before!.siblingsCheckedAt,
   };
+  if (file === null) entry.cacheControl = before!.cacheControl;
+  return entry;
+}
+
+/**
+ * The entry for a file already open, as {@linkcode loadEntry} would give
+ * it but without siblings: what a response falls back on when the file
+ * changed between its entry's load and the open, so that it answers with
+ * the very file it holds instead of looking again. The descriptor stays
+ * open (the caller's).
+ *
+ * @param entry The entry that turned out stale.
+ * @param file The descriptor now open on `entry.realPath`.
+ * @param options Policies.
+ * @returns An entry describing `file`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeOpened, loadEntry, reopen } from "./file_entry.ts";
+ *
+ * const root = await Deno.realPath(await Deno.makeTempDir());
+ * try {
+ *   const options = {
+ *     containment: { kind: "inside-root" as const, root, rootReal: root, dotfiles: false },
+ *     precompressed: false, etag: true, etagAlgorithm: "fnv1a" as const, now: 0,
+ *   };
+ *   await Deno.writeTextFile(`${root}/a.txt`, "old");
+ *   const stale = await loadEntry(`${root}/a.txt`, undefined, options);
+ *   assert(stale?.kind === "file");
+ *   await Deno.writeTextFile(`${root}/a.txt`, "newer");
+ *   using file = reopen(stale.identity)!;
+ *   const fresh = await describeOpened(stale, file, options);
+ *   assert.equal(fresh.identity.size, 5);
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
+ * ```
+ */
+export function describeOpened(
+  entry: FileEntry,
+  file: Descriptor,
+  options: LoadEntryOptions,
+): Promise<FileEntry> {
+  return describeFile(
+    entry.key,
+    { kind: "file", realPath: entry.realPath, file, siblings: [] },
+    undefined,
+    true,
+    options,
+  );
+}
+
+/**
+ * Open a representation again to read or stream its bytes: where it was
+ * found (`exactly` its real path: same directory, not a symlink), checked
+ * on the directory actually held.
+ *
+ * @param rep The representation.
+ * @returns The descriptor (its identity may differ from `rep`'s: the
+ *   caller compares), or `null` when the path no longer names a regular
+ *   file that may be read there.
+ * @throws What the file system says (`ENOENT`…).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reopen } from "./file_entry.ts";
+ *
+ * const dir = await Deno.realPath(await Deno.makeTempDir());
+ * try {
+ *   await Deno.writeTextFile(`${dir}/a.txt`, "a");
+ *   using file = reopen({ path: `${dir}/a.txt` })!;
+ *   assert.equal(file.identity.size, 1);
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
+export function reopen(rep: Pick<Representation, "path">): Descriptor | null {
+  return withEntry(rep.path, exactly(rep.path), ({ dir, name, info }) => {
+    if (!info.isFile) return null;
+    const file = dir.open(name);
+    if (file.isFile) return file;
+    file.close();
+    return null;
+  });
 }

@@ -4,15 +4,20 @@
  * body from memory or streamed from disk.
  *
  * The file is opened last: 304, 412, 416 and HEAD answers are built from
- * cached metadata alone.
+ * cached metadata alone. When it is opened, it is opened where its entry
+ * found it (checked on the directory held, `locate_entry.ts`), and its bytes
+ * are sent only if the descriptor's identity is the one the headers
+ * describe.
  *
  * @module
  */
 
 import { negotiateEncoding } from "./accept_encoding.ts";
 import { gzipBytes, gzipStream, shouldCompress } from "./compress.ts";
+import { type Descriptor, sameIdentity } from "./descriptor.ts";
 import { codedEtag } from "./etag.ts";
 import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
+import { reopen } from "./file_entry.ts";
 import { createFileStream } from "./file_stream.ts";
 import { formatHttpDate } from "./http_date.ts";
 import {
@@ -63,6 +68,13 @@ export interface FileResponseOptions {
   /** Extra `Vary` members, e.g. `Accept` for an SPA fallback. */
   vary?: readonly string[];
   /**
+   * A descriptor already open on `entry.identity`'s file, to read from
+   * instead of opening it. {@linkcode respondWithFile} takes it over: it is
+   * closed, or handed to the body stream, before the call returns. With it,
+   * no sibling is chosen.
+   */
+  file?: Descriptor;
+  /**
    * Told when a full 200 for GET came from memory: the fast lane records it.
    */
   onMemoryBody?: (
@@ -72,39 +84,72 @@ export interface FileResponseOptions {
   ) => void;
 }
 
-// Read a representation whole, checking the open file is still the version
-// the headers describe. `null` means it changed underneath.
-async function readVerified(rep: Representation): Promise<Uint8Array | null> {
-  using file = await Deno.open(rep.path);
-  if (!matches(await file.stat(), rep)) return null;
-  const bytes = new Uint8Array(rep.size);
-  let filled = 0;
-  while (filled < bytes.length) {
-    const n = await file.read(bytes.subarray(filled));
-    if (n === null) return null; // shrank
-    filled += n;
-  }
-  // One more byte means it grew since the stat.
-  if ((await file.read(new Uint8Array(1))) !== null) return null;
-  return bytes;
+/**
+ * What {@linkcode respondWithFile} returns when the file on disk is no
+ * longer the one its entry describes (changed, replaced, gone, or now a
+ * symlink): the caller looks again.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileChanged } from "./file_response.ts";
+ *
+ * assert.equal(new FileChanged(null).file, null);
+ * ```
+ */
+export class FileChanged {
+  /**
+   * @param file The descriptor now open on the entry's file, when it is a
+   *   regular file where the entry found it (the caller owns it), else
+   *   `null`.
+   */
+  constructor(readonly file: Descriptor | null) {}
 }
 
-async function openVerified(rep: Representation): Promise<Deno.FsFile | null> {
-  const file = await Deno.open(rep.path);
+/**
+ * Open `rep` where its entry found it and check it is still that version.
+ * `held` is used instead when given (the caller's descriptor on the entry's
+ * identity, already described by it).
+ */
+function openVerified(
+  entry: FileEntry,
+  rep: Representation,
+  held: Descriptor | undefined,
+): Descriptor | FileChanged {
+  if (held !== undefined && rep === entry.identity) return held;
+  const file = reopen(rep);
+  if (file === null) return new FileChanged(null);
+  if (sameIdentity(file.identity, rep)) return file;
+  if (rep === entry.identity) return new FileChanged(file);
+  file.close();
+  return new FileChanged(null);
+}
+
+/**
+ * The body of `rep`: its bytes (cached, or read whole when small enough and
+ * then kept), or the open file to stream when large or being written to.
+ */
+function bodyOf(
+  entry: FileEntry,
+  rep: Representation,
+  options: FileResponseOptions,
+): Uint8Array | Descriptor | FileChanged {
+  if (rep.bytes !== null) return rep.bytes;
+  const file = openVerified(entry, rep, options.file);
+  if (file instanceof FileChanged) return file;
+  if (rep.size > options.maxInMemoryBytes) return file;
+  let bytes: Uint8Array | null;
   try {
-    if (matches(await file.stat(), rep)) return file;
+    bytes = file.readAllSync();
   } catch (error) {
     file.close();
     throw error;
   }
+  // Being written to: stream what its identity says, from the descriptor.
+  if (bytes === null) return file;
+  if (file !== options.file) options.cache?.storeBytes(entry, rep, bytes);
   file.close();
-  return null;
-}
-
-function matches(info: Deno.FileInfo, rep: Representation): boolean {
-  return info.size === rep.size &&
-    (info.mtime?.getTime() ?? null) === rep.mtimeMs &&
-    (info.ino ?? null) === rep.ino;
+  return bytes;
 }
 
 function fullParts(size: number): BodyPart[] {
@@ -119,27 +164,27 @@ function fullParts(size: number): BodyPart[] {
  * ~1 KiB when no `Range` is asked, else identity); set validators and
  * headers; evaluate preconditions (304/412); evaluate `If-Range` and
  * `Range` (206, multipart 206, 416); for HEAD stop there; otherwise take the
- * body from memory or stream it from disk. `Content-Length` is always set,
- * except for a gzip body not yet known in length.
+ * body from memory or open the file where its entry found it and read or
+ * stream it. `Content-Length` is always set, except for a gzip body not yet
+ * known in length.
  *
  * @param request The request (GET or HEAD).
  * @param entry The file's cache entry.
  * @param options How to answer.
- * @returns The response, or `null` when the file changed on disk after the
- * entry was loaded (reload the entry and call again).
+ * @returns The response, or a {@linkcode FileChanged} when the file on disk
+ * is no longer the one the entry describes.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { FileCache } from "./file_cache.ts";
  * import { loadEntry } from "./file_entry.ts";
  * import { respondWithFile } from "./file_response.ts";
  *
- * const dir = await Deno.makeTempDir();
+ * const dir = await Deno.realPath(await Deno.makeTempDir());
  * try {
  *   await Deno.writeTextFile(`${dir}/hello.txt`, "hello, world");
  *   const entry = await loadEntry(`${dir}/hello.txt`, undefined, {
- *     root: null, rootReal: null, followSymlinks: "always", dotfiles: false,
+ *     containment: { kind: "anywhere", root: dir, rootReal: dir, dotfiles: true },
  *     precompressed: false, etag: true, etagAlgorithm: "fnv1a", now: 0,
  *   });
  *   assert(entry?.kind === "file");
@@ -148,9 +193,10 @@ function fullParts(size: number): BodyPart[] {
  *     cache: null, maxInMemoryBytes: 1 << 20, gzip: true,
  *     cacheControl: null, maxRanges: 16,
  *   });
- *   assert.equal(response?.status, 206);
- *   assert.equal(response?.headers.get("content-range"), "bytes 7-11/12");
- *   assert.equal(await response?.text(), "world");
+ *   assert(response instanceof Response);
+ *   assert.equal(response.status, 206);
+ *   assert.equal(response.headers.get("content-range"), "bytes 7-11/12");
+ *   assert.equal(await response.text(), "world");
  * } finally {
  *   await Deno.remove(dir, { recursive: true });
  * }
@@ -160,7 +206,28 @@ export async function respondWithFile(
   request: Request,
   entry: FileEntry,
   options: FileResponseOptions,
-): Promise<Response | null> {
+): Promise<Response | FileChanged> {
+  const held = options.file;
+  let handedOver = false;
+  try {
+    const answer = await respond(request, entry, options, (file) => {
+      if (file === held) handedOver = true;
+    });
+    return answer;
+  } finally {
+    if (!handedOver) held?.close();
+  }
+}
+
+/** A descriptor whose ownership moves on (to a stream, or closed). */
+type TakeOver = (file: Descriptor) => void;
+
+async function respond(
+  request: Request,
+  entry: FileEntry,
+  options: FileResponseOptions,
+  takeOver: TakeOver,
+): Promise<Response | FileChanged> {
   const method = request.method;
   const isHead = method === "HEAD";
   const status = options.status ?? 200;
@@ -168,13 +235,14 @@ export async function respondWithFile(
   const acceptEncoding = request.headers.get("accept-encoding");
   const rangeHeader = conditional ? request.headers.get("range") : null;
   const identity = entry.identity;
+  const held = options.file;
 
   // 1. Representation.
   const gzipEligible = options.gzip &&
     shouldCompress(entry.contentType, identity.size);
   let rep: Representation = identity;
   let onTheFly = false;
-  const coding = negotiateEncoding(
+  const coding = held !== undefined ? null : negotiateEncoding(
     acceptEncoding,
     entry.siblings.map((s) => s.coding!),
   );
@@ -230,20 +298,22 @@ export async function respondWithFile(
       // Content-Length (RFC 9110 §9.3.2) and must not open the file.
       return new Response(null, { status, headers });
     }
-    if (coded === null && identity.size <= options.maxInMemoryBytes) {
-      const plain = identity.bytes ?? await readVerified(identity);
-      if (plain === null) return null;
-      if (identity.bytes === null) {
-        options.cache?.storeBytes(entry, identity, plain);
+    let file: Descriptor | null = null;
+    if (coded === null) {
+      const body = bodyOf(entry, identity, options);
+      if (body instanceof FileChanged) return body;
+      if (body instanceof Uint8Array) {
+        coded = await gzipBytes(body);
+        options.cache?.storeBytes(entry, {
+          ...identity,
+          coding: "gzip",
+          size: coded.length,
+          etag,
+          bytes: null,
+        }, coded);
+      } else {
+        file = body;
       }
-      coded = await gzipBytes(plain);
-      options.cache?.storeBytes(entry, {
-        ...identity,
-        coding: "gzip",
-        size: coded.length,
-        etag,
-        bytes: null,
-      }, coded);
     }
     if (coded !== null) {
       headers.set("content-length", String(coded.length));
@@ -256,10 +326,10 @@ export async function respondWithFile(
       }
       return response;
     }
-    const file = await openVerified(identity);
-    if (file === null) return null;
+    // Large, or being written to: stream it through gzip.
+    takeOver(file!);
     return new Response(
-      gzipStream(createFileStream(file, fullParts(identity.size))),
+      gzipStream(createFileStream(file!, fullParts(identity.size))),
       { status, headers },
     );
   }
@@ -305,12 +375,10 @@ export async function respondWithFile(
   if (isHead) return new Response(null, { status: responseStatus, headers });
 
   // 6. The body: memory when small, a stream otherwise.
-  let bytes = rep.bytes;
-  if (bytes === null && rep.size <= options.maxInMemoryBytes) {
-    bytes = await readVerified(rep);
-    if (bytes === null) return null;
-    options.cache?.storeBytes(entry, rep, bytes);
-  }
+  const body = bodyOf(entry, rep, options);
+  if (body instanceof FileChanged) return body;
+  const bytes = body instanceof Uint8Array ? body : null;
+  const file = body instanceof Uint8Array ? null : body;
   if (bytes !== null) {
     const body = ranges === null
       ? bytes
@@ -326,10 +394,138 @@ export async function respondWithFile(
     }
     return response;
   }
-  const file = await openVerified(rep);
-  if (file === null) return null;
-  return new Response(createFileStream(file, parts), {
+  // Large, or being written to: the stream owns the descriptor and sends
+  // exactly the length its identity gave (file_stream.ts).
+  takeOver(file!);
+  return new Response(createFileStream(file!, parts), {
     status: responseStatus,
     headers,
   });
+}
+
+/**
+ * What {@linkcode respondWithCurrentFile} needs to look again when a file
+ * changes under it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { LookAgain } from "./file_response.ts";
+ *
+ * const hooks: Partial<LookAgain> = { changed() {} };
+ * assert.equal(typeof hooks.changed, "function");
+ * ```
+ */
+export interface LookAgain {
+  /**
+   * The response options for an entry (`file` is set here, not by it).
+   *
+   * @param entry The entry about to be answered with.
+   * @param fromHeld Whether its bytes come from a held descriptor: what it
+   *   gives is answered, not kept (`cache: null`).
+   */
+  options(entry: FileEntry, fromHeld: boolean): FileResponseOptions;
+  /**
+   * Told that `entry` no longer describes the file (drop it from a cache).
+   *
+   * @param entry The stale entry.
+   */
+  changed(entry: FileEntry): void;
+  /**
+   * Find the file again by its name, with every check.
+   *
+   * @param entry The stale entry.
+   * @returns The fresh entry, or the response to give instead (404, 403).
+   */
+  find(entry: FileEntry): Promise<FileEntry | Response>;
+  /**
+   * The entry for a descriptor now open where `entry` was found
+   * (`describeOpened`).
+   *
+   * @param entry The stale entry.
+   * @param file The descriptor.
+   */
+  describe(entry: FileEntry, file: Descriptor): Promise<FileEntry>;
+  /** The answer for a name that keeps changing under every look. */
+  gone(): Promise<Response> | Response;
+}
+
+/**
+ * Answer with a file entry, looking again when the file on disk turns out
+ * not to be the one the entry describes (a write, a rename, a swap). A file
+ * that changed where it was found is answered from the descriptor now open
+ * on it, so a race on the file system ends in an answer — never in a 5xx,
+ * and never in bytes from a place the checks refused.
+ *
+ * @param request The request (GET or HEAD).
+ * @param entry The file's entry.
+ * @param hooks How to look again.
+ * @returns The response.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeOpened, loadEntry } from "./file_entry.ts";
+ * import { respondWithCurrentFile } from "./file_response.ts";
+ * import type { FileEntry } from "./file_cache.ts";
+ *
+ * const dir = await Deno.realPath(await Deno.makeTempDir());
+ * try {
+ *   const options = {
+ *     containment: { kind: "anywhere" as const, root: "", rootReal: "", dotfiles: true },
+ *     precompressed: false, etag: true, etagAlgorithm: "fnv1a" as const, now: 0,
+ *   };
+ *   await Deno.writeTextFile(`${dir}/a.txt`, "old");
+ *   const stale = (await loadEntry(`${dir}/a.txt`, undefined, options)) as FileEntry;
+ *   await Deno.writeTextFile(`${dir}/a.txt`, "changed");
+ *   const response = await respondWithCurrentFile(new Request("http://x/a.txt"), stale, {
+ *     options: () => ({ cache: null, maxInMemoryBytes: 1024, gzip: false, cacheControl: null, maxRanges: 1 }),
+ *     changed() {},
+ *     find: async (entry) => (await loadEntry(entry.key, undefined, options)) as FileEntry,
+ *     describe: (entry, file) => describeOpened(entry, file, options),
+ *     gone: () => new Response(null, { status: 404 }),
+ *   });
+ *   assert.equal(await response.text(), "changed");
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ */
+export async function respondWithCurrentFile(
+  request: Request,
+  entry: FileEntry,
+  hooks: LookAgain,
+): Promise<Response> {
+  let current = entry;
+  let held: Descriptor | undefined;
+  for (let attempt = 0;; attempt++) {
+    const file = held;
+    held = undefined;
+    const result = await respondWithFile(request, current, {
+      ...hooks.options(current, file !== undefined),
+      file,
+    });
+    if (result instanceof Response) return result;
+    hooks.changed(current);
+    if (result.file !== null) {
+      // Changed where it was found: answer with the file open there now,
+      // whatever it has become (the next round cannot fail this way).
+      held = result.file;
+      try {
+        current = await hooks.describe(current, held);
+      } catch (error) {
+        held.close();
+        throw error;
+      }
+      continue;
+    }
+    // Gone from where it was, or now a symlink: look again by its name. A
+    // name that keeps changing under every look is, for now, not there.
+    if (attempt >= 3) return await hooks.gone();
+    const again = await hooks.find(current);
+    if (again instanceof Response) return again;
+    // After one more change, only the file itself is read: a sibling
+    // being rewritten cannot keep the answer waiting.
+    current = attempt === 0 ? again : { ...again, siblings: [] };
+  }
 }

@@ -7,6 +7,40 @@
 import type { BodyPart } from "./multipart_byteranges.ts";
 
 /**
+ * What a file stream reads from: positional reads, and a close. A
+ * {@linkcode Descriptor} is one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { FileSource } from "./file_stream.ts";
+ *
+ * const bytes = new TextEncoder().encode("hello");
+ * const source: FileSource = {
+ *   read(buffer, position) {
+ *     const part = bytes.subarray(position, position + buffer.length);
+ *     buffer.set(part);
+ *     return Promise.resolve(part.length);
+ *   },
+ *   close() {},
+ * };
+ * assert.equal(typeof source.read, "function");
+ * ```
+ */
+export interface FileSource {
+  /**
+   * Read into `buffer` from `position`.
+   *
+   * @param buffer Where to read to.
+   * @param position The offset in the file.
+   * @returns How many bytes were read; `0` at the end of the file.
+   */
+  read(buffer: Uint8Array, position: number): Promise<number>;
+  /** Release the file. */
+  close(): void;
+}
+
+/**
  * Options for {@linkcode createFileStream}.
  *
  * @example
@@ -48,7 +82,7 @@ export const DEFAULT_CHUNK_SIZE: number = 256 * 1024;
  * shrinks mid-send errors the stream rather than sending fewer bytes than
  * the `Content-Length` promised.
  *
- * @param file An open file; the stream takes ownership of it.
+ * @param file An open file (a `Descriptor`); the stream takes ownership of it.
  * @param parts What to send: byte ranges of the file and literal bytes.
  * @param options Chunk size.
  * @returns The body stream.
@@ -56,12 +90,14 @@ export const DEFAULT_CHUNK_SIZE: number = 256 * 1024;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import * as fs from "node:fs";
+ * import { Descriptor } from "./descriptor.ts";
  * import { createFileStream } from "./file_stream.ts";
  *
  * const path = await Deno.makeTempFile();
  * try {
  *   await Deno.writeTextFile(path, "hello, world");
- *   const file = await Deno.open(path);
+ *   const file = new Descriptor(fs.openSync(path, "r"));
  *   const stream = createFileStream(file, [{ start: 7, end: 11 }]);
  *   assert.equal(await new Response(stream).text(), "world");
  * } finally {
@@ -70,7 +106,7 @@ export const DEFAULT_CHUNK_SIZE: number = 256 * 1024;
  * ```
  */
 export function createFileStream(
-  file: Deno.FsFile,
+  file: FileSource,
   parts: readonly BodyPart[],
   options: FileStreamOptions = {},
 ): ReadableStream<Uint8Array> {
@@ -121,15 +157,12 @@ export function createFileStream(
           index++;
           controller.enqueue(part);
         } else {
-          if (position < 0) {
-            await file.seek(part.start, Deno.SeekMode.Start);
-            position = part.start;
-          }
+          if (position < 0) position = part.start;
           const buffer = new Uint8Array(
             Math.min(chunkSize, part.end + 1 - position),
           );
-          const n = await file.read(buffer);
-          if (n === null) throw new Error("file shrank while being sent");
+          const n = await file.read(buffer, position);
+          if (n === 0) throw new Error("file shrank while being sent");
           position += n;
           controller.enqueue(n === buffer.length ? buffer : buffer.slice(0, n));
         }

@@ -208,6 +208,35 @@ export function resolveUrlPath(
 }
 
 /**
+ * Whether a file name can be reached by a URL: its percent-encoded form
+ * decodes back to that one segment. Names with a backslash or a control
+ * character, names too long, and `.`/`..` cannot, so listings leave them
+ * out rather than show a link that would not open.
+ *
+ * @param name A directory entry's name.
+ * @param options Length limits, as the handler resolves URL paths.
+ * @returns `true` when `/<encoded name>` resolves to exactly `[name]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isReachableName } from "./resolve_path.ts";
+ *
+ * assert.equal(isReachableName("café menu.txt"), true);
+ * assert.equal(isReachableName("a\\b.txt"), false);
+ * assert.equal(isReachableName("line\nbreak"), false);
+ * ```
+ */
+export function isReachableName(
+  name: string,
+  options: ResolveUrlPathOptions = {},
+): boolean {
+  const resolved = resolveUrlPath("/" + encodeURIComponent(name), options);
+  return resolved.ok && resolved.segments.length === 1 &&
+    resolved.segments[0] === name;
+}
+
+/**
  * Whether `path` is `root` itself or lies inside it. The comparison uses
  * the root plus a trailing separator, so `/srv/public-secret` is not inside
  * `/srv/public`.

@@ -6,8 +6,13 @@
 
 import { resolve } from "node:path";
 import type { EtagAlgorithm } from "./etag.ts";
-import { loadEntry } from "./file_entry.ts";
-import { respondWithFile } from "./file_response.ts";
+import type { FileEntry } from "./file_cache.ts";
+import {
+  describeOpened,
+  loadEntry,
+  type LoadEntryOptions,
+} from "./file_entry.ts";
+import { respondWithCurrentFile } from "./file_response.ts";
 import { cacheControlFor } from "./cache_control.ts";
 import { ALLOWED_METHODS, fsErrorStatus } from "./static_handler.ts";
 import { statusResponse } from "./status_response.ts";
@@ -81,6 +86,9 @@ export async function serveFile(
   return response;
 }
 
+/** Bodies up to this size are read whole; larger ones stream. */
+const MAX_IN_MEMORY_BYTES = 1024 * 1024;
+
 async function answer(
   request: Request,
   filePath: string,
@@ -94,40 +102,49 @@ async function answer(
     return statusResponse(405, method, { allow: ALLOWED_METHODS });
   }
   const path = resolve(filePath);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let entry;
+  // The caller chose the path: no containment, symlinks followed.
+  const loadOptions: LoadEntryOptions = {
+    containment: { kind: "anywhere", root: "", rootReal: "", dotfiles: true },
+    precompressed: false,
+    etag: true,
+    etagAlgorithm: options.etagAlgorithm ?? "SHA-256",
+    now: 0,
+    readBytesUpTo: MAX_IN_MEMORY_BYTES,
+  };
+  const notFound = () => statusResponse(404, method);
+  const find = async (): Promise<FileEntry | Response> => {
     try {
-      entry = await loadEntry(path, undefined, {
-        root: null,
-        rootReal: null,
-        followSymlinks: "always",
-        dotfiles: true,
-        precompressed: false,
-        etag: true,
-        etagAlgorithm: options.etagAlgorithm ?? "SHA-256",
-        now: 0,
-      });
+      const entry = await loadEntry(path, undefined, loadOptions);
+      return entry?.kind === "file" ? entry : notFound();
     } catch (error) {
       const status = fsErrorStatus(error);
       if (status === null) throw error;
       return statusResponse(status, method);
     }
-    if (entry?.kind !== "file") return statusResponse(404, method);
-    let response: Response | null;
-    try {
-      response = await respondWithFile(request, entry, {
+  };
+  const entry = await find();
+  if (entry instanceof Response) return entry;
+  try {
+    return await respondWithCurrentFile(request, entry, {
+      options: (current) => ({
         cache: null,
-        maxInMemoryBytes: 1024 * 1024,
+        maxInMemoryBytes: MAX_IN_MEMORY_BYTES,
         gzip: true,
-        cacheControl: cacheControlFor(undefined, entry.name, entry.contentType),
+        cacheControl: cacheControlFor(
+          undefined,
+          current.name,
+          current.contentType,
+        ),
         maxRanges: 16,
-      });
-    } catch (error) {
-      const status = fsErrorStatus(error);
-      if (status === null) throw error;
-      return statusResponse(status, method);
-    }
-    if (response !== null) return response;
+      }),
+      changed() {},
+      find,
+      describe: (current, file) => describeOpened(current, file, loadOptions),
+      gone: notFound,
+    });
+  } catch (error) {
+    const status = fsErrorStatus(error);
+    if (status === null) throw error;
+    return statusResponse(status, method);
   }
-  return statusResponse(503, method, { "retry-after": "1" });
 }

@@ -22,8 +22,13 @@ import {
   type Representation,
 } from "./file_cache.ts";
 import { StaticFastLane } from "./fast_lane.ts";
-import { loadEntry } from "./file_entry.ts";
-import { respondWithFile } from "./file_response.ts";
+import {
+  describeOpened,
+  loadEntry,
+  type LoadEntryOptions,
+} from "./file_entry.ts";
+import { respondWithCurrentFile } from "./file_response.ts";
+import type { Containment } from "./locate_entry.ts";
 import { extensionOf } from "./media_types.ts";
 import {
   type ResolvedStaticOptions,
@@ -123,6 +128,7 @@ export function fsErrorStatus(error: unknown): 403 | 404 | null {
   switch (code) {
     case "ENOENT":
     case "ENOTDIR":
+    case "ENXIO": // a socket file opened
     case "ELOOP":
     case "ENAMETOOLONG":
     case "EINVAL":
@@ -219,7 +225,7 @@ export function createStaticHandler(
   const fastLane = new StaticFastLane(cache, (entry) => {
     // Only with a fresh root: the reload checks containment against it.
     if (rootState === null) return;
-    cache.revalidate(entry.key, loaderFor(rootState.real, true)).catch(() => {
+    cache.revalidate(entry.key, loaderFor(rootState.real)).catch(() => {
       // The entry is dropped; the next request takes the ordinary path.
     });
   });
@@ -259,22 +265,36 @@ export function createStaticHandler(
     }
   }
 
-  function loaderFor(real: string, sync = false): EntryLoader {
-    return (key, previous) =>
-      loadEntry(key, previous, {
+  const containmentKind: Containment["kind"] = opts.followSymlinks === "never"
+    ? "exact"
+    : opts.followSymlinks === "always"
+    ? "anywhere"
+    : "inside-root";
+
+  function entryOptions(real: string): LoadEntryOptions {
+    return {
+      containment: {
+        kind: containmentKind,
         root: rootAbs,
         rootReal: real,
-        followSymlinks: opts.followSymlinks,
         dotfiles: opts.dotfiles,
-        precompressed: opts.precompressed,
-        etag: opts.etag,
-        etagAlgorithm: opts.etagAlgorithm,
-        now: opts.now(),
-        // A sibling added next to an unchanged file is noticed within
-        // 30 × revalidateMs; one that changes, within revalidateMs.
-        siblingRecheckMs: opts.revalidateMs * 30,
-        sync,
-      });
+      },
+      precompressed: opts.precompressed,
+      etag: opts.etag,
+      etagAlgorithm: opts.etagAlgorithm,
+      now: opts.now(),
+      // A sibling added next to an unchanged file is noticed within
+      // 30 × revalidateMs; one that changes, within revalidateMs.
+      siblingRecheckMs: opts.revalidateMs * 30,
+      // Small files' bytes come from the descriptor their identity does.
+      readBytesUpTo: cache.canHold(opts.maxCachedFileBytes)
+        ? opts.maxCachedFileBytes
+        : cache.budgetBytes,
+    };
+  }
+
+  function loaderFor(real: string): EntryLoader {
+    return (key, previous) => loadEntry(key, previous, entryOptions(real));
   }
 
   async function lookup(path: string, real: string): Promise<Lookup> {
@@ -304,51 +324,48 @@ export function createStaticHandler(
     status: 200 | 404 = 200,
     vary: string[] = [],
   ): Promise<Response> {
-    let current = entry;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (current.cacheControl === undefined) {
-        current.cacheControl = cacheControlFor(
-          opts.cacheControl,
-          current.name,
-          current.contentType,
-        );
-      }
-      let response: Response | null;
-      try {
-        response = await respondWithFile(route.request, current, {
-          cache,
-          maxInMemoryBytes: opts.maxCachedFileBytes,
-          gzip: opts.gzip,
-          // An error page is never cached as if it were the resource.
-          cacheControl: status === 404 ? "no-cache" : current.cacheControl,
-          maxRanges: opts.maxRanges,
-          status,
-          vary,
-          onMemoryBody: (response, rep, body) =>
-            memoryBodies.set(response, { entry: current, rep, body }),
-        });
-      } catch (error) {
-        // Deleted or made unreadable between stat and open.
-        const failed = fsErrorStatus(error);
-        if (failed === null) throw error;
-        cache.delete(current.key);
-        if (failed === 403) return statusResponse(403, route.method);
-        return status === 404
-          ? statusResponse(404, route.method)
-          : notFound(route);
-      }
-      if (response !== null) return response;
-      // The file changed between stat and read: reload once and retry.
-      cache.delete(current.key);
-      const again = await lookup(current.key, route.rootReal);
-      if (again.entry?.kind !== "file") {
-        return again.status === 403
-          ? statusResponse(403, route.method)
-          : notFound(route);
-      }
-      current = again.entry;
+    const notThere = () =>
+      status === 404 ? statusResponse(404, route.method) : notFound(route);
+    try {
+      return await respondWithCurrentFile(route.request, entry, {
+        options: (current, fromHeld) => {
+          current.cacheControl ??= cacheControlFor(
+            opts.cacheControl,
+            current.name,
+            current.contentType,
+          );
+          return {
+            cache: fromHeld ? null : cache,
+            maxInMemoryBytes: opts.maxCachedFileBytes,
+            gzip: opts.gzip,
+            // An error page is never cached as if it were the resource.
+            cacheControl: status === 404 ? "no-cache" : current.cacheControl,
+            maxRanges: opts.maxRanges,
+            status,
+            vary,
+            onMemoryBody: (response, rep, body) =>
+              memoryBodies.set(response, { entry: current, rep, body }),
+          };
+        },
+        changed: (current) => cache.delete(current.key),
+        find: async (current) => {
+          const again = await lookup(current.key, route.rootReal);
+          if (again.entry?.kind === "file") return again.entry;
+          return again.status === 403
+            ? statusResponse(403, route.method)
+            : notThere();
+        },
+        describe: (current, file) =>
+          describeOpened(current, file, entryOptions(route.rootReal)),
+        gone: notThere,
+      });
+    } catch (error) {
+      // Deleted or made unreadable between the lookup and the open.
+      const failed = fsErrorStatus(error);
+      if (failed === null) throw error;
+      cache.delete(entry.key);
+      return failed === 403 ? statusResponse(403, route.method) : notThere();
     }
-    return statusResponse(503, route.method, { "retry-after": "1" });
   }
 
   async function notFound(route: Route): Promise<Response> {
@@ -369,13 +386,14 @@ export function createStaticHandler(
     );
   }
 
-  async function listing(route: Route, dir: CacheEntry): Promise<Response> {
+  function listing(
+    route: Route,
+    dir: CacheEntry,
+  ): Promise<Response> | Response {
     let entries;
     try {
-      entries = await readListing(dir.realPath, {
-        dotfiles: opts.dotfiles,
-        followSymlinks: opts.followSymlinks,
-        rootReal: route.rootReal,
+      entries = readListing(dir.key, {
+        containment: entryOptions(route.rootReal).containment,
       });
     } catch (error) {
       const status = fsErrorStatus(error);
@@ -384,6 +402,7 @@ export function createStaticHandler(
         ? notFound(route)
         : statusResponse(status, route.method);
     }
+    if (entries === null) return notFound(route);
     const all = [...opts.urlRoot, ...route.segments];
     const displayPath = all.length ? `/${all.join("/")}/` : "/";
     const hrefBase = all.length ? `/${encodeSegments(all)}/` : "/";

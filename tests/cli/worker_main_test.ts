@@ -43,7 +43,12 @@ Deno.test("worker_main: start, serve, log to the main thread, stop", async () =>
   const worker = new TestWorker();
   try {
     const config = serverConfig(parseArgs(["--port", "0", "-v"]));
-    worker.post({ type: "start", id: 7, config });
+    worker.post({
+      type: "start",
+      id: 7,
+      config,
+      containmentLock: new SharedArrayBuffer(4),
+    });
     const listening = (await worker.next("listening")).at(-1)!;
     assert.equal(listening.type, "listening");
     assert.ok(listening.type === "listening" && listening.port > 0);
@@ -67,7 +72,12 @@ Deno.test("worker_main: a port in use is reported as failed", async () => {
     const config = serverConfig(
       parseArgs(["--port", String(listener.addr.port)]),
     );
-    worker.post({ type: "start", id: 1, config });
+    worker.post({
+      type: "start",
+      id: 1,
+      config,
+      containmentLock: new SharedArrayBuffer(4),
+    });
     const failed = (await worker.next("failed")).at(-1)!;
     assert.deepEqual(failed, {
       type: "failed",

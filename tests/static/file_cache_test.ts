@@ -17,6 +17,7 @@ function fileEntry(key: string, version: number, clock: number): FileEntry {
       coding: null,
       size: 10,
       mtimeMs: version,
+      dev: 1,
       ino: 1,
       etag: `"${version}"`,
       bytes: null,

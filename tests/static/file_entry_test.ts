@@ -1,64 +1,141 @@
 import assert from "node:assert/strict";
 import {
+  describeOpened,
   loadEntry,
   type LoadEntryOptions,
+  reopen,
 } from "../../src/static/file_entry.ts";
+import type { Containment } from "../../src/static/locate_entry.ts";
 
-async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await Deno.realPath(await Deno.makeTempDir());
+async function withBase(fn: (base: string) => Promise<void>): Promise<void> {
+  const base = await Deno.realPath(await Deno.makeTempDir());
   try {
-    await fn(root);
+    await Deno.mkdir(`${base}/root`);
+    await Deno.writeTextFile(`${base}/secret.txt`, "secret");
+    await fn(base);
   } finally {
-    await Deno.remove(root, { recursive: true });
+    await Deno.remove(base, { recursive: true });
   }
 }
 
-function options(root: string, sync: boolean): LoadEntryOptions {
+function options(
+  root: string,
+  kind: Containment["kind"] = "inside-root",
+): LoadEntryOptions {
   return {
-    root,
-    rootReal: root,
-    followSymlinks: "inside-root",
-    dotfiles: false,
+    containment: { kind, root, rootReal: root, dotfiles: false },
     precompressed: true,
     etag: true,
     etagAlgorithm: "fnv1a",
     now: 7,
-    sync,
+    readBytesUpTo: 1024,
   };
 }
 
-Deno.test("loadEntry with sync metadata calls finds what the async calls find", async () => {
-  await withRoot(async (root) => {
+Deno.test("loadEntry() reads a small file's bytes and its fresh siblings where it found them", async () => {
+  await withBase(async (base) => {
+    const root = `${base}/root`;
     await Deno.writeTextFile(`${root}/a.css`, "body{}");
     await Deno.writeTextFile(`${root}/a.css.br`, "br");
-    await Deno.mkdir(`${root}/dir`);
-    await Deno.symlink("/", `${root}/out`);
-    for (const path of ["a.css", "dir", "out"]) {
-      const async = await loadEntry(
-        `${root}/${path}`,
-        undefined,
-        options(root, false),
-      );
-      const sync = await loadEntry(
-        `${root}/${path}`,
-        undefined,
-        options(root, true),
-      );
-      assert.deepEqual(sync, async, path);
-    }
-    const css = await loadEntry(
-      `${root}/a.css`,
-      undefined,
-      options(root, true),
-    );
+    const css = await loadEntry(`${root}/a.css`, undefined, options(root));
     assert.equal(css?.kind, "file");
-    if (css?.kind === "file") {
-      assert.equal(css.identity.size, 6);
-      assert.deepEqual(css.siblings.map((s) => s.coding), ["br"]);
-    }
-    await assert.rejects(
-      () => loadEntry(`${root}/missing`, undefined, options(root, true)),
-      Deno.errors.NotFound,
+    if (css?.kind !== "file") return;
+    assert.equal(css.identity.size, 6);
+    assert.equal(new TextDecoder().decode(css.identity.bytes!), "body{}");
+    assert.deepEqual(css.siblings.map((s) => s.coding), ["br"]);
+    assert.equal(css.siblings[0].bytes, null);
+    assert.equal(css.checkedAt, 7);
+  });
+});
+
+Deno.test("loadEntry() keeps an unchanged file's representation, bytes included", async () => {
+  await withBase(async (base) => {
+    const root = `${base}/root`;
+    await Deno.writeTextFile(`${root}/a.txt`, "same");
+    const first = await loadEntry(`${root}/a.txt`, undefined, options(root));
+    assert(first?.kind === "file");
+    const again = await loadEntry(`${root}/a.txt`, first, options(root));
+    assert(again?.kind === "file");
+    assert.equal(again.identity, first.identity);
+    await Deno.writeTextFile(`${root}/a.txt`, "other bytes");
+    const changed = await loadEntry(`${root}/a.txt`, first, options(root));
+    assert(changed?.kind === "file");
+    assert.notEqual(changed.identity, first.identity);
+    assert.equal(
+      new TextDecoder().decode(changed.identity.bytes!),
+      "other bytes",
     );
+  });
+});
+
+Deno.test("loadEntry() refuses a symlink out of the root, follows one inside, and throws for a missing file", async () => {
+  await withBase(async (base) => {
+    const root = `${base}/root`;
+    await Deno.writeTextFile(`${root}/a.txt`, "a");
+    await Deno.mkdir(`${root}/dir`);
+    await Deno.symlink(`${base}/secret.txt`, `${root}/out.txt`);
+    await Deno.symlink(base, `${root}/out-dir`);
+    await Deno.symlink("a.txt", `${root}/in.txt`);
+    assert.equal(
+      await loadEntry(`${root}/out.txt`, undefined, options(root)),
+      null,
+    );
+    assert.equal(
+      await loadEntry(`${root}/out-dir/secret.txt`, undefined, options(root)),
+      null,
+    );
+    const inside = await loadEntry(`${root}/in.txt`, undefined, options(root));
+    assert(inside?.kind === "file");
+    assert.equal(inside.realPath, `${root}/a.txt`);
+    assert.equal(
+      await loadEntry(`${root}/in.txt`, undefined, options(root, "exact")),
+      null,
+    );
+    const dir = await loadEntry(`${root}/dir`, undefined, options(root));
+    assert.deepEqual(dir, {
+      kind: "directory",
+      key: `${root}/dir`,
+      realPath: `${root}/dir`,
+      checkedAt: 7,
+    });
+    const top = await loadEntry(root, undefined, options(root));
+    assert.equal(top?.kind, "directory");
+    await assert.rejects(
+      () => loadEntry(`${root}/missing`, undefined, options(root)),
+      (error: { code?: string }) => error.code === "ENOENT",
+    );
+  });
+});
+
+Deno.test("loadEntry() never serves a FIFO or a socket", async () => {
+  await withBase(async (base) => {
+    const root = `${base}/root`;
+    const made = await new Deno.Command("mkfifo", { args: [`${root}/fifo`] })
+      .output();
+    assert.equal(made.success, true);
+    assert.equal(
+      await loadEntry(`${root}/fifo`, undefined, options(root)),
+      null,
+    );
+  });
+});
+
+Deno.test("reopen() and describeOpened() answer for the file now where the entry found it", async () => {
+  await withBase(async (base) => {
+    const root = `${base}/root`;
+    await Deno.writeTextFile(`${root}/a.txt`, "old");
+    const stale = await loadEntry(`${root}/a.txt`, undefined, options(root));
+    assert(stale?.kind === "file");
+    await Deno.writeTextFile(`${root}/a.txt.new`, "newer");
+    await Deno.rename(`${root}/a.txt.new`, `${root}/a.txt`);
+    using file = reopen(stale.identity)!;
+    assert.notEqual(file.identity.ino, stale.identity.ino);
+    const fresh = await describeOpened(stale, file, options(root));
+    assert.equal(new TextDecoder().decode(fresh.identity.bytes!), "newer");
+    assert.equal(file.closed, false, "the caller keeps the descriptor");
+    // A symlink swapped in where the file was is not reopened.
+    await Deno.remove(`${root}/a.txt`);
+    await Deno.symlink(`${base}/secret.txt`, `${root}/a.txt`);
+    assert.equal(reopen(stale.identity), null);
   });
 });

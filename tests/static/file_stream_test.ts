@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { Descriptor } from "../../src/static/descriptor.ts";
 import { createFileStream } from "../../src/static/file_stream.ts";
+
+function open(path: string): Descriptor {
+  return new Descriptor(fs.openSync(path, "r"));
+}
 
 async function withFile(
   content: Uint8Array,
@@ -18,7 +24,7 @@ const bytes = new Uint8Array(1000).map((_, i) => i % 251);
 
 Deno.test("createFileStream() streams ranges and literal parts in small chunks", async () => {
   await withFile(bytes, async (path) => {
-    const file = await Deno.open(path);
+    const file = open(path);
     const stream = createFileStream(file, [
       new Uint8Array([1, 2]),
       { start: 10, end: 509 },
@@ -44,7 +50,7 @@ Deno.test("createFileStream() streams ranges and literal parts in small chunks",
 
 Deno.test("createFileStream() closes the file when the consumer cancels", async () => {
   await withFile(bytes, async (path) => {
-    const file = await Deno.open(path);
+    const file = open(path);
     const stream = createFileStream(file, [{ start: 0, end: 999 }], {
       chunkSize: 10,
     });
@@ -52,23 +58,25 @@ Deno.test("createFileStream() closes the file when the consumer cancels", async 
     const first = await reader.read();
     assert.equal(first.value?.length, 10);
     await reader.cancel();
-    // The sanitizer would flag the file resource if it were still open.
+    assert.equal(file.closed, true);
   });
 });
 
 Deno.test("createFileStream() errors when the file shrank", async () => {
   await withFile(bytes, async (path) => {
-    const file = await Deno.open(path);
+    const file = open(path);
     await Deno.truncate(path, 100);
     const stream = createFileStream(file, [{ start: 0, end: 999 }]);
     await assert.rejects(() => new Response(stream).arrayBuffer());
+    assert.equal(file.closed, true);
   });
 });
 
 Deno.test("createFileStream() with nothing to send closes at once", async () => {
   await withFile(bytes, async (path) => {
-    const file = await Deno.open(path);
+    const file = open(path);
     const stream = createFileStream(file, []);
     assert.equal((await new Response(stream).arrayBuffer()).byteLength, 0);
+    assert.equal(file.closed, true);
   });
 });

@@ -1,0 +1,198 @@
+/**
+ * Finding the entry a path names, with containment checked on the directory
+ * actually held, not on a path that can change between check and use.
+ *
+ * The walk holds the path's parent directory (`pinned_directory.ts`), takes
+ * the entry by its bare name without following it, and checks the entry's
+ * real path — the held directory's real path plus that name, which nothing
+ * can change while the directory is held. A symlink is followed by hand,
+ * one hop at a time, each hop held and checked the same way. What the
+ * caller then does with the entry (stat it, open it, list it) happens
+ * within the same window, on that very entry.
+ *
+ * @module
+ */
+
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { isRealPathAllowed } from "./resolve_path.ts";
+import {
+  type PinnedDirectory,
+  withPinnedDirectory,
+} from "./pinned_directory.ts";
+
+/**
+ * Where an entry may be, checked on real paths:
+ * - `"inside-root"`: the entry's real path is inside `rootReal` (and passes
+ *   no dot-named entry unless `dotfiles`); symlinks are followed;
+ * - `"exact"`: no symlink at all below `root`: the entry's real path is the
+ *   lexical one re-based on `rootReal`;
+ * - `"anywhere"`: no check; symlinks are followed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Containment } from "./locate_entry.ts";
+ *
+ * const containment: Containment = {
+ *   kind: "inside-root", root: "/srv/www", rootReal: "/srv/www", dotfiles: false,
+ * };
+ * assert.equal(containment.kind, "inside-root");
+ * ```
+ */
+export interface Containment {
+  /** The rule. */
+  kind: "inside-root" | "exact" | "anywhere";
+  /** The root as given, absolute: paths to locate start with it. */
+  root: string;
+  /** The root's real path. */
+  rootReal: string;
+  /** Whether dot-named entries may be reached (`"inside-root"` only). */
+  dotfiles: boolean;
+}
+
+/**
+ * The containment for a path that is already real (no symlink in it), such
+ * as an entry's `realPath` or a sibling next to it: its directory must still
+ * be exactly that directory and the entry not a symlink.
+ *
+ * @param realPath A real path.
+ * @returns An `"exact"` containment for it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { exactly } from "./locate_entry.ts";
+ *
+ * assert.deepEqual(exactly("/srv/www/a.txt"), {
+ *   kind: "exact", root: "/srv/www", rootReal: "/srv/www", dotfiles: true,
+ * });
+ * ```
+ */
+export function exactly(realPath: string): Containment {
+  const dir = dirname(realPath);
+  return { kind: "exact", root: dir, rootReal: dir, dotfiles: true };
+}
+
+/**
+ * An entry found, while its directory is held.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { LocatedEntry } from "./locate_entry.ts";
+ *
+ * const describe = (found: LocatedEntry): string => `${found.realPath} (${found.info.size} B)`;
+ * assert.equal(typeof describe, "function");
+ * ```
+ */
+export interface LocatedEntry {
+  /** The held directory the entry is in. */
+  dir: PinnedDirectory;
+  /** The entry's name in it (`"."` for the root itself). */
+  name: string;
+  /** The entry's real path. */
+  realPath: string;
+  /** `lstat` of the entry: never a symlink. */
+  info: Deno.FileInfo;
+}
+
+/** Most symlinks followed for one path, as Linux's `SYMLOOP_MAX`. */
+const MAX_HOPS = 40;
+
+const REFUSED = Symbol("refused");
+
+function loopError(path: string): Error {
+  return Object.assign(
+    new Error(`Too many levels of symbolic links: "${path}"`),
+    { code: "ELOOP" },
+  );
+}
+
+function allowed(
+  realPath: string,
+  lexical: string,
+  containment: Containment,
+): boolean {
+  switch (containment.kind) {
+    case "inside-root":
+      return isRealPathAllowed(
+        containment.rootReal,
+        realPath,
+        containment.dotfiles,
+      );
+    case "exact": {
+      const expected = join(
+        containment.rootReal,
+        relative(containment.root, lexical),
+      );
+      return realPath === expected;
+    }
+    default:
+      return true;
+  }
+}
+
+/**
+ * Find the entry `path` names and run `use` on it while its directory is
+ * held. `use` must be synchronous. Returns `null`, without calling `use`,
+ * when the entry may not be reached under `containment` (outside the root,
+ * through a refused symlink, a dotfile).
+ *
+ * @param path An absolute path starting with `containment.root`.
+ * @param containment Where the entry may be.
+ * @param use What to do with the entry, within the window.
+ * @returns What `use` returned, or `null`.
+ * @throws What the file system says (`ENOENT`, `ENOTDIR`, `EACCES`,
+ *   `ELOOP` after 40 symlinks…), and whatever `use` throws.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withEntry } from "./locate_entry.ts";
+ *
+ * const base = await Deno.realPath(await Deno.makeTempDir());
+ * try {
+ *   await Deno.mkdir(`${base}/root`);
+ *   await Deno.writeTextFile(`${base}/root/a.txt`, "a");
+ *   await Deno.writeTextFile(`${base}/secret.txt`, "secret");
+ *   await Deno.symlink(`${base}/secret.txt`, `${base}/root/out.txt`);
+ *   const containment = {
+ *     kind: "inside-root" as const, root: `${base}/root`, rootReal: `${base}/root`, dotfiles: false,
+ *   };
+ *   assert.equal(withEntry(`${base}/root/a.txt`, containment, (found) => found.info.size), 1);
+ *   assert.equal(withEntry(`${base}/root/out.txt`, containment, () => "reached"), null);
+ * } finally {
+ *   await Deno.remove(base, { recursive: true });
+ * }
+ * ```
+ */
+export function withEntry<T>(
+  path: string,
+  containment: Containment,
+  use: (found: LocatedEntry) => T,
+): T | null {
+  let current = path;
+  for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    // The root itself is held as a directory and looked at as ".": its
+    // parent may well be outside it.
+    const isRoot = current === containment.root || dirname(current) === current;
+    const result = withPinnedDirectory(
+      isRoot ? current : dirname(current),
+      (dir): { value: T } | { next: string } | typeof REFUSED => {
+        const name = isRoot ? "." : basename(current);
+        const info = dir.lstat(name);
+        if (info.isSymlink) {
+          if (containment.kind === "exact") return REFUSED;
+          return { next: resolve(dir.real, dir.readLink(name)) };
+        }
+        const realPath = isRoot ? dir.real : join(dir.real, name);
+        if (!allowed(realPath, current, containment)) return REFUSED;
+        return { value: use({ dir, name, realPath, info }) };
+      },
+    );
+    if (result === REFUSED) return null;
+    if ("value" in result) return result.value;
+    current = result.next;
+  }
+  throw loopError(path);
+}

@@ -1,0 +1,176 @@
+/**
+ * The symlink swap race: an attacker who can write inside the root swaps a
+ * file, or a folder, for a symlink to the outside and back, in a tight
+ * loop, while clients ask for it. No answer may carry a byte from outside
+ * the root, and a race on the file system is never a 5xx.
+ *
+ * The attacker runs as its own process (`_swap_attacker.ts`), and so does
+ * berth (the CLI), so their calls interleave for real; each case is bounded
+ * by a number of requests.
+ */
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { type BerthProcess, fdTargets, startBerth } from "../_proc.ts";
+
+const ATTACKER = fileURLToPath(new URL("./_swap_attacker.ts", import.meta.url));
+const SECRET = "TOPSECRET";
+const REQUESTS = 1500;
+const CONCURRENCY = 8;
+
+interface Race {
+  kind: "file" | "dir";
+  /** CLI flags. */
+  args: string[];
+  /** Deno permissions of the CLI (the default is the documented ones). */
+  permissions?: string[];
+}
+
+async function withAttack(
+  race: Race,
+  fn: (berth: BerthProcess, path: string, base: string) => Promise<void>,
+): Promise<void> {
+  const base = await Deno.realPath(await Deno.makeTempDir());
+  const root = `${base}/root`;
+  const out = `${base}/out`;
+  await Deno.mkdir(`${root}/d`, { recursive: true });
+  await Deno.mkdir(`${out}/d`, { recursive: true });
+  await Deno.writeTextFile(`${out}/secret.txt`, `${SECRET}\n`);
+  await Deno.writeTextFile(`${out}/d/file.txt`, `${SECRET}\n`);
+  await Deno.writeTextFile(`${root}/swap.txt`, "public\n");
+  await Deno.writeTextFile(`${root}/d/file.txt`, "public\n");
+  const [target, outside, path] = race.kind === "file"
+    ? [`${root}/swap.txt`, `${out}/secret.txt`, "/swap.txt"]
+    : [`${root}/d`, `${out}/d`, "/d/file.txt"];
+  const berth = await startBerth(root, {
+    args: race.args,
+    permissions: race.permissions,
+  });
+  const attacker = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      // Symlinks need unscoped permissions in Deno 2.9.
+      "--allow-read",
+      "--allow-write",
+      ATTACKER,
+      race.kind,
+      target,
+      outside,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = attacker.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let output = "";
+  try {
+    const first = await lines.read();
+    assert.equal(first.value?.trim(), "ready");
+    await fn(berth, path, base);
+  } finally {
+    await attacker.stdin.close();
+    for (let read = await lines.read(); !read.done; read = await lines.read()) {
+      output += read.value;
+    }
+    await attacker.status;
+    await berth.stop();
+    await Deno.remove(base, { recursive: true });
+  }
+  // The attack really ran.
+  const swaps = Number(/swaps (\d+)/.exec(output)?.[1] ?? 0);
+  assert.ok(swaps >= 10, `the attacker swapped ${swaps} times`);
+}
+
+/** `REQUESTS` GETs of `path`, `CONCURRENCY` at a time: statuses and leaks. */
+async function hammer(
+  origin: string,
+  path: string,
+): Promise<{ statuses: Map<number, number>; leaks: number }> {
+  const statuses = new Map<number, number>();
+  let leaks = 0;
+  let sent = 0;
+  const client = Deno.createHttpClient({});
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (sent < REQUESTS) {
+          const i = sent++;
+          const response = await fetch(`${origin}${path}?${i}`, { client });
+          const text = await response.text();
+          statuses.set(
+            response.status,
+            (statuses.get(response.status) ?? 0) + 1,
+          );
+          if (text.includes(SECRET)) leaks++;
+        }
+      }),
+    );
+  } finally {
+    client.close();
+  }
+  return { statuses, leaks };
+}
+
+function assertHeld(
+  result: Awaited<ReturnType<typeof hammer>>,
+  everyRequestLooks: boolean,
+): void {
+  const summary = JSON.stringify([...result.statuses]);
+  assert.equal(
+    result.leaks,
+    0,
+    `answers with outside bytes; statuses ${summary}`,
+  );
+  for (const status of result.statuses.keys()) {
+    assert.ok(status === 200 || status === 404, `status ${status}: ${summary}`);
+  }
+  // The race really ran both ways: the public file was served, and (when
+  // every request looks at the disk) the symlink was refused.
+  assert.ok((result.statuses.get(200) ?? 0) > 0, summary);
+  if (everyRequestLooks) {
+    assert.ok((result.statuses.get(404) ?? 0) > 0, summary);
+  }
+}
+
+const RACES: [string, Race][] = [
+  ["file ↔ symlink, default caching", { kind: "file", args: [] }],
+  ["file ↔ symlink, --revalidate 0", {
+    kind: "file",
+    args: ["--revalidate", "0"],
+  }],
+  ["folder ↔ symlink, default caching", { kind: "dir", args: [] }],
+  ["folder ↔ symlink, --revalidate 0", {
+    kind: "dir",
+    args: ["--revalidate", "0"],
+  }],
+  ["folder ↔ symlink, --workers 2 (one working directory, two threads)", {
+    kind: "dir",
+    args: ["--revalidate", "0", "--workers", "2"],
+  }],
+  ["file ↔ symlink under --allow-all (descriptor mode)", {
+    kind: "file",
+    args: ["--revalidate", "0"],
+    permissions: ["--allow-all"],
+  }],
+  ["folder ↔ symlink under --allow-all (descriptor mode)", {
+    kind: "dir",
+    args: ["--revalidate", "0"],
+    permissions: ["--allow-all"],
+  }],
+];
+
+for (const [label, race] of RACES) {
+  Deno.test(`security: symlink swap race, ${label}: no outside byte, no 5xx`, async () => {
+    await withAttack(race, async (berth, path, base) => {
+      assertHeld(
+        await hammer(berth.origin, path),
+        race.args.includes("--revalidate"),
+      );
+      // Every answer was read whole: no file of the tree is still open.
+      const open = (await fdTargets(berth.pid)).split("\n")
+        .filter((line) => line.includes(` -> ${base}/`));
+      assert.deepEqual(open, [], "files left open");
+    });
+  });
+}
