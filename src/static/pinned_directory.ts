@@ -500,10 +500,16 @@ class PathDirectory implements PinnedDirectory {
 
   open(name: string): Descriptor {
     const path = join(this.real, name);
-    // Narrow the window: the directory must still be where it was.
-    return openEntry(path, O_READ | O_NOFOLLOW, () => {
+    // Narrow the window: the directory must still be where it was, before
+    // and after the entry is looked at.
+    const inPlace = () => {
       if (Deno.realPathSync(this.real) !== this.real) throw loopError(path);
-      return Deno.lstatSync(path);
+    };
+    return openEntry(path, O_READ | O_NOFOLLOW, () => {
+      inPlace();
+      const info = Deno.lstatSync(path);
+      inPlace();
+      return info;
     });
   }
 

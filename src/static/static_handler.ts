@@ -117,6 +117,9 @@ const NOT_FOUND: Lookup = { status: 404 };
 export function fsErrorStatus(error: unknown): 403 | 404 | null {
   if (
     error instanceof Deno.errors.NotFound ||
+    // Deno's own permissions refuse what a symlink leads to outside the
+    // folders granted: that is not there for the client either.
+    error instanceof Deno.errors.NotCapable ||
     error instanceof Deno.errors.NotADirectory ||
     error instanceof Deno.errors.FilesystemLoop ||
     error instanceof Deno.errors.IsADirectory

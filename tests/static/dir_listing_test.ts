@@ -106,3 +106,25 @@ Deno.test("escapeHtml() and formatSize() format safely", () => {
   assert.equal(formatSize(0), "0 B");
   assert.equal(formatSize(1024 * 1024 * 3), "3.0 MiB");
 });
+
+Deno.test("readListing() leaves out names no link could open (backslash, control characters)", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    for (
+      const name of ["a\\b.txt", "tab\there.txt", "nl\nhere.txt", "ok é.txt"]
+    ) {
+      await Deno.writeTextFile(`${root}/${name}`, "x");
+    }
+    const entries = readListing(root, {
+      containment: {
+        kind: "inside-root",
+        root,
+        rootReal: root,
+        dotfiles: false,
+      },
+    });
+    assert.deepEqual(entries?.map((e) => e.name), ["ok é.txt"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
