@@ -145,12 +145,23 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
       first = false;
       if (span === null) return;
       let head: RequestHead | RequestParseError = span as RequestParseError;
+      // Where the request line starts: a refusal is logged with it.
+      let lineStart = reader.start;
       if (!(span instanceof RequestParseError)) {
+        lineStart = span.start;
         head = parseRequestHead(reader.buffer, span.start, span.end, limits);
         reader.start = span.end;
       }
       if (head instanceof RequestParseError) {
-        report(options, remoteAddr, null, performance.now(), head.status, 0);
+        const received = reader.buffer.subarray(lineStart, reader.end);
+        report(
+          options,
+          remoteAddr,
+          received,
+          performance.now(),
+          head.status,
+          0,
+        );
         await rejectAndClose(conn, reader, state, head.status);
         return;
       }
@@ -236,7 +247,7 @@ function withClose(fast: FastLaneResponse): Uint8Array {
 function report(
   options: ConnectionOptions,
   remoteAddr: Deno.Addr,
-  head: RequestHead | null,
+  head: RequestHead | Uint8Array,
   startedAt: number,
   status: number,
   bodyBytes: number,
