@@ -540,6 +540,15 @@ async function serveRequest<Addr extends Deno.Addr>(
     response = await errorToResponse(options, error);
   }
 
+  // RFC 9110 §10.1.1: a final response sent before 100 (Continue) leaves
+  // the client free to send the body or not (curl waits for the 100 and
+  // then sends nothing). Waiting for a body that may never come would hang,
+  // and taking the next request's bytes for it would desync. A body already
+  // buffered whole has come: it is drained and the connection kept (as
+  // nginx does). Otherwise the response says `Connection: close` (RFC 9112
+  // §9.6) and what the client still sends is read away.
+  const bodyUncertain = head.expectContinue && body !== null &&
+    !body.started && !body.isBufferedWhole(MAX_DRAIN_BYTES);
   const progress = { bodyBytes: 0 };
   const context = {
     signal: state.signal,
@@ -547,10 +556,7 @@ async function serveRequest<Addr extends Deno.Addr>(
     watch: state.responseWatch,
     isHead: method === "HEAD",
     minorVersion: head.minorVersion,
-    keepAlive: head.keepAlive && !tracker.shuttingDown &&
-      // With Expect: 100-continue and no 100 sent, the client may or may not
-      // send the body: only closing keeps the framing certain.
-      !(head.expectContinue && body !== null && !body.started) &&
+    keepAlive: head.keepAlive && !tracker.shuttingDown && !bodyUncertain &&
       !(body !== null && body.errorStatus !== 0),
   };
   let result;
@@ -592,7 +598,7 @@ async function serveRequest<Addr extends Deno.Addr>(
     result.bodyBytes,
   );
   if (body !== null) {
-    if (head.expectContinue && !continueSent) {
+    if (bodyUncertain && !continueSent) {
       // The client may send the body anyway; read it away before closing
       // so the close does not reset the connection under the response.
       await lingeringClose(conn, reader, state);
