@@ -16,6 +16,7 @@ import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
 import type {
   ConnectionTracker,
+  IdleKind,
   TrackedConnection,
 } from "./connection_tracker.ts";
 import { HandlerInfo, type ServeHandler } from "./handler.ts";
@@ -129,9 +130,13 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
       INITIAL_BUFFER_BYTES,
       limits.maxHeaderBytes + INITIAL_BUFFER_BYTES,
     );
-    if (tracker.size > limits.maxConnections) {
-      // Lingering, not abrupt: closing with the request unread would reset
-      // the connection, and the client might never see the 503.
+    if (
+      tracker.size > limits.maxConnections &&
+      !tracker.makeRoom(limits.maxConnections)
+    ) {
+      // Every other connection is busy. Lingering, not abrupt: closing with
+      // the request unread would reset the connection, and the client might
+      // never see the 503.
       await rejectAndClose(conn, reader, state, 503);
       return;
     }
@@ -267,7 +272,8 @@ class ConnectionState implements TrackedConnection {
   deadline = 0;
   /** Where this connection stands in the current turn (fairness). */
   turn: TurnState = { turn: -1, served: 0 };
-  idle = true;
+  /** Set through `setIdle`, which also tells the tracker. */
+  idle = false;
   closed = false;
   /** What the current deadline guards; decides how a timeout answers. */
   phase: "head" | "body" | "send" = "head";
@@ -310,6 +316,11 @@ class ConnectionState implements TrackedConnection {
       disarm,
       pending: null,
     };
+  }
+
+  /** Idle for `kind` (the tracker may close it to make room), or busy. */
+  setIdle(kind: IdleKind | null): void {
+    this.#tracker.setIdle(this, kind);
   }
 
   get signal(): AbortSignal {
@@ -384,7 +395,9 @@ async function waitForHead(
   limits: ResolvedLimits,
   first: boolean,
 ): Promise<HeadSpan | RequestParseError | null> {
-  state.idle = nothingStarted(reader);
+  // Idle while no byte of a request has come: at maxConnections, such a
+  // connection may be closed to make room (see ConnectionTracker.makeRoom).
+  if (nothingStarted(reader)) state.setIdle(first ? "new" : "keep-alive");
   state.phase = "head";
   state.deadline = Date.now() +
     (state.idle && !first
@@ -401,12 +414,12 @@ async function waitForHead(
       const found = reader.scanHead(limits.maxHeaderBytes);
       if (found !== null) return found;
       if (state.idle && !nothingStarted(reader)) {
-        state.idle = false;
+        state.setIdle(null);
         state.deadline = Date.now() + limits.headersTimeoutMs;
       }
     }
   } finally {
-    state.idle = false;
+    state.setIdle(null);
     state.deadline = 0;
   }
 }
@@ -437,8 +450,9 @@ async function lingeringClose(
   } catch {
     return;
   }
-  // Idle, so the sweep and shutdown close it quietly.
-  state.idle = true;
+  // Idle, so the sweep and shutdown close it quietly, and a new connection
+  // may take its place.
+  state.setIdle("lingering");
   state.deadline = Date.now() + LINGER_MS;
   let budget = LINGER_BYTES;
   reader.start = reader.end;

@@ -1562,6 +1562,101 @@ Deno.test("serveConnection() answers 503 over maxConnections and closes", async 
   }
 });
 
+/** Serve `conn` on a shared tracker; resolves once it is closed. */
+function serveOn(
+  conn: TestConn,
+  tracker: ConnectionTracker,
+  limits: ServeLimits,
+  handler: ServeHandler = app,
+): Promise<void> {
+  return serveConnection(conn, handler, {
+    limits: resolveLimits(limits),
+    tracker,
+    onError: () => new Response(),
+  });
+}
+
+const GET_ROOT = `GET / HTTP/1.1\r\n${H}\r\n`;
+
+Deno.test("serveConnection() at maxConnections closes the connection silent longest to serve a new one", async () => {
+  const tracker = new ConnectionTracker(10);
+  const limits = { maxConnections: 2 };
+  // Two connections that never send a byte hold the cap.
+  const older = new TestConn([], { holdOpen: true });
+  const newer = new TestConn([], { holdOpen: true });
+  const olderDone = serveOn(older, tracker, limits);
+  const newerDone = serveOn(newer, tracker, limits);
+  const client = new TestConn([GET_ROOT]);
+  await serveOn(client, tracker, limits);
+  assert.equal(normalize(client.output), ok("hello"));
+  await olderDone;
+  assert.equal(older.output, "", "closed quietly");
+  assert.equal(older.writeClosed, false, "closed, not answered");
+  assert.equal(newer.closed, false, "only as many as needed");
+  newer.end();
+  await newerDone;
+  assert.equal(newer.output, "");
+  assert.equal(tracker.size, 0);
+});
+
+Deno.test("serveConnection() at maxConnections closes an idle keep-alive connection before a silent new one", async () => {
+  const tracker = new ConnectionTracker(10);
+  const limits = { maxConnections: 2 };
+  const silent = new TestConn([], { holdOpen: true });
+  const silentDone = serveOn(silent, tracker, limits);
+  const kept = new TestConn([GET_ROOT], { holdOpen: true });
+  const idle = kept.readWaits();
+  const keptDone = serveOn(kept, tracker, limits);
+  await idle; // answered once, now waiting for its next request
+  const client = new TestConn([GET_ROOT]);
+  await serveOn(client, tracker, limits);
+  assert.equal(normalize(client.output), ok("hello"));
+  await keptDone;
+  // RFC 9112 §9.6: an idle connection may be closed at any time; quietly.
+  assert.equal(normalize(kept.output), ok("hello"));
+  assert.equal(kept.writeClosed, false);
+  assert.equal(silent.closed, false, "the silent one was not needed");
+  silent.end();
+  await silentDone;
+  assert.equal(tracker.size, 0);
+});
+
+Deno.test("serveConnection() at maxConnections answers 503 when no connection is idle", async () => {
+  const tracker = new ConnectionTracker(10);
+  const limits = { maxConnections: 2 };
+  const entered = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  // One waits on its handler, one has sent half a head: both are busy.
+  const busy = new TestConn([GET_ROOT], { holdOpen: true });
+  const busyDone = serveOn(busy, tracker, limits, async () => {
+    entered.resolve();
+    await release.promise;
+    return new Response("late");
+  });
+  await entered.promise;
+  const partial = new TestConn(["GET / HTTP/1.1\r\n"], { holdOpen: true });
+  const waiting = partial.readWaits();
+  const partialDone = serveOn(partial, tracker, limits);
+  await waiting;
+  const client = new TestConn([GET_ROOT, PROBE]);
+  await serveOn(client, tracker, limits);
+  assert.equal(normalize(client.output), err(503, "Service Unavailable"));
+  assert.equal(busy.closed, false);
+  assert.equal(partial.closed, false);
+  // Both go on as if nothing happened.
+  const answered = busy.nextWrite();
+  release.resolve();
+  await answered;
+  busy.end();
+  await busyDone;
+  assert.equal(normalize(busy.output), ok("late"));
+  partial.push(`${H}\r\n`);
+  partial.end();
+  await partialDone;
+  assert.equal(normalize(partial.output), ok("hello"));
+  assert.equal(tracker.size, 0);
+});
+
 Deno.test("serveConnection() cancels the response body when the client disconnects mid-body", async () => {
   const conn = new TestConn([`GET /sse HTTP/1.1\r\n${H}\r\n`], {
     holdOpen: true,
