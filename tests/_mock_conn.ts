@@ -42,6 +42,7 @@ export class MockConn implements Conn {
   #current: Uint8Array | null = null;
   #ended: boolean;
   #waiting: PromiseWithResolvers<void> | null = null;
+  #readWaiters: (() => void)[] = [];
   #onClose: () => void;
   readonly #maxWriteBytes: number;
 
@@ -74,6 +75,15 @@ export class MockConn implements Conn {
     this.#wake();
   }
 
+  /**
+   * Resolves the next time a read finds nothing to give and waits for the
+   * client (with `holdOpen`): the engine has done all it can with what was
+   * sent, e.g. it is idle between requests.
+   */
+  readWaits(): Promise<void> {
+    return new Promise((resolve) => this.#readWaiters.push(resolve));
+  }
+
   #wake(): void {
     const waiting = this.#waiting;
     this.#waiting = null;
@@ -94,6 +104,7 @@ export class MockConn implements Conn {
       }
       if (this.#ended) return null;
       this.#waiting = Promise.withResolvers<void>();
+      for (const resolve of this.#readWaiters.splice(0)) resolve();
       await this.#waiting.promise;
     }
   }

@@ -803,6 +803,70 @@ Deno.test("security: smuggling: a bad chunked body the static handler never read
 });
 
 // ---------------------------------------------------------------------------
+// Unread bodies and pipelining
+
+const POST_HELLO = "POST /hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+const EXPECT = "Expect: 100-continue\r\n";
+
+Deno.test("security: a request pipelined after a small unread body is answered (405, then 200)", async () => {
+  await withServer({}, async ({ port }) => {
+    for (const expect of [EXPECT, ""]) {
+      const label = expect === "" ? "without Expect" : "with Expect";
+      using client = await RawClient.connect({ hostname: "127.0.0.1", port });
+      // One write: the body is there with the head, as nginx is sent it.
+      await client.send(
+        POST_HELLO + expect + "Content-Length: 5\r\n\r\nhello" + PIPELINED,
+      );
+      const refused = await client.readResponse();
+      assert.equal(refused.status, 405, label);
+      assert.equal(refused.headers.get("connection"), null, label);
+      const served = await client.readResponse();
+      assert.equal(served.status, 200, label);
+      assert.equal(served.body, "hello, world\n", label);
+      // The same connection goes on.
+      await client.send(PIPELINED);
+      assert.equal((await client.readResponse()).status, 200, label);
+    }
+  });
+});
+
+Deno.test("security: an unread body over the drain bound ends the connection after the response", async () => {
+  const body = "x".repeat(300 * 1024);
+  await withServer({}, async ({ port }) => {
+    for (const expect of [EXPECT, ""]) {
+      const label = expect === "" ? "without Expect" : "with Expect";
+      const raw = await exchange(
+        port,
+        POST_HELLO + expect + `Content-Length: ${body.length}\r\n\r\n` +
+          body + PIPELINED,
+      );
+      const responses = parseResponses(raw);
+      assert.equal(responses.length, 1, `${label}: ${raw.slice(0, 300)}`);
+      assert.equal(responses[0].status, 405, label);
+      if (expect !== "") {
+        // Told before the body: this connection ends here.
+        assert.equal(responses[0].headers.get("connection"), "close", label);
+      }
+      await assertStillServes(port, label);
+    }
+  });
+});
+
+Deno.test("security: a client that waits for 100 Continue and never sends the body is closed cleanly", async () => {
+  await withServer({}, async ({ port }) => {
+    using client = await RawClient.connect({ hostname: "127.0.0.1", port });
+    await client.send(POST_HELLO + EXPECT + "Content-Length: 5\r\n\r\n");
+    const refused = await client.readResponse();
+    assert.equal(refused.status, 405);
+    // Without 100 Continue the body may or may not come: only a close keeps
+    // the framing certain, and the response says so.
+    assert.equal(refused.headers.get("connection"), "close");
+    assert.equal(await client.readToEnd(), "", "closed after the response");
+    await assertStillServes(port, "an expected body that never came");
+  });
+});
+
+// ---------------------------------------------------------------------------
 // Limits
 
 Deno.test("security: more than 100 header fields is 431", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AccessLogEntry } from "../src/http1/access_log_entry.ts";
 import { serve } from "../src/serve.ts";
-import { exchange } from "./_raw_http.ts";
+import { bytes, exchange } from "./_raw_http.ts";
 
 const HOST = "127.0.0.1";
 
@@ -59,6 +59,7 @@ Deno.test("serve() reports each answered request to onResponse", async () => {
     await seen(3);
     assert.equal(entries[2].status, 400);
     assert.equal(entries[2].method, "");
+    assert.equal(entries[2].requestLine, "GET / HTTP/1.1");
   } finally {
     await server.shutdown();
   }
@@ -106,4 +107,48 @@ Deno.test("serve() counts the bytes sent of a response the client cut short", as
   assert.equal(entry.status, 200);
   assert.ok(entry.bodyBytes >= 1024 * 1024 - 64 * 1024, `${entry.bodyBytes}`);
   assert.ok(entry.bodyBytes <= sent);
+});
+
+Deno.test("serve() reports a refused request with its request line escaped and cut short", async () => {
+  const entries: AccessLogEntry[] = [];
+  let notify = () => {};
+  const server = serve(() => new Response("never"), {
+    hostname: HOST,
+    port: 0,
+    onListen() {},
+    onResponse(entry) {
+      entries.push(entry);
+      notify();
+    },
+  });
+  const to = {
+    hostname: HOST,
+    port: server.addr.port,
+    transport: "tcp" as const,
+  };
+  const reported = async (request: string | Uint8Array) => {
+    const seen = new Promise<void>((resolve) => notify = resolve);
+    await exchange(to, request);
+    await seen;
+    return entries.at(-1)!;
+  };
+  try {
+    const forged = await reported(
+      bytes('GET /a\rb"\\\xff\x00 HTTP/1.1\nX: "forged"\r\nHost: a\r\n\r\n'),
+    );
+    assert.equal(forged.status, 400);
+    assert.equal(
+      forged.requestLine,
+      "GET /a\\x0Db\\x22\\x5C\\xFF\\x00 HTTP/1.1\\x0AX: \\x22forged\\x22",
+    );
+    // Printable ASCII only, and no quote: nothing can end a field or a line.
+    assert.match(forged.requestLine, /^[\x20\x21\x23-\x7e]*$/);
+    const huge = await reported(
+      `GET /${"a".repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`,
+    );
+    assert.equal(huge.status, 414);
+    assert.equal(huge.requestLine, `GET /${"a".repeat(248)}...`);
+  } finally {
+    await server.shutdown();
+  }
 });

@@ -515,12 +515,48 @@ Deno.test("serve() cancels the response body and closes its file when the client
   // The resource sanitizer fails this test if the file were still open.
 });
 
-Deno.test("serve() answers 503 to a connection over maxConnections", async () => {
-  const server = start(app, { maxConnections: 1 });
-  const first = await RawClient.connect(connectTo(server.addr));
+Deno.test("serve() at maxConnections closes idle connections to serve a new client", async () => {
+  const server = start(app, { maxConnections: 2 });
+  const to = connectTo(server.addr);
+  const GET = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+  // The cap is held by two sockets that never send a byte. (Accepted in
+  // order: by the time the client is, both are being served.)
+  const silent1 = await RawClient.connect(to);
+  const silent2 = await RawClient.connect(to);
+  const client1 = await RawClient.connect(to);
+  let client2: RawClient | undefined;
   try {
-    await first.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-    assert.equal((await first.readResponse()).status, 200); // now counted
+    await client1.send(GET);
+    assert.equal((await client1.readResponse()).body, "hello");
+    // The one silent longest made room, closed without a byte.
+    assert.equal(await silent1.readToEnd(), "");
+    // Now client1 is idle between requests: it goes before silent2.
+    client2 = await RawClient.connect(to);
+    await client2.send(GET);
+    assert.equal((await client2.readResponse()).body, "hello");
+    assert.equal(await client1.readToEnd(), "", "closed quietly, no 408");
+    // silent2 is still served.
+    await silent2.send("GET /n?late HTTP/1.1\r\nHost: a\r\n\r\n");
+    assert.equal((await silent2.readResponse()).body, "late");
+  } finally {
+    for (const c of [silent1, silent2, client1, client2]) c?.close();
+    await server.shutdown();
+  }
+});
+
+Deno.test("serve() at maxConnections answers 503 when every connection is busy", async () => {
+  const entered = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  const server = start(async (request) => {
+    if (new URL(request.url).pathname !== "/slow") return app(request);
+    entered.resolve();
+    await release.promise;
+    return new Response("slow");
+  }, { maxConnections: 1 });
+  const busy = await RawClient.connect(connectTo(server.addr));
+  try {
+    await busy.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+    await entered.promise; // mid-request: not to be closed
     const text = await exchange(
       connectTo(server.addr),
       "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -528,16 +564,19 @@ Deno.test("serve() answers 503 to a connection over maxConnections", async () =>
     const [response] = parseResponses(text);
     assert.equal(response.status, 503);
     assert.equal(response.headers.get("connection"), "close");
-    // The first connection is still served.
-    await first.send(
+    // The busy connection finishes its response, and goes on.
+    release.resolve();
+    assert.equal((await busy.readResponse()).body, "slow");
+    await busy.send(
       "GET /n?again HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
     );
-    assert.equal((await first.readResponse()).body, "again");
-    assert.equal(await first.readToEnd(), "");
+    assert.equal((await busy.readResponse()).body, "again");
+    assert.equal(await busy.readToEnd(), "");
     // Once it closed, there is room again.
     assert.equal((await get(server.url + "/")).text, "hello");
   } finally {
-    first.close();
+    release.resolve();
+    busy.close();
     await server.shutdown();
   }
 });

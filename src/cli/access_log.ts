@@ -65,6 +65,19 @@ export function escapeLogField(text: string): string {
   });
 }
 
+// What escapeRequestLine() never leaves in a line.
+// deno-lint-ignore no-control-regex
+const UNESCAPED = /[\x00-\x1f\x7f-\uffff"]/;
+
+/**
+ * The engine escapes a refused request's line (escapeRequestLine): it goes
+ * between quotes as it is, since escaping it again would double its
+ * backslashes. A line that did not come that way is escaped here.
+ */
+function escapedRequestLine(line: string): string {
+  return UNESCAPED.test(line) ? escapeLogField(line) : line;
+}
+
 let clfSecond = -1;
 let clfStamp = "";
 
@@ -120,7 +133,10 @@ function clientAddress(addr: Deno.Addr): string {
  *   (`-` for an empty body).
  * - `combined`: `clf`, then `"referer" "user agent"`.
  *
- * A request whose line did not parse shows `-` for method and path.
+ * A request that did not parse shows, instead of method and path, its request
+ * line as received, escaped by the engine, between double quotes:
+ * `"GET /a\x0Ab HTTP/1.1" 400 12 B 0.1 ms`, or in `clf`
+ * `... "GET /a\x0Ab HTTP/1.1" 400 12` (`- -`, `"-"` when it is empty).
  *
  * @param entry What `serve()` reported.
  * @param options The format.
@@ -135,6 +151,7 @@ function clientAddress(addr: Deno.Addr): string {
  *   time: Date.UTC(2026, 10, 25, 21, 53, 16),
  *   method: "GET", target: "/path", httpVersion: "HTTP/1.1",
  *   status: 200, bodyBytes: 1560, durationMs: 0.42, referer: "", userAgent: "curl",
+ *   requestLine: "",
  * };
  * assert.equal(formatAccessLine(entry, { format: "text", verbose: false }), "GET /path 200 1560 B 0.4 ms");
  * assert.equal(
@@ -149,8 +166,14 @@ export function formatAccessLine(
 ): string {
   const target = entry.target === "" ? "-" : escapeLogField(entry.target);
   const method = entry.method === "" ? "-" : escapeLogField(entry.method);
+  const refused = entry.method === "" && entry.requestLine !== ""
+    ? `"${escapedRequestLine(entry.requestLine)}"`
+    : "";
   if (options.format === "text") {
-    let line = `${method} ${target} ${entry.status} ${entry.bodyBytes} B ${
+    const request = entry.method !== ""
+      ? `${method} ${target}`
+      : refused || "- -";
+    let line = `${request} ${entry.status} ${entry.bodyBytes} B ${
       entry.durationMs.toFixed(1)
     } ms`;
     if (options.verbose) {
@@ -161,12 +184,12 @@ export function formatAccessLine(
     }
     return line;
   }
-  const request = entry.method === ""
-    ? "-"
-    : `${method} ${target} ${escapeLogField(entry.httpVersion)}`;
+  const request = entry.method !== ""
+    ? `"${method} ${target} ${escapeLogField(entry.httpVersion)}"`
+    : refused || '"-"';
   let line = `${clientHost(entry.remoteAddr)} - - [${
     clfTime(entry.time)
-  }] "${request}" ${entry.status} ${
+  }] ${request} ${entry.status} ${
     entry.bodyBytes === 0 ? "-" : entry.bodyBytes
   }`;
   if (options.format === "combined") {

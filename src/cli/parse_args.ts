@@ -43,7 +43,7 @@ export interface CliOptions {
   cacheControl: string | undefined;
   /** How long a file's metadata and bytes are trusted, in ms (0: every request). */
   revalidateMs: number;
-  /** Most connections served at once. */
+  /** Most connections open at once; see `ServeLimits.maxConnections`. */
   maxConnections: number;
   /** Largest request body, in bytes. */
   maxBodyBytes: number;

@@ -73,7 +73,8 @@ Responses:
                               on every request (default: ${DEFAULT_REVALIDATE_MS})
 
 Limits:
-      --max-connections N     connections served at once; one more gets 503
+      --max-connections N     connections open at once; at the cap a new one replaces
+                              an idle one, or gets 503 if all are busy
                               (default: ${d.maxConnections})
       --max-body-bytes N      largest request body; more gets 413 (default: ${d.maxBodyBytes})
       --headers-timeout MS    time for a request's head to arrive; then 408

@@ -29,13 +29,63 @@ export interface AccessLogEntry {
   referer: string;
   /** The `User-Agent` sent, or `""`. */
   userAgent: string;
+  /**
+   * For a request that did not parse (`method` is `""`): its request line as
+   * far as it was received, escaped by {@linkcode escapeRequestLine}, so it
+   * can go into a log as is. `""` for a request that parsed.
+   */
+  requestLine: string;
+}
+
+/** The most characters of a refused request line an entry keeps. */
+export const MAX_LOGGED_REQUEST_LINE_CHARS = 256;
+
+const HEX = "0123456789ABCDEF";
+
+/**
+ * Make the first line of what a client sent safe for a log, as nginx logs a
+ * request line: printable ASCII is kept; control bytes, `"`, `\` and bytes
+ * over 0x7E become `\xHH`, so no CR or LF (no forged log line) and no quote
+ * (no forged field) survives. The line ends at the first CRLF; a bare CR or
+ * LF is part of it, escaped. It is cut to
+ * {@linkcode MAX_LOGGED_REQUEST_LINE_CHARS} characters, the last three then
+ * `...`, never inside an escape.
+ *
+ * @param received The bytes received, from the request line's first byte.
+ * @returns The escaped, bounded line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { escapeRequestLine } from "./access_log_entry.ts";
+ *
+ * const received = new TextEncoder().encode('GET /"\n HTTP/1.1\r\nHost: a\r\n');
+ * assert.equal(escapeRequestLine(received), "GET /\\x22\\x0A HTTP/1.1");
+ * ```
+ */
+export function escapeRequestLine(received: Uint8Array): string {
+  const max = MAX_LOGGED_REQUEST_LINE_CHARS;
+  let line = "";
+  // The longest prefix, at an escape boundary, that leaves room for "...".
+  let fits = 0;
+  for (let i = 0; i < received.length; i++) {
+    const byte = received[i];
+    if (byte === 0x0d && received[i + 1] === 0x0a) break;
+    line += byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
+      ? String.fromCharCode(byte)
+      : `\\x${HEX[byte >> 4]}${HEX[byte & 15]}`;
+    if (line.length <= max - 3) fits = line.length;
+    if (line.length > max) return line.slice(0, fits) + "...";
+  }
+  return line;
 }
 
 /**
  * Build an entry from what the connection task knows.
  *
  * @param remoteAddr The client's address.
- * @param head The parsed head, or `null` when it did not parse.
+ * @param head The parsed head, or, when it did not parse, the bytes received
+ *   from its first byte on.
  * @param startedAt `performance.now()` when the head arrived.
  * @param status The status sent.
  * @param bodyBytes Body bytes sent.
@@ -43,31 +93,33 @@ export interface AccessLogEntry {
  */
 export function accessLogEntry(
   remoteAddr: Deno.Addr,
-  head: RequestHead | null,
+  head: RequestHead | Uint8Array,
   startedAt: number,
   status: number,
   bodyBytes: number,
 ): AccessLogEntry {
   const durationMs = performance.now() - startedAt;
+  const parsed = head instanceof Uint8Array ? null : head;
   let referer = "";
   let userAgent = "";
-  if (head !== null) {
-    const names = head.headerNames;
+  if (parsed !== null) {
+    const names = parsed.headerNames;
     for (let i = 0; i < names.length; i++) {
-      if (names[i] === "referer") referer = head.headerValues[i];
-      else if (names[i] === "user-agent") userAgent = head.headerValues[i];
+      if (names[i] === "referer") referer = parsed.headerValues[i];
+      else if (names[i] === "user-agent") userAgent = parsed.headerValues[i];
     }
   }
   return {
     remoteAddr,
     time: Date.now() - durationMs,
-    method: head?.method ?? "",
-    target: head?.target ?? "",
-    httpVersion: head === null ? "" : `HTTP/1.${head.minorVersion}`,
+    method: parsed?.method ?? "",
+    target: parsed?.target ?? "",
+    httpVersion: parsed === null ? "" : `HTTP/1.${parsed.minorVersion}`,
     status,
     bodyBytes,
     durationMs,
     referer,
     userAgent,
+    requestLine: head instanceof Uint8Array ? escapeRequestLine(head) : "",
   };
 }

@@ -63,7 +63,11 @@ export interface ServeLimits {
    */
   keepAliveTimeoutMs?: number;
   /**
-   * Most connections served at once; one more is answered 503 with
+   * Most connections open at once. A new connection over it is served in
+   * the place of an idle one, closed quietly: lingering after its response
+   * first, then idle between requests, then silent since it opened, the
+   * longest idle of its kind first. A busy connection is never closed for
+   * it: when all are busy, the new one is answered 503 with
    * `Connection: close` and closed.
    *
    * @default {10000}

@@ -207,30 +207,9 @@ export class RequestBody {
           : line.message,
       );
     }
-    const buf = this.#reader.buffer;
-    let size = 0;
-    let i = line.start;
-    for (; i < line.end; i++) {
-      const digit = hexValue(buf[i]);
-      if (digit < 0) break;
-      if (i - line.start >= MAX_CHUNK_SIZE_DIGITS) {
-        throw this.#fail(413, "Chunk size too large");
-      }
-      size = size * 16 + digit;
-    }
-    if (i === line.start) throw this.#fail(400, "Invalid chunk size");
-    // What follows the size may only be extensions: BWS ";" ...; their
-    // content is ignored but must not smuggle control bytes.
-    let j = i;
-    while (j < line.end && (buf[j] === 0x20 || buf[j] === 0x09)) j++;
-    if (j < line.end && buf[j] !== 0x3b) {
-      throw this.#fail(400, "Invalid chunk size");
-    }
-    for (; j < line.end; j++) {
-      const b = buf[j];
-      if ((b < 0x20 && b !== 0x09) || b === 0x7f) {
-        throw this.#fail(400, "Invalid chunk extension");
-      }
+    const size = parseChunkSize(this.#reader.buffer, line.start, line.end);
+    if (size instanceof RequestParseError) {
+      throw this.#fail(size.status, size.message);
     }
     if (size === 0) {
       this.#state = Chunked.Trailers;
@@ -299,10 +278,110 @@ export class RequestBody {
     }
   }
 
+  /**
+   * Whether the rest of the body (and, if chunked, its trailer section) is
+   * already buffered, in at most `maxBytes`: draining it then needs no read
+   * from the client. Nothing is consumed; call it while no read is in
+   * flight. A framing error, or a line not whole yet, counts as not
+   * buffered.
+   *
+   * @param maxBytes The most buffered bytes the rest may take.
+   * @returns `true` when a drain would end without waiting on the client.
+   */
+  isBufferedWhole(maxBytes: number): boolean {
+    if (this.done) return true;
+    if (this.#detached) return false;
+    const reader = this.#reader;
+    const end = Math.min(reader.end, reader.start + maxBytes);
+    if (!this.#chunked) return end - reader.start >= this.#remaining;
+    const buf = reader.buffer;
+    let at = reader.start;
+    let state = this.#state;
+    let remaining = this.#remaining;
+    let total = this.#total;
+    while (true) {
+      switch (state) {
+        case Chunked.Size: {
+          const crlf = lineEnd(buf, at, end);
+          if (crlf < 0) return false;
+          const size = parseChunkSize(buf, at, crlf);
+          if (size instanceof RequestParseError) return false;
+          total += size;
+          if (total > this.#limits.maxBodyBytes) return false;
+          at = crlf + 2;
+          remaining = size;
+          state = size === 0 ? Chunked.Trailers : Chunked.Data;
+          break;
+        }
+        case Chunked.Data:
+          if (end - at < remaining) return false;
+          at += remaining;
+          state = Chunked.DataEnd;
+          break;
+        case Chunked.DataEnd:
+          if (lineEnd(buf, at, end) !== at) return false;
+          at += 2;
+          state = Chunked.Size;
+          break;
+        case Chunked.Trailers: {
+          const crlf = lineEnd(buf, at, end);
+          if (crlf < 0) return false;
+          if (crlf === at) return true;
+          at = crlf + 2;
+          break;
+        }
+        case Chunked.Done:
+          return true;
+      }
+    }
+  }
+
   /** Stop any later read from touching the connection. */
   detach(): void {
     this.#detached = true;
   }
+}
+
+/**
+ * The size on a chunk-size line (without its CRLF), or why it is refused.
+ * What follows the size may only be extensions: BWS ";" ...; their content
+ * is ignored but must not smuggle control bytes.
+ */
+function parseChunkSize(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+): number | RequestParseError {
+  let size = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const digit = hexValue(buf[i]);
+    if (digit < 0) break;
+    if (i - start >= MAX_CHUNK_SIZE_DIGITS) {
+      return new RequestParseError(413, "Chunk size too large");
+    }
+    size = size * 16 + digit;
+  }
+  if (i === start) return new RequestParseError(400, "Invalid chunk size");
+  let j = i;
+  while (j < end && (buf[j] === 0x20 || buf[j] === 0x09)) j++;
+  if (j < end && buf[j] !== 0x3b) {
+    return new RequestParseError(400, "Invalid chunk size");
+  }
+  for (; j < end; j++) {
+    const b = buf[j];
+    if ((b < 0x20 && b !== 0x09) || b === 0x7f) {
+      return new RequestParseError(400, "Invalid chunk extension");
+    }
+  }
+  return size;
+}
+
+/** The index of the CRLF that ends the line at `from`, or `-1` if none yet. */
+function lineEnd(buf: Uint8Array, from: number, end: number): number {
+  const lf = buf.subarray(from, end).indexOf(0x0a);
+  if (lf <= 0 || buf[from + lf - 1] !== 0x0d) return -1;
+  return from + lf - 1;
 }
 
 function hexValue(byte: number): number {

@@ -16,6 +16,7 @@ import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
 import type {
   ConnectionTracker,
+  IdleKind,
   TrackedConnection,
 } from "./connection_tracker.ts";
 import { HandlerInfo, type ServeHandler } from "./handler.ts";
@@ -129,9 +130,13 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
       INITIAL_BUFFER_BYTES,
       limits.maxHeaderBytes + INITIAL_BUFFER_BYTES,
     );
-    if (tracker.size > limits.maxConnections) {
-      // Lingering, not abrupt: closing with the request unread would reset
-      // the connection, and the client might never see the 503.
+    if (
+      tracker.size > limits.maxConnections &&
+      !tracker.makeRoom(limits.maxConnections)
+    ) {
+      // Every other connection is busy. Lingering, not abrupt: closing with
+      // the request unread would reset the connection, and the client might
+      // never see the 503.
       await rejectAndClose(conn, reader, state, 503);
       return;
     }
@@ -145,12 +150,23 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
       first = false;
       if (span === null) return;
       let head: RequestHead | RequestParseError = span as RequestParseError;
+      // Where the request line starts: a refusal is logged with it.
+      let lineStart = reader.start;
       if (!(span instanceof RequestParseError)) {
+        lineStart = span.start;
         head = parseRequestHead(reader.buffer, span.start, span.end, limits);
         reader.start = span.end;
       }
       if (head instanceof RequestParseError) {
-        report(options, remoteAddr, null, performance.now(), head.status, 0);
+        const received = reader.buffer.subarray(lineStart, reader.end);
+        report(
+          options,
+          remoteAddr,
+          received,
+          performance.now(),
+          head.status,
+          0,
+        );
         await rejectAndClose(conn, reader, state, head.status);
         return;
       }
@@ -236,7 +252,7 @@ function withClose(fast: FastLaneResponse): Uint8Array {
 function report(
   options: ConnectionOptions,
   remoteAddr: Deno.Addr,
-  head: RequestHead | null,
+  head: RequestHead | Uint8Array,
   startedAt: number,
   status: number,
   bodyBytes: number,
@@ -256,7 +272,8 @@ class ConnectionState implements TrackedConnection {
   deadline = 0;
   /** Where this connection stands in the current turn (fairness). */
   turn: TurnState = { turn: -1, served: 0 };
-  idle = true;
+  /** Set through `setIdle`, which also tells the tracker. */
+  idle = false;
   closed = false;
   /** What the current deadline guards; decides how a timeout answers. */
   phase: "head" | "body" | "send" = "head";
@@ -299,6 +316,11 @@ class ConnectionState implements TrackedConnection {
       disarm,
       pending: null,
     };
+  }
+
+  /** Idle for `kind` (the tracker may close it to make room), or busy. */
+  setIdle(kind: IdleKind | null): void {
+    this.#tracker.setIdle(this, kind);
   }
 
   get signal(): AbortSignal {
@@ -373,7 +395,9 @@ async function waitForHead(
   limits: ResolvedLimits,
   first: boolean,
 ): Promise<HeadSpan | RequestParseError | null> {
-  state.idle = nothingStarted(reader);
+  // Idle while no byte of a request has come: at maxConnections, such a
+  // connection may be closed to make room (see ConnectionTracker.makeRoom).
+  if (nothingStarted(reader)) state.setIdle(first ? "new" : "keep-alive");
   state.phase = "head";
   state.deadline = Date.now() +
     (state.idle && !first
@@ -390,12 +414,12 @@ async function waitForHead(
       const found = reader.scanHead(limits.maxHeaderBytes);
       if (found !== null) return found;
       if (state.idle && !nothingStarted(reader)) {
-        state.idle = false;
+        state.setIdle(null);
         state.deadline = Date.now() + limits.headersTimeoutMs;
       }
     }
   } finally {
-    state.idle = false;
+    state.setIdle(null);
     state.deadline = 0;
   }
 }
@@ -426,8 +450,9 @@ async function lingeringClose(
   } catch {
     return;
   }
-  // Idle, so the sweep and shutdown close it quietly.
-  state.idle = true;
+  // Idle, so the sweep and shutdown close it quietly, and a new connection
+  // may take its place.
+  state.setIdle("lingering");
   state.deadline = Date.now() + LINGER_MS;
   let budget = LINGER_BYTES;
   reader.start = reader.end;
@@ -529,6 +554,15 @@ async function serveRequest<Addr extends Deno.Addr>(
     response = await errorToResponse(options, error);
   }
 
+  // RFC 9110 §10.1.1: a final response sent before 100 (Continue) leaves
+  // the client free to send the body or not (curl waits for the 100 and
+  // then sends nothing). Waiting for a body that may never come would hang,
+  // and taking the next request's bytes for it would desync. A body already
+  // buffered whole has come: it is drained and the connection kept (as
+  // nginx does). Otherwise the response says `Connection: close` (RFC 9112
+  // §9.6) and what the client still sends is read away.
+  const bodyUncertain = head.expectContinue && body !== null &&
+    !body.started && !body.isBufferedWhole(MAX_DRAIN_BYTES);
   const progress = { bodyBytes: 0 };
   const context = {
     signal: state.signal,
@@ -536,10 +570,7 @@ async function serveRequest<Addr extends Deno.Addr>(
     watch: state.responseWatch,
     isHead: method === "HEAD",
     minorVersion: head.minorVersion,
-    keepAlive: head.keepAlive && !tracker.shuttingDown &&
-      // With Expect: 100-continue and no 100 sent, the client may or may not
-      // send the body: only closing keeps the framing certain.
-      !(head.expectContinue && body !== null && !body.started) &&
+    keepAlive: head.keepAlive && !tracker.shuttingDown && !bodyUncertain &&
       !(body !== null && body.errorStatus !== 0),
   };
   let result;
@@ -581,7 +612,7 @@ async function serveRequest<Addr extends Deno.Addr>(
     result.bodyBytes,
   );
   if (body !== null) {
-    if (head.expectContinue && !continueSent) {
+    if (bodyUncertain && !continueSent) {
       // The client may send the body anyway; read it away before closing
       // so the close does not reset the connection under the response.
       await lingeringClose(conn, reader, state);

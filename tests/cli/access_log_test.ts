@@ -18,6 +18,7 @@ function entry(overrides: Partial<AccessLogEntry> = {}): AccessLogEntry {
     durationMs: 0.42,
     referer: "http://example.test/",
     userAgent: "curl/8.5.0",
+    requestLine: "",
     ...overrides,
   };
 }
@@ -93,7 +94,7 @@ Deno.test("formatAccessLine() clf and combined", () => {
   );
 });
 
-Deno.test("formatAccessLine() shows a request that did not parse as -", () => {
+Deno.test("formatAccessLine() shows a refused request with no request line as -", () => {
   const bad = entry({
     method: "",
     target: "",
@@ -130,5 +131,38 @@ Deno.test("clfTime() is UTC, zero-padded, and cached per second correctly", () =
   assert.equal(
     clfTime(Date.UTC(2025, 11, 31, 23, 59, 59)),
     "31/Dec/2025:23:59:59 +0000",
+  );
+});
+
+Deno.test("formatAccessLine() shows the escaped request line of a request that did not parse", () => {
+  const bad = entry({
+    method: "",
+    target: "",
+    httpVersion: "",
+    status: 400,
+    bodyBytes: 12,
+    referer: "",
+    userAgent: "",
+    requestLine: "GET /a\\x0Ab\\x22 HTTP/1.1",
+  });
+  assert.equal(
+    formatAccessLine(bad, { format: "text", verbose: false }),
+    '"GET /a\\x0Ab\\x22 HTTP/1.1" 400 12 B 0.4 ms',
+  );
+  assert.equal(
+    formatAccessLine(bad, { format: "clf", verbose: false }),
+    '127.0.0.1 - - [25/Nov/2026:21:53:16 +0000] "GET /a\\x0Ab\\x22 HTTP/1.1" 400 12',
+  );
+  assert.equal(
+    formatAccessLine(bad, { format: "combined", verbose: false }),
+    '127.0.0.1 - - [25/Nov/2026:21:53:16 +0000] "GET /a\\x0Ab\\x22 HTTP/1.1" 400 12 "-" "-"',
+  );
+  // A line that did not come escaped from the engine is escaped here.
+  assert.equal(
+    formatAccessLine(entry({ ...bad, requestLine: 'GET /\r\n"' }), {
+      format: "text",
+      verbose: false,
+    }),
+    '"GET /\\x0D\\x0A\\"" 400 12 B 0.4 ms',
   );
 });

@@ -3,6 +3,7 @@
  * each format; none with --quiet; more with --verbose.
  */
 import assert from "node:assert/strict";
+import { bytes, exchange } from "../_raw_http.ts";
 import { get, withCli } from "./_cli.ts";
 
 const UA = { "user-agent": "berth-test/1", referer: "http://ref.test/" };
@@ -75,4 +76,26 @@ Deno.test("access log: --log-format clf and combined", async () => {
     combined.stdout,
     /\n127\.0\.0\.1 - - \[[^\]]+\] "GET \/missing HTTP\/1\.1" 404 \d+ "http:\/\/ref\.test\/" "berth-test\/1"\n/,
   );
+});
+
+Deno.test("access log: a malformed request shows its request line, escaped, in every format", async () => {
+  // A bare LF that would start a forged line, quotes, a backslash, a byte
+  // over 0x7F: all escaped as \xHH, so the log keeps one line per request.
+  const forged =
+    'GET /a"\\\xff HTTP/1.1\n1.2.3.4 - - "GET /x HTTP/1.1" 200\r\n\r\n';
+  const want = String
+    .raw`GET /a\x22\x5C\xFF HTTP/1.1\x0A1.2.3.4 - - \x22GET /x HTTP/1.1\x22 200`;
+  for (const format of ["text", "clf", "combined"]) {
+    const { stdout } = await withCli(
+      ["--port", "0", "--log-format", format],
+      async (cli) => {
+        const { hostname, port } = new URL(cli.url);
+        await exchange({ hostname, port: Number(port) }, bytes(forged));
+        await cli.stdout.waitFor(/ 400 /);
+      },
+    );
+    const lines = stdout.split("\n").filter((l) => l.includes(" 400 "));
+    assert.equal(lines.length, 1, `${format}: one line: ${stdout}`);
+    assert.ok(lines[0].includes(`"${want}" 400 `), `${format}: ${lines[0]}`);
+  }
 });

@@ -49,3 +49,66 @@ Deno.test("ConnectionTracker.busy forgets connections that closed", () => {
   tracker.delete(b); // twice is harmless
   assert.equal(tracker.busy, 0);
 });
+
+/** A connection that records being closed. */
+function closable(name: string, closed: string[]): TrackedConnection {
+  return {
+    deadline: 0,
+    idle: false,
+    timeout() {},
+    close() {
+      closed.push(name);
+    },
+  };
+}
+
+Deno.test("ConnectionTracker.makeRoom() closes idle connections, least useful and longest idle first", () => {
+  const tracker = new ConnectionTracker(1000);
+  const closed: string[] = [];
+  const names = ["busy", "new1", "new2", "kept1", "kept2", "lingering"];
+  const c = Object.fromEntries(names.map((n) => [n, closable(n, closed)]));
+  try {
+    for (const n of names) tracker.add(c[n]);
+    tracker.setIdle(c.new1, "new");
+    tracker.setIdle(c.kept1, "keep-alive");
+    tracker.setIdle(c.new2, "new");
+    tracker.setIdle(c.kept2, "keep-alive");
+    tracker.setIdle(c.lingering, "lingering");
+    assert.equal(tracker.makeRoom(6), true, "under the cap: nothing to do");
+    assert.deepEqual(closed, []);
+    assert.equal(tracker.makeRoom(4), true);
+    assert.deepEqual(closed, ["lingering", "kept1"]);
+    // kept2 answers a request and is idle again: it goes to the back.
+    tracker.setIdle(c.kept2, null);
+    tracker.setIdle(c.kept2, "keep-alive");
+    // new1 starts a request: busy, out of reach.
+    tracker.setIdle(c.new1, null);
+    assert.equal(tracker.makeRoom(2), true);
+    assert.deepEqual(closed, ["lingering", "kept1", "kept2", "new2"]);
+    assert.equal(tracker.size, 2);
+    // Only busy connections are left: no room is made.
+    assert.equal(tracker.makeRoom(1), false);
+    assert.deepEqual(closed, ["lingering", "kept1", "kept2", "new2"]);
+    assert.equal(tracker.size, 2);
+  } finally {
+    for (const n of names) tracker.delete(c[n]);
+  }
+});
+
+Deno.test("ConnectionTracker forgets an idle connection that closed", () => {
+  const tracker = new ConnectionTracker(1000);
+  const closed: string[] = [];
+  const a = closable("a", closed);
+  const b = closable("b", closed);
+  tracker.add(a);
+  tracker.add(b);
+  tracker.setIdle(a, "keep-alive");
+  tracker.delete(a);
+  tracker.setIdle(a, "keep-alive"); // too late: not tracked any more
+  assert.equal(tracker.makeRoom(0), false, "b is busy");
+  assert.deepEqual(closed, []);
+  tracker.setIdle(b, "new");
+  assert.equal(tracker.makeRoom(0), true);
+  assert.deepEqual(closed, ["b"]);
+  assert.equal(tracker.size, 0);
+});

@@ -196,3 +196,64 @@ Deno.test("RequestBody.drain() waits for a read in flight", async () => {
   assert.equal(await draining, true);
   assert.equal(await rest(reader), "NEXT");
 });
+
+/** A body whose first `buffered` input bytes are in the reader's buffer. */
+async function buffered(
+  input: string,
+  length: number,
+  buffered = input.length,
+): Promise<{ body: RequestBody; reader: BufferedReader }> {
+  const reader = new BufferedReader(
+    new MockConn([input.slice(0, buffered), input.slice(buffered)]),
+    8192,
+    8192,
+  );
+  if (buffered > 0) await reader.fill();
+  assert.equal(reader.buffered, buffered);
+  return { body: new RequestBody(reader, length, LIMITS), reader };
+}
+
+Deno.test("RequestBody.isBufferedWhole() is true only once the whole body is buffered", async () => {
+  for (const [name, input, length, want, after] of CASES) {
+    if (typeof want !== "string") {
+      // Broken or cut short: never whole, so never kept on trust.
+      const { body: b } = await buffered(input, length);
+      assert.equal(b.isBufferedWhole(1024), false, name);
+      continue;
+    }
+    const bodyBytes = input.length - after.length;
+    for (let n = 0; n <= input.length; n++) {
+      const { body: b, reader } = await buffered(input, length, n);
+      assert.equal(b.isBufferedWhole(1024), n >= bodyBytes, `${name}, ${n}`);
+      // Nothing consumed: the body still reads whole.
+      assert.equal(await readAll(b), want, `${name}, ${n}`);
+      assert.equal(await rest(reader), after, `${name}, ${n}`);
+    }
+  }
+});
+
+Deno.test("RequestBody.isBufferedWhole() holds to its bound and to maxBodyBytes", async () => {
+  const { body: fixed } = await buffered("hello world", 11);
+  assert.equal(fixed.isBufferedWhole(10), false);
+  assert.equal(fixed.isBufferedWhole(11), true);
+  const chunked = "5\r\nhello\r\n0\r\n\r\n";
+  const { body: within } = await buffered(chunked, -1);
+  assert.equal(within.isBufferedWhole(chunked.length - 1), false);
+  assert.equal(within.isBufferedWhole(chunked.length), true);
+  const big = "401\r\n" + "x".repeat(1025) + "\r\n0\r\n\r\n";
+  const { body: over } = await buffered(big, -1);
+  assert.equal(over.isBufferedWhole(8192), false, "over maxBodyBytes");
+});
+
+Deno.test("RequestBody.isBufferedWhole() picks up where reading stopped", async () => {
+  const input = "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+  const { body: b } = await buffered(input, -1);
+  assert.equal(decoder.decode((await b.read())!), "hello");
+  assert.equal(b.isBufferedWhole(1024), true);
+  const { body: cut } = await buffered(input, -1, input.length - 2);
+  await cut.read();
+  assert.equal(cut.isBufferedWhole(1024), false);
+  const { body: all } = await buffered("hi", 2);
+  await readAll(all);
+  assert.equal(all.isBufferedWhole(0), true, "a body read to its end");
+});

@@ -809,12 +809,113 @@ testCase({
   },
 });
 
+/** How a case is fed, and whether its body is buffered when the head is. */
+const BODY_WITH_HEAD: Record<string, boolean> = {
+  "whole": true,
+  "split at CRLF": false,
+  "byte by byte": false,
+};
+
+Deno.test("serveConnection() drains an unread body sent with Expect: 100-continue only when it came with the head", async () => {
+  // RFC 9110 §10.1.1: a final response sent without 100 (Continue) leaves
+  // the client free to send the body or not. Only a body already buffered
+  // when the response head is written keeps the framing certain: it is
+  // drained and the pipelined request answered. Otherwise the response
+  // says `connection: close`, and what the client sends is read away.
+  const refuse: ServeHandler = (request) =>
+    request.method === "POST"
+      ? new Response("no", { status: 405, headers: { allow: "GET" } })
+      : app(request);
+  const refused = (...extra: string[]) =>
+    res("405 Method Not Allowed", [
+      "allow: GET",
+      TEXT,
+      DATE,
+      "content-length: 2",
+      ...extra,
+    ], "no");
+  const inputs: [string, string, string][] = [
+    ["Content-Length", "Content-Length: 5\r\n", "hello"],
+    ["chunked", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n"],
+    [
+      "chunked with extensions and trailers",
+      "Transfer-Encoding: chunked\r\n",
+      "2;a=b\r\nhe\r\n3\r\nllo\r\n0\r\nT: 1\r\n\r\n",
+    ],
+  ];
+  for (const [framing, field, body] of inputs) {
+    const input =
+      `POST /hello.txt HTTP/1.1\r\n${H}Expect: 100-continue\r\n${field}\r\n` +
+      body + `GET /echo?next HTTP/1.1\r\n${H}\r\n`;
+    for (const [how, chunks] of chunkings(input)) {
+      const { output, conn, seen } = await run([...chunks, PROBE], refuse);
+      const label = `${framing}, ${how}`;
+      if (BODY_WITH_HEAD[how]) {
+        assert.equal(
+          output,
+          refused() + ok("GET /echo?next ") + PROBE_RESPONSE,
+          label,
+        );
+        assert.equal(seen.calls, 2, label);
+      } else {
+        assert.equal(output, refused("connection: close"), label);
+        assert.equal(conn.writeClosed, true, `a lingering close (${label})`);
+        assert.equal(seen.calls, 1, label);
+      }
+    }
+  }
+});
+
 testCase({
   name:
-    "sends no 100 Continue when the handler does not read the body, then closes",
-  input:
-    `POST /ignore HTTP/1.1\r\n${H}Expect: 100-continue\r\nContent-Length: 5\r\n\r\nhello`,
-  want: { output: ok("ignored", "connection: close"), closed: true },
+    "answers a request pipelined after a small body the handler left unread (405, then 200)",
+  input: `POST /hello.txt HTTP/1.1\r\n${H}Content-Length: 5\r\n\r\nhello` +
+    `GET /echo?next HTTP/1.1\r\n${H}\r\n`,
+  handler: (request) =>
+    request.method === "POST"
+      ? new Response(null, { status: 405 })
+      : app(request),
+  want: {
+    output: res("405 Method Not Allowed", [DATE, "content-length: 0"]) +
+      ok("GET /echo?next "),
+    closed: false,
+  },
+});
+
+Deno.test("serveConnection() closes after a final response when an expected body never comes", async () => {
+  // The client waits for 100 (Continue), gets a final response instead and
+  // sends no body: `connection: close` tells it the exchange is over, and
+  // the connection ends once it closes its side, with no wait and no error.
+  const head =
+    `POST /ignore HTTP/1.1\r\n${H}Expect: 100-continue\r\nContent-Length: 5\r\n\r\n`;
+  for (const [how, chunks] of chunkings(head)) {
+    const conn = new TestConn(chunks, { holdOpen: true });
+    const tracker = new ConnectionTracker(10);
+    const responded = conn.nextWrite();
+    const done = serveConnection(conn, app, {
+      limits: resolveLimits({}),
+      tracker,
+      onError: () => new Response(),
+    });
+    await responded;
+    assert.equal(normalize(conn.output), ok("ignored", "connection: close"));
+    conn.end(); // the client, told the connection closes, closes too
+    await done;
+    assert.equal(conn.closed, true, how);
+    assert.equal(conn.writeClosed, true, how);
+    assert.equal(tracker.size, 0, how);
+  }
+});
+
+Deno.test("serveConnection() closes instead of draining an expected body over the drain bound", async () => {
+  const body = "y".repeat(300 * 1024);
+  const head = `POST /ignore HTTP/1.1\r\n${H}Expect: 100-continue\r\n` +
+    `Content-Length: ${body.length}\r\n\r\n`;
+  for (const chunks of [[head + body + PROBE], [head, body, PROBE]]) {
+    const { output, conn } = await run(chunks);
+    assert.equal(output, ok("ignored", "connection: close"));
+    assert.equal(conn.writeClosed, true, "a lingering close");
+  }
 });
 
 testCase({
@@ -1461,6 +1562,101 @@ Deno.test("serveConnection() answers 503 over maxConnections and closes", async 
   }
 });
 
+/** Serve `conn` on a shared tracker; resolves once it is closed. */
+function serveOn(
+  conn: TestConn,
+  tracker: ConnectionTracker,
+  limits: ServeLimits,
+  handler: ServeHandler = app,
+): Promise<void> {
+  return serveConnection(conn, handler, {
+    limits: resolveLimits(limits),
+    tracker,
+    onError: () => new Response(),
+  });
+}
+
+const GET_ROOT = `GET / HTTP/1.1\r\n${H}\r\n`;
+
+Deno.test("serveConnection() at maxConnections closes the connection silent longest to serve a new one", async () => {
+  const tracker = new ConnectionTracker(10);
+  const limits = { maxConnections: 2 };
+  // Two connections that never send a byte hold the cap.
+  const older = new TestConn([], { holdOpen: true });
+  const newer = new TestConn([], { holdOpen: true });
+  const olderDone = serveOn(older, tracker, limits);
+  const newerDone = serveOn(newer, tracker, limits);
+  const client = new TestConn([GET_ROOT]);
+  await serveOn(client, tracker, limits);
+  assert.equal(normalize(client.output), ok("hello"));
+  await olderDone;
+  assert.equal(older.output, "", "closed quietly");
+  assert.equal(older.writeClosed, false, "closed, not answered");
+  assert.equal(newer.closed, false, "only as many as needed");
+  newer.end();
+  await newerDone;
+  assert.equal(newer.output, "");
+  assert.equal(tracker.size, 0);
+});
+
+Deno.test("serveConnection() at maxConnections closes an idle keep-alive connection before a silent new one", async () => {
+  const tracker = new ConnectionTracker(10);
+  const limits = { maxConnections: 2 };
+  const silent = new TestConn([], { holdOpen: true });
+  const silentDone = serveOn(silent, tracker, limits);
+  const kept = new TestConn([GET_ROOT], { holdOpen: true });
+  const idle = kept.readWaits();
+  const keptDone = serveOn(kept, tracker, limits);
+  await idle; // answered once, now waiting for its next request
+  const client = new TestConn([GET_ROOT]);
+  await serveOn(client, tracker, limits);
+  assert.equal(normalize(client.output), ok("hello"));
+  await keptDone;
+  // RFC 9112 §9.6: an idle connection may be closed at any time; quietly.
+  assert.equal(normalize(kept.output), ok("hello"));
+  assert.equal(kept.writeClosed, false);
+  assert.equal(silent.closed, false, "the silent one was not needed");
+  silent.end();
+  await silentDone;
+  assert.equal(tracker.size, 0);
+});
+
+Deno.test("serveConnection() at maxConnections answers 503 when no connection is idle", async () => {
+  const tracker = new ConnectionTracker(10);
+  const limits = { maxConnections: 2 };
+  const entered = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  // One waits on its handler, one has sent half a head: both are busy.
+  const busy = new TestConn([GET_ROOT], { holdOpen: true });
+  const busyDone = serveOn(busy, tracker, limits, async () => {
+    entered.resolve();
+    await release.promise;
+    return new Response("late");
+  });
+  await entered.promise;
+  const partial = new TestConn(["GET / HTTP/1.1\r\n"], { holdOpen: true });
+  const waiting = partial.readWaits();
+  const partialDone = serveOn(partial, tracker, limits);
+  await waiting;
+  const client = new TestConn([GET_ROOT, PROBE]);
+  await serveOn(client, tracker, limits);
+  assert.equal(normalize(client.output), err(503, "Service Unavailable"));
+  assert.equal(busy.closed, false);
+  assert.equal(partial.closed, false);
+  // Both go on as if nothing happened.
+  const answered = busy.nextWrite();
+  release.resolve();
+  await answered;
+  busy.end();
+  await busyDone;
+  assert.equal(normalize(busy.output), ok("late"));
+  partial.push(`${H}\r\n`);
+  partial.end();
+  await partialDone;
+  assert.equal(normalize(partial.output), ok("hello"));
+  assert.equal(tracker.size, 0);
+});
+
 Deno.test("serveConnection() cancels the response body when the client disconnects mid-body", async () => {
   const conn = new TestConn([`GET /sse HTTP/1.1\r\n${H}\r\n`], {
     holdOpen: true,
@@ -1650,11 +1846,14 @@ Deno.test("serveConnection() sends 100 Continue when the response body reads the
   for (const [how, chunks] of chunkings(input)) {
     const { output } = await run([...chunks, PROBE], mirror);
     const responses = parseResponses(output);
-    // The head is decided before the body is read, when the engine cannot
-    // know the client will send it: it closes after, to be safe.
+    // The head is decided before the body is read. Unless the body came
+    // with the head, the engine cannot know the client will send it: it
+    // closes after, to be safe.
     assert.deepEqual(
       responses.map((r) => [r.status, r.body, r.headers.get("connection")]),
-      [[100, "", null], [200, "hello", "close"]],
+      BODY_WITH_HEAD[how]
+        ? [[100, "", null], [200, "hello", null], [200, "probe", null]]
+        : [[100, "", null], [200, "hello", "close"]],
       how,
     );
   }
