@@ -134,6 +134,70 @@ async function nextChunk(
   return value;
 }
 
+/** Where body chunks come from: a stream's reader, of either kind. */
+interface ChunkSource {
+  read(): Promise<Uint8Array | null>;
+  cancel(reason?: unknown): Promise<void>;
+  /** Let go of a default reader (to take a BYOB one). */
+  release?(): void;
+}
+
+function defaultSource(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  return {
+    read: () => nextChunk(reader),
+    cancel: (reason?: unknown) => reader.cancel(reason),
+    release: () => reader.releaseLock(),
+  };
+}
+
+/** The buffer lent to a byte stream's BYOB reader, per response. */
+const LENT_BUFFER_BYTES = 64 * 1024;
+
+/**
+ * Read the rest of `body` with a BYOB reader into one buffer, handed back
+ * after each chunk is written; a body that is not a byte stream keeps a
+ * default reader. `current` must have no read pending, and `written` (its
+ * last chunk) must be on the wire.
+ */
+function lendBuffer(
+  body: ReadableStream<Uint8Array>,
+  current: ChunkSource,
+  written: Uint8Array,
+): ChunkSource {
+  if (current.release === undefined) return current;
+  try {
+    current.release();
+  } catch {
+    return current;
+  }
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    return defaultSource(body.getReader()); // not a byte stream
+  }
+  // The chunk just written is the reader's own (a byte stream transfers
+  // every chunk it hands out): lend it back when its size suits.
+  const own = written.buffer;
+  let buffer: ArrayBuffer | null = own instanceof ArrayBuffer &&
+      own.byteLength >= LENT_BUFFER_BYTES / 2 &&
+      own.byteLength <= LENT_BUFFER_BYTES * 16
+    ? own
+    : new ArrayBuffer(LENT_BUFFER_BYTES);
+  return {
+    async read() {
+      // A read that failed took the buffer with it: lend a new one.
+      const view = new Uint8Array(buffer ?? new ArrayBuffer(LENT_BUFFER_BYTES));
+      buffer = null;
+      const { done, value } = await byob.read(view);
+      if (done) return null;
+      buffer = value.buffer as ArrayBuffer;
+      return value;
+    },
+    cancel: (reason) => byob.cancel(reason),
+  };
+}
+
 /**
  * Whether `promise` settles within a few microtasks: an in-memory body
  * (string, bytes, Blob, JSON) does, a live stream (SSE, a file) does not,
@@ -254,6 +318,7 @@ export async function writeResponse(
   }
 
   const reader = body.getReader();
+  let source: ChunkSource = defaultSource(reader);
   let first: Uint8Array | null;
   let second: Uint8Array | null | typeof PENDING;
   let secondRead: Promise<Uint8Array | null> | null = null;
@@ -266,6 +331,10 @@ export async function writeResponse(
       : soon;
     if (first === null) {
       second = null;
+    } else if (declaredLength > first.length) {
+      // More is promised: stream it without reading ahead, so a client that
+      // stops reading holds one chunk of its body here, not two.
+      second = PENDING;
     } else {
       secondRead = nextChunk(reader);
       second = await settlesSoon(secondRead);
@@ -312,10 +381,13 @@ export async function writeResponse(
   let headBytes: Uint8Array | null = encodeHead(head, 0).bytes;
   try {
     let chunk: Uint8Array | null = first;
+    // Held by `chunk` only from here: once written it can be collected.
+    first = null;
     let pendingRead: Promise<Uint8Array | null> | null = second === PENDING
       ? secondRead
       : null;
     let queued: Uint8Array | null = second === PENDING ? null : second;
+    let lent = false;
     while (chunk !== null) {
       if (mode === "length" && written + chunk.length > declaredLength) {
         // RFC 9110 §8.6: never send more than declared; the peer would
@@ -337,15 +409,22 @@ export async function writeResponse(
       }
       if (!keepAlive && mode === "length" && written === declaredLength) {
         if (headBytes !== null) await writeAll(conn, headBytes, watch);
-        await reader.cancel().catch(() => {});
+        await source.cancel().catch(() => {});
         return { keepAlive, bodyBytes: written };
       }
       if (queued !== null) {
         chunk = queued;
         queued = null;
       } else {
+        if (pendingRead === null && !lent) {
+          // The rest of a long body, read into one buffer lent again and
+          // again: nothing allocated per chunk, and a client that stops
+          // reading holds that one buffer (bench/stalled_readers.ts).
+          lent = true;
+          source = lendBuffer(body, source, chunk);
+        }
         chunk = await untilAborted(
-          pendingRead ?? nextChunk(reader),
+          pendingRead ?? source.read(),
           context.signal,
         );
         pendingRead = null;
@@ -363,7 +442,7 @@ export async function writeResponse(
       bodyBytes: written,
     };
   } catch (error) {
-    reader.cancel(error).catch(() => {});
+    source.cancel(error).catch(() => {});
     if (error instanceof ResponseBodyError && headBytes === null) {
       // The head is already out: a 500 now would be read as part of this
       // body. Only closing the connection is left.
@@ -419,6 +498,11 @@ async function writeBodyChunk(
   chunked: boolean,
   watch: WriteWatch | undefined,
 ): Promise<void> {
+  if (head === null && !chunked) {
+    // Nothing to put in front: the chunk itself, never a copy of it.
+    await writeAll(conn, chunk, watch);
+    return;
+  }
   const prefix = chunked ? chunk.length.toString(16) + "\r\n" : "";
   const suffix = chunked ? 2 : 0;
   const headLength = head?.length ?? 0;

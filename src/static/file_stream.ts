@@ -56,23 +56,23 @@ export interface FileStreamOptions {
   /**
    * Largest chunk read from the file at a time.
    *
-   * @default {262144}
+   * @default {65536}
    */
   chunkSize?: number;
 }
 
 /**
- * The default chunk size: 256 KiB.
+ * The default chunk size: 64 KiB.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { DEFAULT_CHUNK_SIZE } from "./file_stream.ts";
  *
- * assert.equal(DEFAULT_CHUNK_SIZE, 262144);
+ * assert.equal(DEFAULT_CHUNK_SIZE, 65536);
  * ```
  */
-export const DEFAULT_CHUNK_SIZE: number = 256 * 1024;
+export const DEFAULT_CHUNK_SIZE: number = 64 * 1024;
 
 /**
  * A pull-based stream over an open file: nothing is read until the consumer
@@ -143,28 +143,43 @@ export function createFileStream(
     }
     return false;
   };
-  return new ReadableStream<Uint8Array>({
+  // A byte stream: a consumer with a BYOB reader (berth's engine) lends one
+  // buffer and gets it back chunk after chunk, so a long body allocates
+  // nothing per chunk; a default reader gets `chunkSize` buffers.
+  return new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: chunkSize,
     async pull(controller) {
       try {
         advance();
         if (index >= parts.length) {
           close();
           controller.close();
+          controller.byobRequest?.respond(0);
           return;
         }
         const part = parts[index];
         if (part instanceof Uint8Array) {
           index++;
-          controller.enqueue(part);
+          // Enqueueing transfers a buffer: send a copy, the part may be shared.
+          controller.enqueue(part.slice());
         } else {
           if (position < 0) position = part.start;
-          const buffer = new Uint8Array(
-            Math.min(chunkSize, part.end + 1 - position),
-          );
-          const n = await file.read(buffer, position);
+          const want = part.end + 1 - position;
+          const request = controller.byobRequest;
+          const view = request?.view;
+          const target = view
+            ? new Uint8Array(
+              view.buffer,
+              view.byteOffset,
+              Math.min(view.byteLength, want),
+            )
+            : new Uint8Array(Math.min(chunkSize, want));
+          const n = await file.read(target, position);
           if (n === 0) throw new Error("file shrank while being sent");
           position += n;
-          controller.enqueue(n === buffer.length ? buffer : buffer.slice(0, n));
+          if (request) request.respond(n);
+          else controller.enqueue(target.subarray(0, n));
         }
         advance();
         if (!hasFileWorkLeft()) close();

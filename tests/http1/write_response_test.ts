@@ -436,6 +436,65 @@ Deno.test("writeResponse() reads the body no faster than the connection takes it
   assert.equal(result.bodyBytes, 21);
 });
 
+Deno.test("writeResponse() holds one chunk of a body with a Content-Length while the client does not read", async () => {
+  let pulls = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulls++;
+      if (pulls > 3) return controller.close();
+      controller.enqueue(encoder.encode("0123456789"));
+    },
+  }, { highWaterMark: 0 });
+  const conn = new SlowConn([]);
+  const writing = writeResponse(
+    conn,
+    new Response(body, { headers: { "content-length": "30" } }),
+    GET11,
+  );
+  for (let i = 0; i < 3; i++) {
+    await conn.writeWaiting();
+    // The chunk being written is the only one read: no read-ahead.
+    assert.equal(pulls, i + 1, `pulls with write ${i + 1} waiting`);
+    conn.release();
+  }
+  const result = await writing;
+  assert.equal(result.bodyBytes, 30);
+  assert.equal(result.keepAlive, true);
+});
+
+Deno.test("writeResponse() lends a byte stream one buffer, chunk after chunk", async () => {
+  const views: number[] = [];
+  let sent = 0;
+  const body = new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: 100,
+    pull(controller) {
+      const request = controller.byobRequest!;
+      const view = request.view as Uint8Array;
+      views.push(view.byteLength);
+      if (sent === 1000) {
+        controller.close();
+        request.respond(0);
+        return;
+      }
+      const n = Math.min(100, 1000 - sent);
+      view.fill(97, 0, n);
+      sent += n;
+      request.respond(n);
+    },
+  });
+  const result = await write(
+    new Response(body, { headers: { "content-length": "1000" } }),
+  );
+  assert.equal(result.bodyBytes, 1000);
+  assert.ok(result.output.endsWith("\r\n\r\n" + "a".repeat(1000)));
+  // The first read takes the stream's own 100 bytes; every later one
+  // fills the 64 KiB buffer the writer lends and gets back.
+  assert.equal(views[0], 100);
+  assert.ok(views.length > 2);
+  assert.ok(views.slice(1).every((n) => n === 65536), `${views}`);
+});
+
 Deno.test("writeResponse() cancels the body when the client goes away", async () => {
   class GoneConn extends MockConn {
     override write(): Promise<number> {

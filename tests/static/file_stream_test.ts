@@ -80,3 +80,28 @@ Deno.test("createFileStream() with nothing to send closes at once", async () => 
     assert.equal(file.closed, true);
   });
 });
+
+Deno.test("createFileStream() fills a BYOB reader's buffer, so one buffer serves every chunk", async () => {
+  await withFile(bytes, async (path) => {
+    const file = open(path);
+    const stream = createFileStream(file, [
+      new Uint8Array([1, 2]),
+      { start: 0, end: 999 },
+    ]);
+    const reader = stream.getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(300);
+    const out: number[] = [];
+    let reads = 0;
+    while (true) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      out.push(...value);
+      buffer = value.buffer as ArrayBuffer;
+      assert.equal(buffer.byteLength, 300, "the same 300-byte buffer");
+      reads++;
+    }
+    assert.deepEqual(new Uint8Array(out), new Uint8Array([1, 2, ...bytes]));
+    assert.ok(reads >= 4, `${reads} reads`);
+    assert.equal(file.closed, true);
+  });
+});
