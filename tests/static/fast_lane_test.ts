@@ -7,12 +7,9 @@
 
 import assert from "node:assert/strict";
 import { FAST_LANE, type FastLaneCarrier } from "../../src/fast_lane.ts";
-import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
 import type { ServeHandler } from "../../src/http1/handler.ts";
-import { resolveLimits } from "../../src/http1/limits.ts";
-import { serveConnection } from "../../src/http1/serve_connection.ts";
 import { createStaticHandler } from "../../src/static/static_handler.ts";
-import { MockConn } from "../_mock_conn.ts";
+import { exchange, get } from "./_exchange.ts";
 
 const decoder = new TextDecoder();
 
@@ -33,23 +30,6 @@ async function withSite(
   }
 }
 
-/** Run `requests` pipelined on one mock connection; the output, dates masked. */
-async function exchange(
-  handler: ServeHandler,
-  requests: string[],
-): Promise<string> {
-  const conn = new MockConn([requests.join("")]);
-  await serveConnection(conn, handler, {
-    limits: resolveLimits(),
-    tracker: new ConnectionTracker(1000),
-    onError: () => new Response("error", { status: 500 }),
-  });
-  return decoder.decode(conn.outputBytes).replace(
-    /^date: [^\r\n]*\r\n/gim,
-    "date: DATE\r\n",
-  );
-}
-
 /** The fast lane's view of `GET /note.txt` with no other fields. */
 const NOTE_HEAD = {
   method: "GET",
@@ -57,12 +37,6 @@ const NOTE_HEAD = {
   headerNames: [] as string[],
   headerValues: [] as string[],
 };
-
-function get(path: string, headers: Record<string, string> = {}): string {
-  return `GET ${path} HTTP/1.1\r\nHost: a\r\n` +
-    Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
-    "\r\n";
-}
 
 Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
   await withSite(async (root) => {
