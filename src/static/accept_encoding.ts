@@ -107,7 +107,34 @@ export function negotiateEncoding(
   available: readonly ContentCoding[],
 ): ContentCoding | null {
   if (header === null || available.length === 0) return null;
-  const weights = parseAcceptEncoding(header);
+  return chooseEncoding(parseAcceptEncoding(header), available);
+}
+
+/**
+ * {@linkcode negotiateEncoding} on weights already parsed with
+ * {@linkcode parseAcceptEncoding}: what lets a caller parse a header once
+ * and choose among several sets of codings, or reuse the parse for the next
+ * request carrying the same header.
+ *
+ * @param weights The parsed `Accept-Encoding` of a request that has one.
+ * @param available The codings that could be served for this file.
+ * @returns The chosen coding, or `null` for identity.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chooseEncoding, parseAcceptEncoding } from "./accept_encoding.ts";
+ *
+ * const weights = parseAcceptEncoding("gzip;q=0.5, br");
+ * assert.equal(chooseEncoding(weights, ["gzip", "br"]), "br");
+ * assert.equal(chooseEncoding(weights, ["gzip"]), "gzip");
+ * assert.equal(chooseEncoding(weights, []), null);
+ * ```
+ */
+export function chooseEncoding(
+  weights: ReadonlyMap<string, number>,
+  available: readonly ContentCoding[],
+): ContentCoding | null {
   const star = weights.get("*");
   let best: ContentCoding | null = null;
   let bestQ = 0;

@@ -3,28 +3,68 @@
  * the byte, so a hit on berth's engine builds no `Request` or `Response` and
  * touches no file.
  *
- * Entries are recorded from answers the ordinary path gave (so the two lanes
+ * Answers are recorded from answers the ordinary path gave (so the two lanes
  * can never disagree on a header) and are served only while the file cache
  * would itself serve that entry without a stat: the same staleness bound,
  * `revalidateMs`. A request with anything the recorded answer did not
  * consider (`Range`, `If-Match`, a non-matching `If-None-Match`…) takes the
  * ordinary path.
  *
+ * Memory: what the lane keeps for a file — its answers per chosen
+ * representation (identity, a precompressed sibling, on-the-fly gzip) and
+ * framing (full, HEAD, 304), and the index paths that lead there — hangs on
+ * the file's cache entry ({@linkcode DerivedBytes}), is counted against the
+ * cache's one budget, and goes when the cache drops the file's bytes.
+ * Answers are keyed by what was chosen, never by the raw `Accept-Encoding`:
+ * a hit negotiates the header itself, as the ordinary path does, so any
+ * number of spellings share the few answers the codings allow.
+ *
  * @module
  */
 
 import type { FastLaneRequest, FastLaneResponse } from "../fast_lane.ts";
-import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
+import {
+  chooseEncoding,
+  type ContentCoding,
+  parseAcceptEncoding,
+} from "./accept_encoding.ts";
+import { shouldCompress } from "./compress.ts";
+import type {
+  DerivedBytes,
+  FileCache,
+  FileEntry,
+  Representation,
+} from "./file_cache.ts";
 import { formatHttpDate } from "./http_date.ts";
 
 /** Bodies up to this size are copied next to their head: one write. */
 const EMBED_MAX_BYTES = 64 * 1024;
 /** Paths remembered; the least recently recorded go first. */
-const MAX_SLOTS = 4096;
-/** `Accept-Encoding` spellings remembered per path. */
-const MAX_VARIANTS = 8;
+const MAX_PATHS = 4096;
+/**
+ * Paths leading to one file (`/`, `/index.html`, a clean URL…); more are
+ * only other spellings of the same request, and the oldest goes.
+ */
+const MAX_PATHS_PER_FILE = 8;
+/** Longest `Accept-Encoding` whose parse is kept for the next request. */
+const MEMO_MAX_CHARS = 256;
+
+// Estimates of heap overhead, counted with the bytes (V8, Deno 2.9:
+// measured ~200 bytes for a path of 19 characters in a map with its
+// record, ~210 bytes for a Uint8Array beyond its data).
+/** A file's record: the object, its path and variant arrays. */
+const FILE_OVERHEAD_BYTES = 256;
+/** One index path: the map slot and the string (plus two a character). */
+const PATH_OVERHEAD_BYTES = 160;
+/** One variant: the object and its two field strings (plus their length). */
+const VARIANT_OVERHEAD_BYTES = 256;
+/** One pre-serialized answer: the object, the Uint8Array, its buffer. */
+const ANSWER_OVERHEAD_BYTES = 320;
+/** `date: ` + an IMF-fixdate (always 29 characters) + CRLF. */
+const DATE_LINE_BYTES = 6 + 29 + 2;
 
 const encoder = new TextEncoder();
+const GZIP_ONLY: readonly ContentCoding[] = ["gzip"];
 
 /** Fields the engine owns on the wire, never replayed from a response. */
 const ENGINE_FIELDS = new Set([
@@ -44,9 +84,8 @@ const NOT_IN_304 = new Set([
   "content-range",
 ]);
 
-/** One recorded answer for one path and one `Accept-Encoding` spelling. */
+/** The recorded answers for one representation of a file. */
 interface Variant {
-  readonly entry: FileEntry;
   readonly rep: Representation;
   readonly body: Uint8Array;
   readonly etag: string | null;
@@ -54,49 +93,181 @@ interface Variant {
   readonly fields200: string;
   /** The same for the 304. */
   readonly fields304: string;
+  /** What it may hold: itself and all three answers, built or not. */
+  readonly heldBytes: number;
   second: number;
   full: FastLaneResponse | null;
   headOnly: FastLaneResponse | null;
   notModified: FastLaneResponse | null;
 }
 
-interface Slot {
-  varyEncoding: boolean;
-  variants: Map<string, Variant>;
+/**
+ * What the lane keeps for one cached file, hung on its cache entry: the
+ * cache counts it and releases it with the file's bytes.
+ */
+class LaneFile implements DerivedBytes {
+  heldBytes = 0;
+  referenced = false;
+  readonly paths: string[] = [];
+  variants: Variant[] = [];
+  readonly codings: ContentCoding[];
+
+  constructor(
+    readonly index: Map<string, LaneFile>,
+    readonly entry: FileEntry,
+    /** Whether its answers vary on `Accept-Encoding` at all. */
+    readonly varyEncoding: boolean,
+    /** Whether identity may be gzipped on the fly (as the ordinary path). */
+    readonly gzipEligible: boolean,
+  ) {
+    this.codings = entry.siblings.map((sibling) => sibling.coding!);
+  }
+
+  /** Re-add what it holds, after a change. */
+  measure(): void {
+    let total = FILE_OVERHEAD_BYTES;
+    for (const path of this.paths) {
+      total += PATH_OVERHEAD_BYTES + 2 * path.length;
+    }
+    for (const variant of this.variants) total += variant.heldBytes;
+    this.heldBytes = total;
+  }
+
+  /** Take one path out of the index (it leads elsewhere now, or nowhere). */
+  forget(path: string): void {
+    const i = this.paths.indexOf(path);
+    if (i !== -1) this.paths.splice(i, 1);
+    if (this.index.get(path) === this) this.index.delete(path);
+  }
+
+  release(): void {
+    for (const path of this.paths) {
+      if (this.index.get(path) === this) this.index.delete(path);
+    }
+    this.paths.length = 0;
+    this.variants = [];
+    this.heldBytes = 0;
+  }
 }
 
-/** Pre-serialized answers for cached files. */
+/** Whether `rep` is still one of the entry's servable representations. */
+function isCurrent(entry: FileEntry, rep: Representation): boolean {
+  return rep === entry.identity || rep === entry.gzip ||
+    entry.siblings.includes(rep);
+}
+
+/**
+ * What {@linkcode StaticFastLane} must know of the file handler.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { StaticFastLaneOptions } from "./fast_lane.ts";
+ *
+ * const options: StaticFastLaneOptions = { gzip: true };
+ * assert.equal(options.gzip, true);
+ * ```
+ */
+export interface StaticFastLaneOptions {
+  /**
+   * Whether the handler gzips on the fly: a hit must choose the
+   * representation exactly as the ordinary path does.
+   */
+  readonly gzip: boolean;
+}
+
+/**
+ * Pre-serialized answers for cached files, kept within the file cache's
+ * budget (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileCache } from "./file_cache.ts";
+ * import { StaticFastLane } from "./fast_lane.ts";
+ *
+ * const lane = new StaticFastLane(new FileCache(), () => {}, { gzip: true });
+ * const request = { method: "GET", target: "/a.txt", headerNames: [], headerValues: [] };
+ * assert.equal(lane.serve(request, Date.now()), undefined);
+ * assert.equal(lane.size, 0);
+ * ```
+ */
 export class StaticFastLane {
   readonly #cache: FileCache;
+  readonly #gzip: boolean;
   readonly #refresh: (entry: FileEntry) => void;
   readonly #refreshAfterMs: number;
-  readonly #slots = new Map<string, Slot>();
+  /** The index: URL path → the file it led to. */
+  readonly #paths = new Map<string, LaneFile>();
+  // The last `Accept-Encoding` parsed and its parse: clients send the same
+  // spelling again and again. One slot of at most MEMO_MAX_CHARS: a fixed
+  // few KiB outside the budget, which no number of spellings can grow.
+  #memoHeader: string | null = null;
+  #memoWeights: ReadonlyMap<string, number> = new Map();
 
   /**
-   * @param cache The file cache whose freshness rules the lane follows.
+   * @param cache The file cache whose freshness rules and budget the lane
+   *   follows.
    * @param refresh Starts a revalidation of an entry without waiting for
    *   it; called by a hit on an entry past half its `revalidateMs`, so a
    *   file in use is re-checked in the background before it expires and no
    *   request has to wait for the stat.
+   * @param options What the lane must know of the handler.
    */
-  constructor(cache: FileCache, refresh: (entry: FileEntry) => void) {
+  constructor(
+    cache: FileCache,
+    refresh: (entry: FileEntry) => void,
+    options: StaticFastLaneOptions,
+  ) {
     this.#cache = cache;
     this.#refresh = refresh;
+    this.#gzip = options.gzip;
     this.#refreshAfterMs = cache.revalidateMs / 2;
   }
 
   /** Paths currently remembered. */
   get size(): number {
-    return this.#slots.size;
+    return this.#paths.size;
   }
 
   /**
-   * Remember a 200 the ordinary path gave from memory, for the next identical
-   * request. Answers that vary on anything but `Accept-Encoding` are not
-   * remembered.
+   * The paths remembered (the lane's index keys), for tests and benchmarks
+   * that check the accounting.
+   *
+   * @returns An iterator over the paths.
+   */
+  paths(): IterableIterator<string> {
+    return this.#paths.keys();
+  }
+
+  /**
+   * Every buffer reachable from the lane's index — bodies and
+   * pre-serialized answers — for tests and benchmarks that check the
+   * accounting against what is really referenced.
+   *
+   * @returns The buffers, possibly some twice.
+   */
+  *heldBuffers(): IterableIterator<Uint8Array> {
+    for (const file of new Set(this.#paths.values())) {
+      for (const variant of file.variants) {
+        yield variant.body;
+        for (
+          const answer of [variant.full, variant.headOnly, variant.notModified]
+        ) {
+          if (answer === null) continue;
+          yield answer.head;
+          if (answer.body !== null) yield answer.body;
+        }
+      }
+    }
+  }
+
+  /**
+   * Remember a 200 the ordinary path gave from memory, for the next request
+   * that would get the same answer. Answers that vary on anything but
+   * `Accept-Encoding` are not remembered.
    *
    * @param pathname The URL path as `new URL(request.url).pathname` gives it.
-   * @param request The request it answered.
    * @param response The final response (every header set).
    * @param entry The cache entry it came from.
    * @param rep The representation whose bytes are the body.
@@ -104,7 +275,6 @@ export class StaticFastLane {
    */
   record(
     pathname: string,
-    request: Request,
     response: Response,
     entry: FileEntry,
     rep: Representation,
@@ -129,31 +299,107 @@ export class StaticFastLane {
       fields200 += line;
       if (!NOT_IN_304.has(name)) fields304 += line;
     }
-    const key = varyEncoding
-      ? request.headers.get("accept-encoding") ?? ""
-      : "";
-    let slot = this.#slots.get(pathname);
-    if (slot === undefined || slot.varyEncoding !== varyEncoding) {
-      slot = { varyEncoding, variants: new Map() };
-      this.#slots.delete(pathname);
-      this.#slots.set(pathname, slot);
-      if (this.#slots.size > MAX_SLOTS) {
-        this.#slots.delete(this.#slots.keys().next().value as string);
-      }
+    const held = entry.derived;
+    let file = held instanceof LaneFile ? held : undefined;
+    if (
+      file === undefined || file.index !== this.#paths ||
+      file.varyEncoding !== varyEncoding
+    ) {
+      file = new LaneFile(
+        this.#paths,
+        entry,
+        varyEncoding,
+        this.#gzip && shouldCompress(entry.contentType, entry.identity.size),
+      );
     }
-    if (!slot.variants.has(key) && slot.variants.size >= MAX_VARIANTS) return;
-    slot.variants.set(key, {
-      entry,
+    const head200 = STATUS_LINES[200].length + fields200.length +
+      DATE_LINE_BYTES + contentLengthLine(body.length).length + 2;
+    const head304 = STATUS_LINES[304].length + fields304.length +
+      DATE_LINE_BYTES + 2;
+    // One variant per representation: a new one replaces the old.
+    file.variants = file.variants.filter((v) => v.rep !== rep);
+    file.variants.push({
       rep,
       body,
       etag,
       fields200,
       fields304,
+      // All three answers counted up front, so serving never re-counts.
+      heldBytes: VARIANT_OVERHEAD_BYTES + fields200.length +
+        fields304.length + 3 * ANSWER_OVERHEAD_BYTES + 2 * head200 +
+        head304 + (body.length <= EMBED_MAX_BYTES ? body.length : 0),
       second: -1,
       full: null,
       headOnly: null,
       notModified: null,
     });
+    this.#index(pathname, file);
+    // Keep only variants of the entry's bytes as they are now (re-counting
+    // a file the path left may have evicted some): the lane never keeps
+    // bytes the cache has dropped.
+    file.variants = file.variants.filter((v) =>
+      isCurrent(entry, v.rep) && v.rep.bytes === v.body
+    );
+    file.measure();
+    this.#cache.hold(entry, file);
+  }
+
+  /** Point `pathname` at `file`, within the index's bounds. */
+  #index(pathname: string, file: LaneFile): void {
+    const previous = this.#paths.get(pathname);
+    if (previous !== undefined && previous !== file) {
+      previous.forget(pathname);
+      previous.measure();
+      this.#cache.hold(
+        previous.entry,
+        previous.paths.length > 0 ? previous : null,
+      );
+    }
+    if (!file.paths.includes(pathname)) {
+      file.paths.push(pathname);
+      if (file.paths.length > MAX_PATHS_PER_FILE) file.forget(file.paths[0]);
+    }
+    // Re-inserted: the map's order is the order of recording.
+    this.#paths.delete(pathname);
+    this.#paths.set(pathname, file);
+    if (this.#paths.size > MAX_PATHS) {
+      const [oldest, other] = this.#paths.entries().next().value!;
+      other.forget(oldest);
+      other.measure();
+      this.#cache.hold(other.entry, other.paths.length > 0 ? other : null);
+    }
+  }
+
+  /** The parsed weights of an `Accept-Encoding` value. */
+  #weights(header: string): ReadonlyMap<string, number> {
+    if (header === this.#memoHeader) return this.#memoWeights;
+    const weights = parseAcceptEncoding(header);
+    if (header.length <= MEMO_MAX_CHARS) {
+      this.#memoHeader = header;
+      this.#memoWeights = weights;
+    }
+    return weights;
+  }
+
+  /**
+   * The representation the ordinary path would choose (`respondWithFile`:
+   * a precompressed sibling, else gzip on the fly, else identity), or
+   * `null` when that is gzip not yet in memory.
+   */
+  #choose(file: LaneFile, header: string | null): Representation | null {
+    const entry = file.entry;
+    if (header === null || !file.varyEncoding) return entry.identity;
+    const weights = this.#weights(header);
+    if (file.codings.length > 0) {
+      const coding = chooseEncoding(weights, file.codings);
+      if (coding !== null) {
+        return entry.siblings[file.codings.indexOf(coding)];
+      }
+    }
+    if (file.gzipEligible && chooseEncoding(weights, GZIP_ONLY) === "gzip") {
+      return entry.gzip;
+    }
+    return entry.identity;
   }
 
   /**
@@ -171,18 +417,20 @@ export class StaticFastLane {
   ): FastLaneResponse | undefined {
     const target = request.target;
     const query = target.indexOf("?");
-    const slot = this.#slots.get(
+    const file = this.#paths.get(
       query === -1 ? target : target.slice(0, query),
     );
-    if (slot === undefined) return undefined;
+    if (file === undefined) return undefined;
 
-    let acceptEncoding = "";
+    let acceptEncoding: string | null = null;
     let ifNoneMatch: string | null = null;
     let ifModifiedSince = false;
     const names = request.headerNames;
     for (let i = 0; i < names.length; i++) {
       switch (names[i]) {
         case "accept-encoding":
+          // Two fields are one list to the ordinary path: leave it to it.
+          if (acceptEncoding !== null) return undefined;
           acceptEncoding = request.headerValues[i];
           break;
         case "if-none-match":
@@ -202,15 +450,17 @@ export class StaticFastLane {
     }
     // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.1.3).
     if (ifModifiedSince && ifNoneMatch === null) return undefined;
-    const variant = slot.variants.get(slot.varyEncoding ? acceptEncoding : "");
-    if (variant === undefined) return undefined;
-    const entry = variant.entry;
+    const entry = file.entry;
     const now = cacheNow ?? this.#cache.now();
-    if (
-      !this.#cache.isFresh(entry, now) || variant.rep.bytes !== variant.body
-    ) {
-      return undefined;
+    if (!this.#cache.isFresh(entry, now)) return undefined;
+    const rep = this.#choose(file, acceptEncoding);
+    let variant: Variant | undefined;
+    for (const v of file.variants) {
+      if (v.rep === rep) variant = v;
     }
+    if (variant === undefined || rep!.bytes !== variant.body) return undefined;
+    // Seen by the cache's eviction walk: a hit is a use its LRU cannot see.
+    file.referenced = true;
     if (
       now - entry.checkedAt >= this.#refreshAfterMs &&
       !this.#cache.loading(entry.key)
@@ -253,6 +503,10 @@ export class StaticFastLane {
   }
 }
 
+function contentLengthLine(length: number): string {
+  return "content-length: " + length + "\r\n";
+}
+
 const STATUS_LINES: Record<number, string> = {
   200: "HTTP/1.1 200 OK\r\n",
   304: "HTTP/1.1 304 Not Modified\r\n",
@@ -268,7 +522,7 @@ function serialize(
 ): FastLaneResponse {
   const head = STATUS_LINES[status] + fields + "date: " +
     formatHttpDate(nowMs) + "\r\n" +
-    (contentLength >= 0 ? "content-length: " + contentLength + "\r\n" : "") +
+    (contentLength >= 0 ? contentLengthLine(contentLength) : "") +
     "\r\n";
   const embed = body !== null && body.length <= EMBED_MAX_BYTES;
   const bytes = new Uint8Array(head.length + (embed ? body.length : 0));

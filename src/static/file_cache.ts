@@ -3,8 +3,17 @@
  *
  * Entries are keyed by filesystem path and hold what answering needs
  * without touching the disk: size, mtime, ETag, content type, the fresh
- * precompressed siblings, and — for small files, within a byte budget with
- * LRU eviction — the bytes themselves. An entry is trusted for at most
+ * precompressed siblings, and — for small files — the bytes themselves.
+ *
+ * One budget, `budgetBytes`, bounds everything kept for reuse: file bytes,
+ * compressed variants (precompressed siblings and on-the-fly gzip), what
+ * users derive from them and hang on the entry (the fast lane's
+ * pre-serialized answers and its index; see {@linkcode DerivedBytes}), and
+ * an estimate of each entry's own metadata. Over budget, the least recently
+ * used entries lose their bytes first — and with them everything derived —
+ * then, if metadata alone is still too much, whole entries go.
+ *
+ * An entry is trusted for at most
  * `revalidateMs`; after that the next lookup stats the file again and keeps
  * the cached bytes only if size, mtime and inode are unchanged. So a changed
  * file is never served stale more than `revalidateMs` after the change
@@ -95,6 +104,56 @@ export interface FileEntry {
   cacheControl?: string | null;
   /** When the entry was last checked against the disk (the cache clock). */
   checkedAt: number;
+  /**
+   * What a user derived from this entry's bytes and keeps for reuse (the
+   * fast lane's answers), set only through {@linkcode FileCache.hold}.
+   */
+  derived?: DerivedBytes | null;
+}
+
+/**
+ * Something kept for reuse that was derived from a cached file entry — the
+ * fast lane's pre-serialized answers, and the index paths that lead to them.
+ * Hung on the entry with {@linkcode FileCache.hold}, it is counted in the
+ * entry's bytes and released whenever the cache drops those bytes or the
+ * entry itself: nothing derived from a file outlives the cache's copy of it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { DerivedBytes } from "./file_cache.ts";
+ *
+ * let kept: Uint8Array | null = new Uint8Array(100);
+ * const derived: DerivedBytes = {
+ *   heldBytes: 100,
+ *   referenced: false,
+ *   release() {
+ *     kept = null;
+ *   },
+ * };
+ * derived.release();
+ * assert.equal(kept, null);
+ * ```
+ */
+export interface DerivedBytes {
+  /**
+   * Bytes it keeps alive, objects' overhead included: an honest upper
+   * estimate. After it changes, call {@linkcode FileCache.hold} again so the
+   * cache re-counts it.
+   */
+  readonly heldBytes: number;
+  /**
+   * Set by the holder each time it uses the entry without a cache lookup (a
+   * fast-lane hit): the cache's LRU order cannot see such uses, so an entry
+   * marked so gets a second chance before its bytes are dropped.
+   */
+  referenced: boolean;
+  /**
+   * Let go of everything (the cache no longer counts it). Called once, when
+   * the cache drops the entry's bytes, drops the entry, or is given
+   * something else to hold for it.
+   */
+  release(): void;
 }
 
 /**
@@ -182,8 +241,9 @@ export interface FileCacheOptions {
    */
   maxFileBytes?: number;
   /**
-   * Total bytes of file content kept in memory; least recently used
-   * entries lose their bytes first.
+   * Total bytes kept for reuse: file bytes, compressed variants, what is
+   * derived from them ({@linkcode DerivedBytes}) and an estimate of each
+   * entry's metadata. Least recently used entries lose their bytes first.
    *
    * @default {67108864}
    */
@@ -202,11 +262,42 @@ export interface FileCacheOptions {
   now?: () => number;
 }
 
+/**
+ * Heap bytes of one entry beyond its strings: the entry and identity
+ * objects, its map slot, the siblings array. Measured (V8, Deno 2.9) at
+ * ~610 bytes with the strings for a 39-character key; this estimate gives
+ * ~700 for it.
+ */
+const ENTRY_OVERHEAD_BYTES = 512;
+/** One more representation object (a sibling, the gzip one) and its ETag. */
+const REP_OVERHEAD_BYTES = 192;
+
+/** Bytes a body keeps alive: its whole buffer, not just the view. */
+function bufferBytes(bytes: Uint8Array | null | undefined): number {
+  return bytes === null || bytes === undefined ? 0 : bytes.buffer.byteLength;
+}
+
+/** An estimate of an entry's metadata (two bytes a string character). */
+function metadataBytes(entry: CacheEntry): number {
+  let total = ENTRY_OVERHEAD_BYTES +
+    2 * (entry.key.length + entry.realPath.length);
+  if (entry.kind !== "file") return total;
+  total += 2 * entry.name.length;
+  for (const sibling of entry.siblings) {
+    total += REP_OVERHEAD_BYTES + 2 * sibling.path.length;
+  }
+  if (entry.gzip !== null) total += REP_OVERHEAD_BYTES;
+  return total;
+}
+
+/** Everything one entry keeps alive, as counted against the budget. */
 function entryBytes(entry: CacheEntry): number {
-  if (entry.kind !== "file") return 0;
-  let total = entry.identity.bytes?.length ?? 0;
-  for (const sibling of entry.siblings) total += sibling.bytes?.length ?? 0;
-  return total + (entry.gzip?.bytes?.length ?? 0);
+  const metadata = metadataBytes(entry);
+  if (entry.kind !== "file") return metadata;
+  let total = metadata + bufferBytes(entry.identity.bytes);
+  for (const sibling of entry.siblings) total += bufferBytes(sibling.bytes);
+  return total + bufferBytes(entry.gzip?.bytes) +
+    (entry.derived?.heldBytes ?? 0);
 }
 
 /** Whether a reload found exactly what the entry already describes. */
@@ -256,7 +347,7 @@ export class FileCache {
   readonly revalidateMs: number;
   /** Largest file kept in memory, in bytes. */
   readonly maxFileBytes: number;
-  /** Total content bytes kept in memory. */
+  /** Total bytes kept for reuse (see {@linkcode FileCacheOptions}). */
   readonly budgetBytes: number;
   /** Most entries kept. */
   readonly maxEntries: number;
@@ -265,6 +356,14 @@ export class FileCache {
   #entries = new Map<string, CacheEntry>();
   #inflight = new Map<string, Promise<CacheEntry | null>>();
   #usedBytes = 0;
+  /** What each held entry was last counted at, so a re-count is a delta. */
+  #counted = new WeakMap<CacheEntry, number>();
+  /**
+   * The entries holding bytes or derived answers, least recently used
+   * first: what eviction walks, so entries already down to metadata do not
+   * make every eviction slower.
+   */
+  #holding = new Map<string, FileEntry>();
 
   /**
    * Create an empty cache.
@@ -279,7 +378,10 @@ export class FileCache {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Bytes of file content currently held. */
+  /**
+   * Bytes counted against the budget now: file bytes, compressed variants,
+   * derived answers and metadata estimates of every entry held.
+   */
   get usedBytes(): number {
     return this.#usedBytes;
   }
@@ -287,6 +389,16 @@ export class FileCache {
   /** Number of entries held. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /**
+   * The entries held, least recently used first: for tests and benchmarks
+   * that check the accounting against what is really referenced.
+   *
+   * @returns An iterator over the entries.
+   */
+  entries(): IterableIterator<CacheEntry> {
+    return this.#entries.values();
   }
 
   /**
@@ -310,6 +422,9 @@ export class FileCache {
       // Refresh recency: Map iteration order is the LRU order.
       this.#entries.delete(key);
       this.#entries.set(key, current);
+      if (this.#holding.delete(key)) {
+        this.#holding.set(key, current as FileEntry);
+      }
       return Promise.resolve(current);
     }
     return this.revalidate(key, load);
@@ -390,12 +505,14 @@ export class FileCache {
     }
     this.delete(key);
     this.#entries.set(key, fresh);
-    this.#usedBytes += entryBytes(fresh);
+    this.#count(fresh);
     while (this.#entries.size > this.maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
       this.delete(oldest);
     }
     this.#enforceBudget(fresh);
+    // A budget smaller than this one entry: answer with it, keep nothing.
+    if (this.#usedBytes > this.budgetBytes) this.delete(key);
     return fresh;
   }
 
@@ -413,21 +530,22 @@ export class FileCache {
   }
 
   /**
-   * Forget an entry (and its bytes), so the next lookup reloads it.
+   * Forget an entry (its bytes, and what was derived from them), so the
+   * next lookup reloads it.
    *
    * @param key The filesystem path.
    */
   delete(key: string): void {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
-    this.#usedBytes -= entryBytes(entry);
     this.#entries.delete(key);
+    this.#uncount(entry);
+    if (entry.kind === "file") this.#release(entry);
   }
 
   /** Forget everything. */
   clear(): void {
-    this.#entries.clear();
-    this.#usedBytes = 0;
+    for (const key of [...this.#entries.keys()]) this.delete(key);
   }
 
   /**
@@ -444,7 +562,8 @@ export class FileCache {
    * Keep a body in memory for a representation of a cached entry, evicting
    * other entries' bytes (least recently used first) to stay in budget.
    * Nothing is kept when the entry has since been replaced or the body is
-   * too large; the caller can still use the bytes for its response.
+   * too large — alone, or with the rest of its entry; the caller can still
+   * use the bytes for its response.
    *
    * @param entry The entry the representation belongs to.
    * @param rep The representation (`entry.identity`, a sibling, or the new gzip one).
@@ -459,25 +578,107 @@ export class FileCache {
     if (this.#entries.get(entry.key) !== entry || !this.canHold(bytes.length)) {
       return false;
     }
-    this.#usedBytes -= entryBytes(entry);
+    const newGzip = rep.coding === "gzip" && !entry.siblings.includes(rep);
+    const replaced = newGzip ? entry.gzip?.bytes : rep.bytes;
+    const after = entryBytes(entry) - bufferBytes(replaced) +
+      bufferBytes(bytes) +
+      (newGzip && entry.gzip === null ? REP_OVERHEAD_BYTES : 0);
+    if (after > this.budgetBytes) return false;
+    // Answers derived from the bytes being replaced must go with them.
+    if (replaced !== null && replaced !== undefined) this.#release(entry);
     rep.bytes = bytes;
-    if (rep.coding === "gzip" && !entry.siblings.includes(rep)) {
-      entry.gzip = rep;
-    }
-    this.#usedBytes += entryBytes(entry);
+    if (newGzip) entry.gzip = rep;
+    this.#count(entry);
     this.#enforceBudget(entry);
     return true;
   }
 
+  /**
+   * Hang what a user derived from a cached file's bytes on its entry (see
+   * {@linkcode DerivedBytes}), or re-count it after it changed; `null`
+   * releases what the entry holds. Other entries lose their bytes (least
+   * recently used first) to stay in budget.
+   *
+   * @param entry A file entry this cache returned.
+   * @param derived What to hold, or `null` for nothing.
+   * @returns `true` when it is held; `false` — having released it — when
+   * the entry is no longer the cached one, or would not fit in the budget
+   * even alone.
+   */
+  hold(entry: FileEntry, derived: DerivedBytes | null): boolean {
+    if (entry.derived !== derived) this.#release(entry);
+    if (derived === null) return false;
+    if (this.#entries.get(entry.key) !== entry) {
+      derived.release();
+      return false;
+    }
+    entry.derived = derived;
+    if (entryBytes(entry) > this.budgetBytes) {
+      this.#release(entry);
+      return false;
+    }
+    this.#count(entry);
+    this.#enforceBudget(entry);
+    return true;
+  }
+
+  /** Count an entry at its current size (it must be held). */
+  #count(entry: CacheEntry): void {
+    const bytes = entryBytes(entry);
+    this.#usedBytes += bytes - (this.#counted.get(entry) ?? 0);
+    this.#counted.set(entry, bytes);
+    if (entry.kind !== "file") return;
+    if (bytes === metadataBytes(entry)) this.#holding.delete(entry.key);
+    else if (!this.#holding.has(entry.key)) {
+      this.#holding.set(entry.key, entry);
+    }
+  }
+
+  #uncount(entry: CacheEntry): void {
+    this.#usedBytes -= this.#counted.get(entry) ?? 0;
+    this.#counted.delete(entry);
+    if (this.#holding.get(entry.key) === entry) {
+      this.#holding.delete(entry.key);
+    }
+  }
+
+  /** Release what is derived from an entry and stop counting it. */
+  #release(entry: FileEntry): void {
+    const derived = entry.derived;
+    if (derived === null || derived === undefined) return;
+    entry.derived = null;
+    if (this.#counted.has(entry)) this.#count(entry);
+    derived.release();
+  }
+
+  #dropBytes(entry: FileEntry): void {
+    entry.identity.bytes = null;
+    for (const sibling of entry.siblings) sibling.bytes = null;
+    entry.gzip = null;
+    this.#release(entry);
+    this.#count(entry);
+  }
+
   #enforceBudget(keep: CacheEntry): void {
     if (this.#usedBytes <= this.budgetBytes) return;
-    for (const entry of this.#entries.values()) {
-      if (this.#usedBytes <= this.budgetBytes) break;
-      if (entry === keep || entry.kind !== "file") continue;
-      this.#usedBytes -= entryBytes(entry);
-      entry.identity.bytes = null;
-      for (const sibling of entry.siblings) sibling.bytes = null;
-      entry.gzip = null;
+    // Bytes first, least recently used first: metadata is small and saves a
+    // stat. An entry used through the fast lane since the last walk moves to
+    // the recent end instead, once; the walk reaches it again there.
+    for (const [key, entry] of this.#holding) {
+      if (this.#usedBytes <= this.budgetBytes) return;
+      if (entry === keep) continue;
+      if (entry.derived?.referenced) {
+        entry.derived.referenced = false;
+        this.#holding.delete(key);
+        this.#holding.set(key, entry);
+        continue;
+      }
+      this.#dropBytes(entry);
+    }
+    // Then whole entries, when metadata alone is over the budget.
+    for (const [key, entry] of this.#entries) {
+      if (this.#usedBytes <= this.budgetBytes) return;
+      if (entry !== keep) this.delete(key);
     }
   }
 }

@@ -206,7 +206,11 @@ export interface StaticHandlerOptions {
    */
   maxCachedFileBytes?: number;
   /**
-   * Total bytes of file content kept in memory (LRU).
+   * Every byte kept in memory for reuse, in one budget: cached file bytes,
+   * compressed variants (precompressed siblings, on-the-fly gzip), the fast
+   * lane's pre-serialized answers (heads and embedded body copies) and its
+   * index of paths, and an estimate of each cache entry's metadata. Least
+   * recently used files lose their bytes, and all derived from them, first.
    *
    * @default {67108864}
    */

@@ -97,6 +97,21 @@ type Lookup =
 const NOT_FOUND: Lookup = { status: 404 };
 
 /**
+ * Where a handler made by {@linkcode createStaticHandler} exposes its file
+ * cache and fast lane: for tests and benchmarks that check memory
+ * accounting. Not part of the public API.
+ */
+export const STATIC_INTERNALS: unique symbol = Symbol("berth.staticInternals");
+
+/** What {@linkcode STATIC_INTERNALS} gives access to. */
+export interface StaticInternals {
+  /** The handler's file cache: every byte kept for reuse is counted there. */
+  readonly cache: FileCache;
+  /** The handler's fast lane. */
+  readonly fastLane: StaticFastLane;
+}
+
+/**
  * The status a filesystem error maps to: a client can never cause a 500.
  * Missing files, `ENOTDIR` (`/file.txt/x`), loops and over-long names are
  * 404; permission errors are 403. Anything else is unexpected.
@@ -231,7 +246,7 @@ export function createStaticHandler(
     cache.revalidate(entry.key, loaderFor(rootState.real)).catch(() => {
       // The entry is dropped; the next request takes the ordinary path.
     });
-  });
+  }, { gzip: opts.gzip });
   /** Answers the fast lane may remember, until their headers are final. */
   const memoryBodies = new WeakMap<
     Response,
@@ -562,7 +577,6 @@ export function createStaticHandler(
     if (fromMemory !== undefined && rootState !== null) {
       fastLane.record(
         new URL(request.url).pathname,
-        request,
         response,
         fromMemory.entry,
         fromMemory.rep,
@@ -587,5 +601,8 @@ export function createStaticHandler(
     }
     return fastLane.serve(request, nowMs, now);
   };
-  return Object.assign(staticHandler, { [FAST_LANE]: serveFast });
+  return Object.assign(staticHandler, {
+    [FAST_LANE]: serveFast,
+    [STATIC_INTERNALS]: { cache, fastLane },
+  });
 }

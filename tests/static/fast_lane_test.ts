@@ -7,12 +7,9 @@
 
 import assert from "node:assert/strict";
 import { FAST_LANE, type FastLaneCarrier } from "../../src/fast_lane.ts";
-import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
 import type { ServeHandler } from "../../src/http1/handler.ts";
-import { resolveLimits } from "../../src/http1/limits.ts";
-import { serveConnection } from "../../src/http1/serve_connection.ts";
 import { createStaticHandler } from "../../src/static/static_handler.ts";
-import { MockConn } from "../_mock_conn.ts";
+import { exchange, get } from "./_exchange.ts";
 
 const decoder = new TextDecoder();
 
@@ -27,27 +24,13 @@ async function withSite(
     await Deno.writeTextFile(`${root}/big.html`, "<p>big</p>\n".repeat(300));
     await Deno.mkdir(`${root}/docs`);
     await Deno.writeTextFile(`${root}/docs/index.html`, "<p>docs</p>");
+    // A precompressed sibling (its bytes are not checked, only chosen).
+    await Deno.writeTextFile(`${root}/style.css`, "p{margin:0}\n".repeat(200));
+    await Deno.writeTextFile(`${root}/style.css.br`, "pretend brotli");
     await fn(root);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
-}
-
-/** Run `requests` pipelined on one mock connection; the output, dates masked. */
-async function exchange(
-  handler: ServeHandler,
-  requests: string[],
-): Promise<string> {
-  const conn = new MockConn([requests.join("")]);
-  await serveConnection(conn, handler, {
-    limits: resolveLimits(),
-    tracker: new ConnectionTracker(1000),
-    onError: () => new Response("error", { status: 500 }),
-  });
-  return decoder.decode(conn.outputBytes).replace(
-    /^date: [^\r\n]*\r\n/gim,
-    "date: DATE\r\n",
-  );
 }
 
 /** The fast lane's view of `GET /note.txt` with no other fields. */
@@ -58,12 +41,6 @@ const NOTE_HEAD = {
   headerValues: [] as string[],
 };
 
-function get(path: string, headers: Record<string, string> = {}): string {
-  return `GET ${path} HTTP/1.1\r\nHost: a\r\n` +
-    Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
-    "\r\n";
-}
-
 Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
   await withSite(async (root) => {
     const fast = createStaticHandler({ root });
@@ -72,10 +49,35 @@ Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
     assert.equal(typeof (fast as FastLaneCarrier)[FAST_LANE], "function");
     assert.equal((plain as FastLaneCarrier)[FAST_LANE], undefined);
 
-    const etagOf = async (path: string) =>
-      (await slow(new Request(`http://a${path}`))).headers.get("etag")!;
+    const etagOf = async (path: string, acceptEncoding = "") => {
+      const response = await slow(
+        new Request(`http://a${path}`, {
+          headers: { "accept-encoding": acceptEncoding },
+        }),
+      );
+      await response.body?.cancel();
+      return response.headers.get("etag")!;
+    };
     const indexTag = await etagOf("/index.html");
     const bigTag = await etagOf("/big.html");
+    const brTag = await etagOf("/style.css", "br");
+    // Spellings the lane must negotiate itself, as the ordinary path does.
+    const spellings = [
+      "x",
+      "GZIP",
+      "x-gzip",
+      "gzip;q=0",
+      "*",
+      "*;q=0",
+      "br;q=0, *",
+      "br;q=0.5, gzip",
+      "identity;q=0.5, gzip;q=0.4",
+      "gzip;q=0.4, identity;q=0.5",
+      "gzip, identity;q=0",
+      "zstd",
+      "gzip;q=bad, br",
+      "",
+    ];
     const list = [
       get("/index.html"),
       get("/"),
@@ -110,6 +112,14 @@ Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
         "accept-encoding": "gzip",
         "if-none-match": bigTag,
       }),
+      ...spellings.flatMap((spelling) => [
+        get("/app.js", { "accept-encoding": spelling }),
+        get("/style.css", { "accept-encoding": spelling }),
+      ]),
+      get("/style.css", { "accept-encoding": "br", "if-none-match": brTag }),
+      "HEAD /style.css HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n",
+      "GET /style.css HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n" +
+      "Accept-Encoding: gzip;q=0.5\r\n\r\n",
       get("/index.html", { connection: "close" }),
     ];
     // Each request twice in a row, then the list again in another order, so
@@ -128,6 +138,7 @@ Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
     assert.equal(viaLane, viaHandler);
     assert.match(viaLane, /HTTP\/1\.1 304 Not Modified/);
     assert.match(viaLane, /content-encoding: gzip/);
+    assert.match(viaLane, /content-encoding: br/);
   });
 });
 

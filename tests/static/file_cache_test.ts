@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   type CacheEntry,
+  type DerivedBytes,
   FileCache,
   type FileEntry,
 } from "../../src/static/file_cache.ts";
@@ -60,46 +61,73 @@ Deno.test("FileCache with revalidateMs 0 reloads on every lookup", async () => {
   assert.equal(loads, 2);
 });
 
-Deno.test("FileCache keeps bytes across a revalidation that finds the file unchanged", async () => {
-  let clock = 0;
-  let version = 1;
-  const cache = new FileCache({ revalidateMs: 10, now: () => clock });
+/**
+ * A cache (revalidateMs 10) with `/f` loaded, and the clock and the file's
+ * version for the test to move.
+ */
+async function oneFile() {
+  const disk = { clock: 0, version: 1 };
+  const cache = new FileCache({ revalidateMs: 10, now: () => disk.clock });
   const load = (key: string): Promise<CacheEntry> =>
-    Promise.resolve(fileEntry(key, version, clock));
+    Promise.resolve(fileEntry(key, disk.version, disk.clock));
   const first = await cache.lookup("/f", load) as FileEntry;
+  return { disk, cache, load, first, metadata: cache.usedBytes };
+}
+
+Deno.test("FileCache keeps bytes across a revalidation that finds the file unchanged", async () => {
+  const { disk, cache, load, first, metadata } = await oneFile();
   assert.ok(cache.storeBytes(first, first.identity, new Uint8Array(10)));
-  assert.equal(cache.usedBytes, 10);
-  clock = 20;
+  assert.equal(cache.usedBytes, metadata + 10);
+  disk.clock = 20;
   const second = await cache.lookup("/f", load) as FileEntry;
   // Unchanged: the very same entry, re-checked (what hangs off it stays).
   assert.equal(second, first);
   assert.equal(second.checkedAt, 20);
   assert.equal(second.identity.bytes?.length, 10);
-  assert.equal(cache.usedBytes, 10);
+  assert.equal(cache.usedBytes, metadata + 10);
   // A changed file loses them.
-  version = 2;
-  clock = 40;
+  disk.version = 2;
+  disk.clock = 40;
   const third = await cache.lookup("/f", load) as FileEntry;
   assert.equal(third.identity.bytes, null);
-  assert.equal(cache.usedBytes, 0);
+  assert.equal(cache.usedBytes, metadata);
 });
 
-Deno.test("FileCache evicts the least recently used bytes to stay in budget", async () => {
+/** What one entry's metadata counts, as the cache estimates it. */
+async function metadataOf(key: string): Promise<number> {
+  const cache = new FileCache({ now: () => 0 });
+  await cache.lookup(key, (key) => Promise.resolve(fileEntry(key, 1, 0)));
+  return cache.usedBytes;
+}
+
+/**
+ * A cache with entries `/a`, `/b`, `/c` (looked up in that order, no bytes
+ * yet) and room for their metadata and 25 bytes: two bodies of 10, not three.
+ */
+async function threeEntries() {
+  const metadata = await metadataOf("/a");
   const cache = new FileCache({
-    budgetBytes: 25,
+    budgetBytes: 3 * metadata + 25,
     maxFileBytes: 10,
     now: () => 0,
   });
   const load = (key: string): Promise<CacheEntry> =>
     Promise.resolve(fileEntry(key, 1, 0));
-  const a = await cache.lookup("/a", load) as FileEntry;
-  const b = await cache.lookup("/b", load) as FileEntry;
-  const c = await cache.lookup("/c", load) as FileEntry;
+  const [a, b, c] = [
+    await cache.lookup("/a", load) as FileEntry,
+    await cache.lookup("/b", load) as FileEntry,
+    await cache.lookup("/c", load) as FileEntry,
+  ];
+  return { cache, load, metadata, a, b, c };
+}
+
+Deno.test("FileCache evicts the least recently used bytes to stay in budget", async () => {
+  const { cache, load, metadata, a, b, c } = await threeEntries();
   cache.storeBytes(a, a.identity, new Uint8Array(10));
   cache.storeBytes(b, b.identity, new Uint8Array(10));
   await cache.lookup("/a", load); // a is now more recent than b
   cache.storeBytes(c, c.identity, new Uint8Array(10));
-  assert.equal(cache.usedBytes, 20);
+  assert.equal(cache.usedBytes, 3 * metadata + 20);
   assert.notEqual(a.identity.bytes, null);
   assert.equal(b.identity.bytes, null);
   assert.notEqual(c.identity.bytes, null);
@@ -172,4 +200,121 @@ Deno.test("FileCache.revalidate reloads a fresh entry, and lookups wait for it",
   // Nothing changed on disk: the same entry object stays.
   assert.equal(await cache.revalidate("/f", load), during);
   assert.equal(loads, 3);
+});
+
+/** Something derived from an entry, which records whether it was released. */
+function derived(heldBytes: number): DerivedBytes & { released: boolean } {
+  return {
+    heldBytes,
+    referenced: false,
+    released: false,
+    release() {
+      this.released = true;
+    },
+  };
+}
+
+Deno.test("FileCache counts what is held on an entry and releases it with the entry's bytes", async () => {
+  const metadata = await metadataOf("/a");
+  const budget = 2 * metadata + 100;
+  const cache = new FileCache({ budgetBytes: budget, now: () => 0 });
+  const load = (key: string): Promise<CacheEntry> =>
+    Promise.resolve(fileEntry(key, 1, 0));
+  const a = await cache.lookup("/a", load) as FileEntry;
+  const b = await cache.lookup("/b", load) as FileEntry;
+  cache.storeBytes(a, a.identity, new Uint8Array(10));
+  const onA = derived(40);
+  assert.equal(cache.hold(a, onA), true);
+  assert.equal(cache.usedBytes, 2 * metadata + 50);
+  // Re-counted after a change.
+  (onA as { heldBytes: number }).heldBytes = 60;
+  assert.equal(cache.hold(a, onA), true);
+  assert.equal(cache.usedBytes, 2 * metadata + 70);
+  // b's bytes push a's out, and what was derived from them goes too.
+  cache.storeBytes(b, b.identity, new Uint8Array(40));
+  assert.equal(a.identity.bytes, null);
+  assert.equal(a.derived, null);
+  assert.equal(onA.released, true);
+  assert.equal(cache.usedBytes, 2 * metadata + 40);
+  // Too big to hold even alone: refused, and released.
+  const huge = derived(budget);
+  assert.equal(cache.hold(b, huge), false);
+  assert.equal(huge.released, true);
+  assert.equal(cache.usedBytes, 2 * metadata + 40);
+});
+
+Deno.test("FileCache releases what is held when the entry is replaced, deleted or stale", async () => {
+  const { disk, cache, load, first, metadata } = await oneFile();
+  const onFirst = derived(100);
+  cache.hold(first, onFirst);
+  // Revalidated unchanged: kept.
+  disk.clock = 20;
+  assert.equal(await cache.lookup("/f", load), first);
+  assert.equal(onFirst.released, false);
+  // Changed on disk: the new entry starts with nothing derived.
+  disk.version = 2;
+  disk.clock = 40;
+  const second = await cache.lookup("/f", load) as FileEntry;
+  assert.equal(onFirst.released, true);
+  assert.equal(cache.usedBytes, metadata);
+  // Held for an entry no longer cached: refused at once.
+  const late = derived(100);
+  assert.equal(cache.hold(first, late), false);
+  assert.equal(late.released, true);
+  const onSecond = derived(100);
+  cache.hold(second, onSecond);
+  cache.delete("/f");
+  assert.equal(onSecond.released, true);
+  assert.equal(cache.usedBytes, 0);
+});
+
+Deno.test("FileCache gives an entry used through what it holds a second chance", async () => {
+  const { cache, a, b, c } = await threeEntries();
+  cache.storeBytes(a, a.identity, new Uint8Array(10));
+  const onA = derived(0);
+  cache.hold(a, onA);
+  cache.storeBytes(b, b.identity, new Uint8Array(10));
+  // a is the least recently looked up, but was used (a fast-lane hit).
+  onA.referenced = true;
+  cache.storeBytes(c, c.identity, new Uint8Array(10));
+  assert.notEqual(a.identity.bytes, null);
+  assert.equal(onA.released, false);
+  assert.equal(b.identity.bytes, null);
+  assert.equal(onA.referenced, false, "one chance per walk");
+});
+
+Deno.test("FileCache drops whole entries when their metadata alone is over budget", async () => {
+  const metadata = await metadataOf("/a");
+  const cache = new FileCache({ budgetBytes: 2 * metadata, now: () => 0 });
+  const load = (key: string): Promise<CacheEntry> =>
+    Promise.resolve(fileEntry(key, 1, 0));
+  for (const key of ["/a", "/b", "/c", "/d"]) {
+    await cache.lookup(key, load);
+    assert.ok(cache.usedBytes <= 2 * metadata);
+  }
+  assert.deepEqual([...cache.entries()].map((e) => e.key), ["/c", "/d"]);
+  // A budget smaller than one entry: answered, not kept.
+  const tiny = new FileCache({ budgetBytes: metadata - 1, now: () => 0 });
+  assert.equal((await tiny.lookup("/a", load))?.key, "/a");
+  assert.equal(tiny.size, 0);
+  assert.equal(tiny.usedBytes, 0);
+});
+
+Deno.test("FileCache refuses bytes that would put one entry over budget", async () => {
+  const metadata = await metadataOf("/a");
+  const cache = new FileCache({
+    budgetBytes: metadata + 15,
+    maxFileBytes: 10,
+    now: () => 0,
+  });
+  const a = await cache.lookup(
+    "/a",
+    (key) => Promise.resolve(fileEntry(key, 1, 0)),
+  ) as FileEntry;
+  assert.equal(cache.storeBytes(a, a.identity, new Uint8Array(10)), true);
+  const gzip = { ...a.identity, coding: "gzip" as const, bytes: null };
+  // Each fits alone; both with the entry do not.
+  assert.equal(cache.storeBytes(a, gzip, new Uint8Array(10)), false);
+  assert.equal(a.gzip, null);
+  assert.ok(cache.usedBytes <= metadata + 15);
 });

@@ -1,0 +1,225 @@
+/**
+ * One memory budget: every byte the file handler keeps for reuse — file
+ * bytes, compressed variants, the fast lane's pre-serialized answers and its
+ * index — is counted by the file cache against `cacheBudgetBytes`, and the
+ * count never falls short of what is really referenced.
+ *
+ * Requests go through berth's engine on a mock connection, so the fast lane
+ * records and answers exactly as it does on a socket. The cache's clock is
+ * frozen: nothing expires while a test runs, however slow the machine.
+ */
+
+import assert from "node:assert/strict";
+import {
+  FAST_LANE,
+  type FastLaneCarrier,
+  type FastLaneRequest,
+} from "../../src/fast_lane.ts";
+import {
+  createStaticHandler,
+  STATIC_INTERNALS,
+  type StaticHandler,
+  type StaticInternals,
+} from "../../src/static/static_handler.ts";
+import { exchange, get } from "./_exchange.ts";
+
+const KiB = 1024;
+
+function internalsOf(handler: StaticHandler): StaticInternals {
+  return (handler as unknown as { [STATIC_INTERNALS]: StaticInternals })[
+    STATIC_INTERNALS
+  ];
+}
+
+/**
+ * Bytes really referenced, summed from the objects themselves rather than
+ * from any counter: each distinct buffer held by a cache entry or reachable
+ * from the fast lane's index, plus the index's keys.
+ */
+function referencedBytes({ cache, fastLane }: StaticInternals): number {
+  const seen = new Set<ArrayBufferLike>();
+  let total = 0;
+  const add = (bytes: Uint8Array | null | undefined) => {
+    if (!bytes || seen.has(bytes.buffer)) return;
+    seen.add(bytes.buffer);
+    total += bytes.buffer.byteLength;
+  };
+  for (const entry of cache.entries()) {
+    if (entry.kind !== "file") continue;
+    add(entry.identity.bytes);
+    for (const sibling of entry.siblings) add(sibling.bytes);
+    add(entry.gzip?.bytes);
+  }
+  for (const bytes of fastLane.heldBuffers()) add(bytes);
+  for (const path of fastLane.paths()) total += path.length;
+  return total;
+}
+
+/** Distinct buffers reachable from the fast lane. */
+function laneBuffers({ fastLane }: StaticInternals): number {
+  return new Set([...fastLane.heldBuffers()].map((bytes) => bytes.buffer))
+    .size;
+}
+
+function assertWithinBudget(internals: StaticInternals, budget: number) {
+  const { cache } = internals;
+  assert.ok(
+    cache.usedBytes <= budget,
+    `the cache counts ${cache.usedBytes} bytes, over its budget of ${budget}`,
+  );
+  const referenced = referencedBytes(internals);
+  assert.ok(
+    referenced <= cache.usedBytes,
+    `${referenced} bytes are referenced, the cache counts ${cache.usedBytes}`,
+  );
+}
+
+function laneGet(
+  target: string,
+  acceptEncoding?: string,
+): FastLaneRequest {
+  return acceptEncoding === undefined
+    ? { method: "GET", target, headerNames: [], headerValues: [] }
+    : {
+      method: "GET",
+      target,
+      headerNames: ["accept-encoding"],
+      headerValues: [acceptEncoding],
+    };
+}
+
+/** A deterministic, incompressible-looking body. */
+function noise(size: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let x = seed + 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x;
+  }
+  return bytes;
+}
+
+Deno.test("cacheBudgetBytes bounds everything kept, fast lane included, under churn", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const budget = 512 * KiB;
+    const paths: string[] = [];
+    // ~1.1 MiB of distinct files, twice the budget: binaries (identity
+    // only) and texts (identity and gzip on the fly).
+    for (let i = 0; i < 40; i++) {
+      await Deno.writeFile(`${root}/blob-${i}.bin`, noise(24 * KiB, i));
+      paths.push(`/blob-${i}.bin`);
+    }
+    for (let i = 0; i < 12; i++) {
+      await Deno.writeTextFile(
+        `${root}/text-${i}.txt`,
+        `line ${i}\n`.repeat(10 * KiB / 8),
+      );
+      paths.push(`/text-${i}.txt`);
+    }
+    const handler = createStaticHandler({
+      root,
+      cacheBudgetBytes: budget,
+      now: () => 0,
+    });
+    const internals = internalsOf(handler);
+    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    for (const path of paths) {
+      const gz = { "accept-encoding": "gzip" };
+      const head = `HEAD ${path} HTTP/1.1\r\nHost: a\r\n\r\n`;
+      // Each asked twice: the ordinary path records, the lane answers.
+      const out = await exchange(handler, [
+        get(path),
+        get(path),
+        head,
+        head,
+        get(path, gz),
+        get(path, gz),
+      ]);
+      const etag = /^etag: (.*)\r$/m.exec(out)![1];
+      await exchange(handler, [
+        get(path, { "if-none-match": etag }),
+        get(path, { "if-none-match": etag }),
+      ]);
+      assertWithinBudget(internals, budget);
+    }
+    // The budget evicts, it does not turn the lane off: the file used last
+    // is still answered from memory.
+    assert.ok(lane(laneGet(paths.at(-1)!), Date.now()) !== undefined);
+    assert.ok(internals.cache.usedBytes > budget / 2, "the budget is used");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("hostile Accept-Encoding spellings make no more variants than the codings chosen", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const page = "<p>a page</p>\n".repeat(16 * KiB / 14);
+    await Deno.writeTextFile(`${root}/page.html`, page);
+    const style = "p { margin: 0 }\n".repeat(16 * KiB / 16);
+    await Deno.writeTextFile(`${root}/style.css`, style);
+    await Deno.writeFile(`${root}/style.css.br`, noise(4 * KiB, 7));
+    const handler = createStaticHandler({ root, now: () => 0 });
+    const internals = internalsOf(handler);
+    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+
+    // Hundreds of spellings, each meaning identity, gzip or br.
+    const spellings: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      spellings.push(`x${i}`, `identity;q=1, y${i}`, `gzip;q=0, z${i}`);
+      spellings.push(`gzip, g${i}`, `x-gzip;q=0.${i % 9 + 1}, h${i}`);
+      spellings.push(`br, b${i}`);
+    }
+    const codings = { "/page.html": new Set(), "/style.css": new Set() };
+    for (const [path, seen] of Object.entries(codings)) {
+      for (let i = 0; i < spellings.length; i += 50) {
+        const requests = spellings.slice(i, i + 50).flatMap((spelling) => {
+          const request = get(path, { "accept-encoding": spelling });
+          return [request, request];
+        });
+        const out = await exchange(handler, requests);
+        for (const response of out.split(/(?=HTTP\/1\.1 200 OK\r\n)/)) {
+          const head = response.slice(0, response.indexOf("\r\n\r\n"));
+          seen.add(/^content-encoding: (.*)$/m.exec(head)?.[1] ?? "identity");
+        }
+      }
+    }
+    assert.deepEqual([...codings["/page.html"]].sort(), ["gzip", "identity"]);
+    assert.deepEqual([...codings["/style.css"]].sort(), [
+      "br",
+      "gzip",
+      "identity",
+    ]);
+    // Per chosen coding: its body and one pre-serialized full answer.
+    assert.ok(
+      laneBuffers(internals) <= 2 * (2 + 3),
+      `${laneBuffers(internals)} buffers for 5 chosen codings`,
+    );
+    assertWithinBudget(internals, 64 * KiB * KiB);
+
+    // A spelling never seen before is negotiated by the lane itself.
+    for (
+      const [spelling, coding] of [
+        ["never-seen", null],
+        ["GZIP;q=0.7, never-seen", "gzip"],
+        ["*;q=0.5, identity;q=0.6", null],
+      ] as const
+    ) {
+      const hit = lane(laneGet("/page.html", spelling), Date.now());
+      assert.ok(hit !== undefined, `a fast-lane hit for ${spelling}`);
+      const head = new TextDecoder().decode(
+        hit.head.subarray(0, hit.headerBytes),
+      );
+      assert.equal(
+        /^content-encoding: (.*)\r$/m.exec(head)?.[1] ?? null,
+        coding,
+        spelling,
+      );
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
