@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * Memory held per stalled reader: N clients each ask for a large file and
  * never read a byte of the answer. Once the server's writes are all blocked
