@@ -9,6 +9,7 @@
 // deno-lint-ignore-file no-console -- this is the CLI's own output: banner, notices and errors
 import { fileURLToPath } from "node:url";
 import type { Server } from "../serve.ts";
+import { containmentMode } from "../static/pinned_directory.ts";
 import {
   bannerLines,
   displayPath,
@@ -207,6 +208,10 @@ export async function run(options: CliOptions): Promise<number> {
     return 1;
   }
 
+  /** Said at start when berth cannot hold a directory while it opens a file. */
+  const PATH_MODE_NOTE =
+    "Note: with these permissions berth cannot hold a directory while it opens a file in it, so a symlink swapped in by someone writing inside the root is refused on a best-effort basis only; read access to the working directory (or --allow-all) makes it exact (README, Security defaults)";
+
   const plan: PermissionPlan = {
     root: options.root,
     listen: options.unix === undefined
@@ -276,6 +281,7 @@ export async function run(options: CliOptions): Promise<number> {
       }).join("\n"),
     );
     if (options.verbose) error(settingsLine(config, workers));
+    if (containmentMode() === "path") error(PATH_MODE_NOTE);
 
     const outcome = await running.ended;
     // Stop accepting first, then say so.

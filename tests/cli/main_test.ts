@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
 import { CLI_FLAGS } from "../../src/cli/parse_args.ts";
-import { get, runCli, startCli, withCli } from "./_cli.ts";
+import { get, REPO, runCli, startCli, withCli } from "./_cli.ts";
 
 const NO_STACK = /\bat .*\.ts:\d+|^\s+at /m;
 
@@ -152,4 +152,16 @@ Deno.test("main.ts --version and -V print the version", async () => {
     assert.equal(code, 0);
     assert.equal(stdout, `berth ${denoJson.version}\n`);
   }
+});
+
+Deno.test("main.ts says at start when it cannot hold a directory while it opens a file (--allow-read=ROOT)", async () => {
+  const note = /cannot hold a directory while it opens a file/;
+  const scoped = await withCli(["static", "--port", "0"], async (cli) => {
+    assert.equal((await get(cli.url)).status, 200);
+  }, { deno: ["--allow-net=127.0.0.1", `--allow-read=${REPO}static`] });
+  assert.match(scoped.stderr, note);
+  const documented = await withCli(["--port", "0"], async (cli) => {
+    assert.equal((await get(cli.url)).status, 200);
+  });
+  assert.doesNotMatch(documented.stderr, note);
 });
