@@ -84,7 +84,9 @@ const handles: ServerHandle[] = [];
 try {
   for (const spec of specs) {
     const handle = await startServer(spec, out, pidFile);
-    if (handle.state !== "ok") throw new Error(`${spec.name}: ${handle.reason}`);
+    if (handle.state !== "ok") {
+      throw new Error(`${spec.name}: ${handle.reason}`);
+    }
     handles.push(handle);
   }
   const rps = new Map<string, number[]>();
