@@ -17,7 +17,8 @@
 
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { aptEnsure } from "./_tools.ts";
+import { aptEnsure } from "../support/host_commands.ts";
+import { runWrk } from "../support/wrk.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
@@ -28,7 +29,6 @@ import {
   startServer,
   stopServer,
 } from "./http/servers.ts";
-import { runWrk } from "./http/wrk.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

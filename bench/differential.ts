@@ -19,10 +19,12 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BerthProcess, startBerth } from "../tests/_proc.ts";
-import { bytes, parseResponse } from "../tests/_raw_http.ts";
+import { type BerthProcess, startBerth } from "../support/berth_process.ts";
+import { aptEnsure, hasCommand } from "../support/host_commands.ts";
+import { canConnect, freePort, sleep } from "../support/net.ts";
+import { bytes, parseResponse } from "../support/raw_http.ts";
+import { formatMarkdownFile } from "../support/results_md.ts";
 import { CORPUS, type CorpusEntry } from "./differential/corpus.ts";
-import { aptEnsure, hasCommand } from "./_tools.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(REPO, "bench/out/differential");
@@ -66,23 +68,6 @@ async function ensureNginx(): Promise<void> {
   console.error("differential: installing nginx-light…");
   if (!(await aptEnsure("nginx-light", "nginx"))) {
     throw new Error("nginx is not available");
-  }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-async function canConnect(port: number): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    conn.close();
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -156,7 +141,7 @@ http {
         stop,
       };
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   await stop();
   throw new Error(`nginx did not start: ${await stderr}`);
@@ -323,14 +308,6 @@ async function runCorpus(
   return rows.sort((a, b) => order.get(a.entry.id)! - order.get(b.entry.id)!);
 }
 
-async function formatMarkdown(path: string): Promise<void> {
-  await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet", path],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-}
-
 function render(rows: Row[], nginxVersion: string): string {
   const differ = rows.filter((r) => !r.same);
   const count = (kind: CorpusEntry["kind"]) =>
@@ -422,7 +399,7 @@ if (import.meta.main) {
     Deno.removeSignalListener("SIGTERM", onSignal);
   }
   await Deno.writeTextFile(out, render(rows, nginx.version));
-  await formatMarkdown(out);
+  await formatMarkdownFile(out);
 
   const differ = rows.filter((r) => !r.same);
   const unexplained = rows.filter((r) => why(r) === undefined);

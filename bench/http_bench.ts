@@ -25,15 +25,14 @@ import {
   type StalledResult,
   summarize,
 } from "./http/cases.ts";
-import { versionOf } from "./_tools.ts";
+import { versionOf } from "../support/host_commands.ts";
+import { sleep } from "../support/net.ts";
+import { cpuModel, openFileLimitSync } from "../support/procfs.ts";
+import { initClockTicks, sampleTree } from "../support/process_tree.ts";
+import { formatMarkdownFile } from "../support/results_md.ts";
+import { runWrk, shellLine, wrkArgs, type WrkOptions } from "../support/wrk.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import { httpGet } from "./http/http_probe.ts";
-import {
-  cpuModel,
-  initClockTicks,
-  openFileLimit,
-  sampleTree,
-} from "./http/procfs.ts";
 import {
   type BenchResults,
   targetRows,
@@ -48,7 +47,6 @@ import {
   startServer,
   stopServer,
 } from "./http/servers.ts";
-import { runWrk, shellLine, wrkArgs, type WrkOptions } from "./http/wrk.ts";
 
 /** Run settings. */
 interface Config {
@@ -87,7 +85,6 @@ function parseConfig(args: string[]): Config {
   return { quick, durationS, reps, warmupS: 1, stalledReps: reps };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 1024 * 1024;
 
 function readSysctl(path: string): string {
@@ -430,7 +427,7 @@ async function runStalled(
   h: Harness,
   k1: CaseResult | undefined,
 ): Promise<StalledResult> {
-  const count = Math.min(1000, openFileLimit() - 200);
+  const count = Math.min(1000, openFileLimitSync() - 200);
   const result: StalledResult = { subject: null, count, reps: [] };
   const subject = k1?.subject ?? null;
   if (subject === null) {
@@ -481,7 +478,7 @@ async function runStalled(
 
 /** RSS of berth with ~10,000 idle keep-alive connections. */
 async function runIdle(h: Harness): Promise<IdleResult> {
-  const requested = Math.min(10_000, openFileLimit() - 1000);
+  const requested = Math.min(10_000, openFileLimitSync() - 1000);
   const result: IdleResult = {
     subject: null,
     requested,
@@ -493,7 +490,8 @@ async function runIdle(h: Harness): Promise<IdleResult> {
   if (requested < 1000) {
     return {
       ...result,
-      skipped: `ulimit -n is ${openFileLimit()}; run bench/run.sh (raises it)`,
+      skipped:
+        `ulimit -n is ${openFileLimitSync()}; run bench/run.sh (raises it)`,
     };
   }
   console.log(`\nIdle connections (${requested})`);
@@ -649,7 +647,7 @@ async function main(): Promise<number> {
         kernel: Deno.osRelease(),
         memoryGiB: Deno.systemMemoryInfo().total / 1024 ** 3,
         versions,
-        openFileLimit: openFileLimit(),
+        openFileLimit: openFileLimitSync(),
         sysctl: {
           "net.ipv4.tcp_tw_reuse": readSysctl(
             "/proc/sys/net/ipv4/tcp_tw_reuse",
@@ -684,12 +682,7 @@ async function main(): Promise<number> {
       JSON.stringify(results, null, 2) + "\n",
     );
     await writeResultsMd(join(repo, "bench/RESULTS.md"), results);
-    // Keep the file `deno fmt --check` clean (tables get aligned).
-    await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--quiet", join(repo, "bench/RESULTS.md")],
-      stdout: "null",
-      stderr: "inherit",
-    }).output().catch(() => {});
+    await formatMarkdownFile(join(repo, "bench/RESULTS.md"));
     console.log("\nTargets");
     for (const t of targetRows(results)) {
       const mark = t.ok === null ? "n/a" : t.ok ? "✅" : "❌";

@@ -29,7 +29,8 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { mib, readProc, startBerth } from "../tests/_proc.ts";
+import { startBerth } from "../support/berth_process.ts";
+import { mib, readProc } from "../support/procfs.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

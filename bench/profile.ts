@@ -29,9 +29,11 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { hasCommand } from "./_tools.ts";
+import { hasCommand } from "../support/host_commands.ts";
+import { freePort } from "../support/net.ts";
+import { cpuUsOf, initClockTicks } from "../support/process_tree.ts";
+import { runWrk, shellLine, wrkArgs, type WrkOptions } from "../support/wrk.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
-import { cpuUsOf, initClockTicks } from "./http/procfs.ts";
 import {
   type BenchPaths,
   PidFile,
@@ -41,7 +43,6 @@ import {
   startServer,
   stopServer,
 } from "./http/servers.ts";
-import { runWrk, shellLine, wrkArgs, type WrkOptions } from "./http/wrk.ts";
 
 /** One profiling case: which harness server, and how wrk loads it. */
 export interface ProfileCase {
@@ -498,14 +499,6 @@ function parseConfig(args: string[], repo: string): Config {
     out: isAbsolute(out) ? out : resolve(out),
     warmupS: intFlag("warmup", values.warmup, 0, 60),
   };
-}
-
-/** A port the kernel just handed out on 127.0.0.1 (free, barring races). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
 }
 
 /** `--preload` module: lets a server without signal handling exit normally. */

@@ -8,7 +8,7 @@
 import { ConnectionTracker } from "../src/http1/connection_tracker.ts";
 import { resolveLimits } from "../src/http1/limits.ts";
 import { serveConnection } from "../src/http1/serve_connection.ts";
-import { MockConn } from "../tests/_mock_conn.ts";
+import { MockConn } from "../support/mock_conn.ts";
 
 const encoder = new TextEncoder();
 const limits = resolveLimits({});

@@ -32,15 +32,13 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type BerthProcess,
-  fdCount,
-  mib,
-  rssBytes,
-  startBerth,
-} from "../tests/_proc.ts";
-import { parseWrk, type WrkResult } from "./http/wrk.ts";
-import { aptEnsure, hasCommand, versionOf, xorshift } from "./_tools.ts";
+import { type BerthProcess, startBerth } from "../support/berth_process.ts";
+import { aptEnsure, hasCommand, versionOf } from "../support/host_commands.ts";
+import { sleep } from "../support/net.ts";
+import { fdCount, mib, rssBytes } from "../support/procfs.ts";
+import { formatMarkdown, writeMarkedSection } from "../support/results_md.ts";
+import { parseWrk, type WrkResult } from "../support/wrk.ts";
+import { xorshift } from "../support/xorshift.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(REPO, "bench/out/soak");
@@ -194,8 +192,6 @@ async function ensureWrk(): Promise<boolean> {
   console.error("soak: installing wrk…");
   return await aptEnsure("wrk", "wrk");
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------
 // Clients
@@ -860,38 +856,9 @@ function report(s: Summary): string {
   return lines.join("\n") + "\n";
 }
 
-/** Format markdown with `deno fmt` (so `deno fmt --check` stays clean). */
-async function formatMarkdown(text: string): Promise<string> {
-  const path = await Deno.makeTempFile({ suffix: ".md" });
-  try {
-    await Deno.writeTextFile(path, text);
-    await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--quiet", path],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return await Deno.readTextFile(path);
-  } finally {
-    await Deno.remove(path).catch(() => {});
-  }
-}
-
 async function writeResults(section: string): Promise<void> {
-  let text = "";
-  try {
-    text = await Deno.readTextFile(RESULTS);
-  } catch {
-    text = "# berth — measured results\n";
-  }
   const block = `${BEGIN}\n\n## Soak\n\n${section.trim()}\n\n${END}`;
-  const begin = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (begin >= 0 && end > begin) {
-    text = text.slice(0, begin) + block + text.slice(end + END.length);
-  } else {
-    text = text.trimEnd() + "\n\n" + block + "\n";
-  }
-  await Deno.writeTextFile(RESULTS, text);
+  await writeMarkedSection(RESULTS, { begin: BEGIN, end: END }, block);
 }
 
 if (import.meta.main) {

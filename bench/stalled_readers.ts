@@ -15,8 +15,10 @@
 
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { aptEnsure } from "./_tools.ts";
-import { sampleTree } from "./http/procfs.ts";
+import { aptEnsure } from "../support/host_commands.ts";
+import { sleep } from "../support/net.ts";
+import { ioChars } from "../support/procfs.ts";
+import { sampleTree } from "../support/process_tree.ts";
 import {
   PidFile,
   type ServerHandle,
@@ -38,17 +40,12 @@ const FILE_MIB = Number(values.mib);
 const REPO = resolve(new URL("..", import.meta.url).pathname);
 const MiB = 1024 * 1024;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Bytes the process tree has written (`wchar` of /proc/PID/io). */
 async function writtenBytes(pid: number): Promise<number> {
   let total = 0;
   for (const p of sampleTree(pid).pids) {
     try {
-      const io = await Deno.readTextFile(`/proc/${p}/io`);
-      total += Number(/wchar:\s*(\d+)/.exec(io)?.[1] ?? 0);
+      total += (await ioChars(p)).wchar;
     } catch {
       // Gone.
     }

@@ -1,8 +1,8 @@
 // deno-lint-ignore-file no-console
 /**
  * The symlink swap race at length, under each way of running berth: the
- * CLI serves a root in which an attacker process (`tests/static/
- * _swap_attacker.ts`) swaps a file, or a folder, for a symlink to the
+ * CLI serves a root in which an attacker process
+ * (`support/swap_attacker.ts`) swaps a file, or a folder, for a symlink to the
  * outside and back in a tight loop, while 8 clients ask for it. Counts the
  * answers that carried outside bytes, and the statuses. The test suite runs
  * the same attack briefly and asserts zero; this measures the mode where
@@ -17,7 +17,7 @@
 
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { startBerth } from "../tests/_proc.ts";
+import { startBerth } from "../support/berth_process.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -25,7 +25,7 @@ const { values } = parseArgs({
 });
 const REQUESTS = Number(values.requests);
 const ATTACKER = fileURLToPath(
-  new URL("../tests/static/_swap_attacker.ts", import.meta.url),
+  new URL("../support/swap_attacker.ts", import.meta.url),
 );
 
 async function race(

@@ -12,7 +12,7 @@ import {
   type ResponseContext,
   writeResponse,
 } from "../src/http1/write_response.ts";
-import { MockConn } from "../tests/_mock_conn.ts";
+import { MockConn } from "../support/mock_conn.ts";
 
 const GET11: ResponseContext = {
   isHead: false,

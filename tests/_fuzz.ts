@@ -31,7 +31,7 @@ import {
   RequestParseError,
 } from "../src/http1/request_head.ts";
 import { serveConnection } from "../src/http1/serve_connection.ts";
-import { MockConn } from "./_mock_conn.ts";
+import { MockConn } from "../support/mock_conn.ts";
 
 // ---------------------------------------------------------------------------
 // PRNG

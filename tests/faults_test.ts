@@ -26,6 +26,7 @@ import type { AccessLogEntry } from "../src/http1/access_log_entry.ts";
 import type { ServeHandler } from "../src/http1/handler.ts";
 import { serve, type ServeOptions, type Server } from "../src/serve.ts";
 import { createStaticHandler } from "../src/static/static_handler.ts";
+import { startBerth } from "../support/berth_process.ts";
 import {
   fdCount,
   fdTargets,
@@ -34,14 +35,13 @@ import {
   openFileLimit,
   rssBytes,
   socketAndFileCount,
-  startBerth,
-} from "./_proc.ts";
+} from "../support/procfs.ts";
 import {
   bytes,
   exchange,
   parseResponses,
   type RawResponse,
-} from "./_raw_http.ts";
+} from "../support/raw_http.ts";
 
 const HOST = "127.0.0.1";
 const MiB = 1024 * 1024;

@@ -24,8 +24,8 @@ import {
   runParserCase,
   toBytes,
 } from "./_fuzz.ts";
-import { MockConn, type MockConnOptions } from "./_mock_conn.ts";
-import { parseResponses } from "./_raw_http.ts";
+import { MockConn, type MockConnOptions } from "../support/mock_conn.ts";
+import { parseResponses } from "../support/raw_http.ts";
 
 /** Seeds of the slice: fixed, so a failure here replays with the bench. */
 const PARSER_SEED = 0x5eed_0001;

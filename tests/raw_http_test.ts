@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { serve } from "../src/serve.ts";
-import { bytes, RawClient } from "./_raw_http.ts";
+import { bytes, RawClient } from "../support/raw_http.ts";
 
 Deno.test("RawClient reads every byte value as itself (latin1, not windows-1252)", async () => {
   const all = new Uint8Array(256).map((_, i) => i);

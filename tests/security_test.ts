@@ -17,7 +17,11 @@ import { serve } from "../src/serve.ts";
 import type { StaticHandlerOptions } from "../src/static/options.ts";
 import { evaluatePreconditions } from "../src/static/preconditions.ts";
 import { createStaticHandler } from "../src/static/static_handler.ts";
-import { parseResponses, RawClient, type RawResponse } from "./_raw_http.ts";
+import {
+  parseResponses,
+  RawClient,
+  type RawResponse,
+} from "../support/raw_http.ts";
 import {
   type Fixture,
   makeFixture,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AccessLogEntry } from "../src/http1/access_log_entry.ts";
 import { serve } from "../src/serve.ts";
-import { bytes, exchange } from "./_raw_http.ts";
+import { bytes, exchange } from "../support/raw_http.ts";
 
 const HOST = "127.0.0.1";
 

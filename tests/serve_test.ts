@@ -8,7 +8,12 @@
 import assert from "node:assert/strict";
 import { serve, type ServeOptions, type Server } from "../src/serve.ts";
 import type { ServeHandler } from "../src/http1/handler.ts";
-import { connectTo, exchange, parseResponses, RawClient } from "./_raw_http.ts";
+import {
+  connectTo,
+  exchange,
+  parseResponses,
+  RawClient,
+} from "../support/raw_http.ts";
 
 const HOST = "127.0.0.1";
 
@@ -651,7 +656,7 @@ async function inChild(body: string): Promise<unknown> {
     JSON.stringify(import.meta.resolve("../src/serve.ts"))
   };
     import { exchange, parseResponses } from ${
-    JSON.stringify(import.meta.resolve("./_raw_http.ts"))
+    JSON.stringify(import.meta.resolve("../support/raw_http.ts"))
   };
     const dir = await Deno.makeTempDir();
     const path = dir + "/berth.sock";

@@ -8,7 +8,7 @@
  */
 
 import { join } from "node:path";
-import { xorshift } from "../_tools.ts";
+import { xorshift } from "../../support/xorshift.ts";
 
 /** How many small files. */
 export const SMALL_FILES = 1000;

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { writeMarkedSection } from "../../support/results_md.ts";
 import {
   type CaseResult,
   type IdleResult,
@@ -402,17 +403,10 @@ export async function writeResultsMd(
   path: string,
   r: BenchResults,
 ): Promise<void> {
-  const section = renderSection(r);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch {
-    text = "# berth benchmarks\n\nNotes outside the markers are kept.\n\n";
-  }
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
-  text = a >= 0 && b > a
-    ? text.slice(0, a) + section + text.slice(b + END.length)
-    : text.replace(/\n*$/, "\n\n") + section + "\n";
-  await Deno.writeTextFile(path, text);
+  await writeMarkedSection(
+    path,
+    { begin: BEGIN, end: END },
+    renderSection(r),
+    "# berth benchmarks",
+  );
 }

@@ -10,8 +10,10 @@
  */
 
 import { join } from "node:path";
+import { isPortFree, sleep } from "../../support/net.ts";
+import { openFileLimitSync } from "../../support/procfs.ts";
+import { cmdlineHas, processTree } from "../../support/process_tree.ts";
 import { httpGet } from "./http_probe.ts";
-import { cmdlineHas, openFileLimit, processTree } from "./procfs.ts";
 
 /** Paths the registry needs. */
 export interface BenchPaths {
@@ -49,7 +51,7 @@ const BASE_PORT = 18101;
  * @returns The registry, in display order.
  */
 export function serverRegistry(p: BenchPaths): ServerSpec[] {
-  const limit = openFileLimit();
+  const limit = openFileLimitSync();
   const nofile = Number.isFinite(limit) ? limit : 65536;
   const deno = Deno.execPath();
   const allowRead = `--allow-read=${p.repo}`;
@@ -300,17 +302,6 @@ export class PidFile {
   }
 }
 
-function portFree(port: number): boolean {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Start a server and wait (bounded: 150 × 100 ms) until its port answers.
  *
@@ -321,7 +312,7 @@ export async function startServer(
   logDir: string,
   pidFile: PidFile,
 ): Promise<ServerHandle> {
-  if (!portFree(spec.port)) {
+  if (!isPortFree(spec.port)) {
     return { spec, state: "n/a", reason: `port ${spec.port} is busy` };
   }
   await spec.prepare?.();

@@ -5,7 +5,7 @@
  * what the server does.
  */
 import assert from "node:assert/strict";
-import { RawClient } from "../_raw_http.ts";
+import { RawClient } from "../../support/raw_http.ts";
 import { hostPort, withCli } from "./_cli.ts";
 
 const GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";

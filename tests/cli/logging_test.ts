@@ -3,7 +3,7 @@
  * each format; none with --quiet; more with --verbose.
  */
 import assert from "node:assert/strict";
-import { bytes, exchange } from "../_raw_http.ts";
+import { bytes, exchange } from "../../support/raw_http.ts";
 import { get, withCli } from "./_cli.ts";
 
 const UA = { "user-agent": "berth-test/1", referer: "http://ref.test/" };

@@ -4,7 +4,7 @@
  * --cache-control, --revalidate.
  */
 import assert from "node:assert/strict";
-import { RawClient } from "../_raw_http.ts";
+import { RawClient } from "../../support/raw_http.ts";
 import { get, hostPort, withCli, withRoot } from "./_cli.ts";
 
 const FILES = {

@@ -5,7 +5,7 @@
  * ["net"] in deno.json), so these tests pass the flag themselves.
  */
 import assert from "node:assert/strict";
-import { exchange } from "../_raw_http.ts";
+import { exchange } from "../../support/raw_http.ts";
 import {
   DEFAULT_PERMISSIONS,
   hostPort,

@@ -4,7 +4,7 @@ import {
   escapeRequestLine,
   MAX_LOGGED_REQUEST_LINE_CHARS,
 } from "../../src/http1/access_log_entry.ts";
-import { bytes } from "../_raw_http.ts";
+import { bytes } from "../../support/raw_http.ts";
 
 const ADDR: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 1 };
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
 import { resolveLimits } from "../../src/http1/limits.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
-import { MockConn } from "../_mock_conn.ts";
+import { MockConn } from "../../support/mock_conn.ts";
 
 const HEAD =
   "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { BufferedReader } from "../../src/http1/buffered_reader.ts";
 import { RequestBody } from "../../src/http1/request_body.ts";
 import { RequestParseError } from "../../src/http1/request_head.ts";
-import { chunkings, MockConn } from "../_mock_conn.ts";
+import { chunkings, MockConn } from "../../support/mock_conn.ts";
 
 const decoder = new TextDecoder();
 const LIMITS = { maxBodyBytes: 1024, maxTrailerBytes: 256 };

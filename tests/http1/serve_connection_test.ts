@@ -17,8 +17,12 @@ import type {
 } from "../../src/http1/handler.ts";
 import { resolveLimits, type ServeLimits } from "../../src/http1/limits.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
-import { chunkings, MockConn, type MockConnOptions } from "../_mock_conn.ts";
-import { parseResponses } from "../_raw_http.ts";
+import {
+  chunkings,
+  MockConn,
+  type MockConnOptions,
+} from "../../support/mock_conn.ts";
+import { parseResponses } from "../../support/raw_http.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers

@@ -10,7 +10,7 @@ import { resolveLimits } from "../../src/http1/limits.ts";
 import { parseRequestHead } from "../../src/http1/parse_request_head.ts";
 import { RequestParseError } from "../../src/http1/request_head.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
-import { MockConn } from "../_mock_conn.ts";
+import { MockConn } from "../../support/mock_conn.ts";
 
 async function run(input: string) {
   const seen: string[] = [];

@@ -6,7 +6,7 @@ import {
 import { resolveLimits } from "../../src/http1/limits.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
 import { TurnGate, type TurnState } from "../../src/http1/turn_gate.ts";
-import { MockConn } from "../_mock_conn.ts";
+import { MockConn } from "../../support/mock_conn.ts";
 
 function turnState(): TurnState {
   return { turn: -1, served: 0 };

@@ -10,7 +10,7 @@ import {
   type ResponseContext,
   writeResponse,
 } from "../../src/http1/write_response.ts";
-import { MockConn } from "../_mock_conn.ts";
+import { MockConn } from "../../support/mock_conn.ts";
 
 const encoder = new TextEncoder();
 const GET11: ResponseContext = {

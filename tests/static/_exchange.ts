@@ -9,7 +9,7 @@ import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
 import type { ServeHandler } from "../../src/http1/handler.ts";
 import { resolveLimits } from "../../src/http1/limits.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
-import { MockConn } from "../_mock_conn.ts";
+import { MockConn } from "../../support/mock_conn.ts";
 
 const decoder = new TextDecoder();
 

@@ -4,16 +4,19 @@
  * loop, while clients ask for it. No answer may carry a byte from outside
  * the root, and a race on the file system is never a 5xx.
  *
- * The attacker runs as its own process (`_swap_attacker.ts`), and so does
+ * The attacker runs as its own process (`support/swap_attacker.ts`), and so does
  * berth (the CLI), so their calls interleave for real; each case is bounded
  * by a number of requests.
  */
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { type BerthProcess, fdTargets, startBerth } from "../_proc.ts";
+import { type BerthProcess, startBerth } from "../../support/berth_process.ts";
+import { fdTargets } from "../../support/procfs.ts";
 
-const ATTACKER = fileURLToPath(new URL("./_swap_attacker.ts", import.meta.url));
+const ATTACKER = fileURLToPath(
+  new URL("../../support/swap_attacker.ts", import.meta.url),
+);
 const SECRET = "TOPSECRET";
 const REQUESTS = 1500;
 const CONCURRENCY = 8;

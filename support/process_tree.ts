@@ -6,6 +6,8 @@
  * @module
  */
 
+import { readProcSync, rssBytesSync } from "./procfs.ts";
+
 /** CPU time and memory of a process tree at one instant. */
 export interface ProcSample {
   /** utime + stime of every process in the tree, in microseconds. */
@@ -36,12 +38,9 @@ export async function initClockTicks(): Promise<number> {
 
 /** Fields of `/proc/PID/stat` after the `(comm)` field: index 0 is `state`. */
 function statFields(pid: number): string[] | null {
-  try {
-    const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return text.slice(text.lastIndexOf(")") + 2).trim().split(" ");
-  } catch {
-    return null; // gone
-  }
+  const text = readProcSync(pid, "stat");
+  if (text === null) return null; // gone
+  return text.slice(text.lastIndexOf(")") + 2).trim().split(" ");
 }
 
 /** utime + stime of one process (all its threads), in microseconds. */
@@ -50,17 +49,6 @@ export function cpuUsOf(pid: number): number | null {
   if (f === null) return null;
   // stat fields 14 (utime) and 15 (stime), 1-based; f[0] is field 3.
   return ((Number(f[11]) + Number(f[12])) * 1e6) / clockTicks;
-}
-
-/** VmRSS of one process in bytes. */
-export function rssOf(pid: number): number | null {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return null;
-  }
 }
 
 /** `pid` and every live descendant, found by scanning `/proc/*\/stat`. */
@@ -94,38 +82,12 @@ export function sampleTree(pid: number): ProcSample {
   let rssBytes = 0;
   for (const p of pids) {
     cpuUs += cpuUsOf(p) ?? 0;
-    rssBytes += rssOf(p) ?? 0;
+    rssBytes += rssBytesSync(p) ?? 0;
   }
   return { cpuUs, rssBytes, pids };
 }
 
-/** The soft limit on open files of this process (`/proc/self/limits`). */
-export function openFileLimit(): number {
-  try {
-    const text = Deno.readTextFileSync("/proc/self/limits");
-    const match = /^Max open files\s+(\d+|unlimited)/m.exec(text);
-    if (!match) return 1024;
-    return match[1] === "unlimited" ? Infinity : Number(match[1]);
-  } catch {
-    return 1024;
-  }
-}
-
-/** The CPU model from `/proc/cpuinfo`. */
-export function cpuModel(): string {
-  try {
-    const text = Deno.readTextFileSync("/proc/cpuinfo");
-    return /^model name\s*:\s*(.+)$/m.exec(text)?.[1].trim() ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 /** Whether the `/proc/PID/cmdline` of a live process contains `needle`. */
 export function cmdlineHas(pid: number, needle: string): boolean {
-  try {
-    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).includes(needle);
-  } catch {
-    return false;
-  }
+  return readProcSync(pid, "cmdline")?.includes(needle) ?? false;
 }

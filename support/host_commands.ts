@@ -1,6 +1,6 @@
 /**
- * Small helpers the benchmark scripts share: finding and installing tools,
- * and a seeded random number generator for deterministic fixtures.
+ * The host's commands: whether one is on PATH, its version line, and
+ * installing a Debian package when it is missing (wrk, nginx).
  *
  * @module
  */
@@ -78,22 +78,4 @@ export async function aptEnsure(
     await apt("install", "-y", pkg);
   }
   return await hasCommand(command);
-}
-
-/**
- * A xorshift32 generator: the same seed gives the same sequence.
- *
- * @param seed Any number; 0 is taken as 1.
- * @returns A function giving the next unsigned 32-bit value.
- */
-export function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
 }

@@ -1,11 +1,12 @@
 /**
- * The attacker of the symlink race tests, run as its own process so that
- * its swaps interleave with the server's file system calls for real: in a
- * tight loop it swaps a name inside the root between a real entry and a
- * symlink to the outside, with atomic renames.
+ * The attacker of the symlink race (its test, and the long measurement),
+ * run as its own process so that its swaps interleave with the server's
+ * file system calls for real: in a tight loop it swaps a name inside the
+ * root between a real entry and a symlink to the outside, with atomic
+ * renames.
  *
- *   deno run --allow-read --allow-write _swap_attacker.ts file ROOT/swap.txt OUTSIDE/secret.txt
- *   deno run --allow-read --allow-write _swap_attacker.ts dir ROOT/d OUTSIDE/d
+ *   deno run --allow-read --allow-write support/swap_attacker.ts file ROOT/swap.txt OUTSIDE/secret.txt
+ *   deno run --allow-read --allow-write support/swap_attacker.ts dir ROOT/d OUTSIDE/d
  *
  * It prints "ready" once the loop runs, and stops by itself after 60 s at
  * most (or when its stdin closes), so a failed test never leaves it behind.
