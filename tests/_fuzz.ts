@@ -1,7 +1,7 @@
 /**
  * The shared core of berth's seeded mutation fuzzer: a PRNG, a corpus of
  * valid and odd requests, mutators, two oracles, and the two case runners
- * used by `tests/fuzz_test.ts` (a slice) and `bench/fuzz.ts` (the long run).
+ * used by `tests/fuzz_test.ts` (a slice) and `tools/fuzz.ts` (the long run).
  *
  * - {@linkcode runParserCase}: the pure head parser against an independent,
  *   deliberately plain reference parser (regular expressions over the

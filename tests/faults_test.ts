@@ -842,7 +842,7 @@ Deno.test("faults: a file deleted while it streams is still sent whole and right
 });
 
 // ---------------------------------------------------------------------------
-// Found by the differential (bench/DIFFERENTIAL.md): regression tests for
+// Found by the differential (tools/DIFFERENTIAL.md): regression tests for
 // what it showed, now fixed in the engine.
 
 // Was a bug, now fixed: methods are case-sensitive (RFC 9110 §9.1), but `get` reaches the
@@ -850,7 +850,7 @@ Deno.test("faults: a file deleted while it streams is still sent whole and right
 // put, delete and options), so `get /file` is served like `GET /file`; nginx
 // answers 400. Expected: the engine answers such a method itself (501, as
 // for CONNECT/TRACE, which a `Request` cannot carry either) and never calls
-// the handler. See bench/DIFFERENTIAL.md o08, o27.
+// the handler. See tools/DIFFERENTIAL.md o08, o27.
 Deno.test({
   name:
     "faults: a lowercase method never reaches the handler as its uppercase twin",
@@ -877,7 +877,7 @@ Deno.test({
 
 // Was a bug, now fixed: RFC 9110 §2.5: a request of a higher minor version (HTTP/1.2) SHOULD
 // be processed as the highest minor version implemented (HTTP/1.1); berth
-// answers 505, nginx serves it. See bench/DIFFERENTIAL.md o10.
+// answers 505, nginx serves it. See tools/DIFFERENTIAL.md o10.
 Deno.test({
   name: "faults: an HTTP/1.2 request is answered as HTTP/1.1",
   async fn() {
@@ -902,7 +902,7 @@ Deno.test({
 // alias of `/dir/file.txt` (path confusion behind a proxy that filters on
 // paths; nothing leaves the root: dot segments are clamped). An encoded
 // `%5c` is refused (400), so the raw one should be too: `\` is not a URI
-// character (RFC 3986 §2). See bench/DIFFERENTIAL.md o16, h33.
+// character (RFC 3986 §2). See tools/DIFFERENTIAL.md o16, h33.
 Deno.test({
   name: "faults: a raw backslash in the path is not a separator",
   async fn() {

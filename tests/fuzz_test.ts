@@ -2,7 +2,7 @@
  * The fuzzing slice that runs with `deno test`: the head parser against the
  * reference parser, and the connection task on the mock connection, each a
  * few seconds of seeded cases (tests/_fuzz.ts has the invariants; the long
- * run is `deno run bench/fuzz.ts`). Then the minimal reproducers of the
+ * run is `deno run tools/fuzz.ts`). Then the minimal reproducers of the
  * engine bugs the fuzzer found, kept `ignore`d until the engine is fixed.
  */
 

@@ -10,9 +10,9 @@
  * with its seed and input, and the run goes on from the next case.
  *
  * ```sh
- * deno run -A bench/fuzz.ts                      # 1,000,000 + 1,000,000
- * deno run -A bench/fuzz.ts --cases 100000 --seed 42
- * deno run -A bench/fuzz.ts --known-bugs --replay connection:1903500296
+ * deno run -A tools/fuzz.ts                      # 1,000,000 + 1,000,000
+ * deno run -A tools/fuzz.ts --cases 100000 --seed 42
+ * deno run -A tools/fuzz.ts --known-bugs --replay connection:1903500296
  * ```
  *
  * Options:

@@ -8,7 +8,7 @@
  * the same attack briefly and asserts zero; this measures the mode where
  * zero is not promised (`--allow-read=ROOT`: paths re-checked).
  *
- *   deno run -A bench/symlink_race.ts [--requests 20000]
+ *   deno run -A tools/symlink_race.ts [--requests 20000]
  *
  * Loopback only; bounded by the request count (and the attacker's own 60 s).
  *

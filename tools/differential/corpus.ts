@@ -1,13 +1,13 @@
 /**
  * The differential corpus: raw requests (valid, odd and hostile) that
- * `bench/differential.ts` sends byte for byte to berth and to nginx.
+ * `tools/differential.ts` sends byte for byte to berth and to nginx.
  *
  * Each entry is one connection's worth of bytes (several requests when
  * pipelined). `explain` says why berth and nginx answer differently; the
  * runner fails on a difference that has none, so every difference is either
  * fixed or explained.
  *
- * The fixture tree (written by the runner under `bench/out/differential/`):
+ * The fixture tree (written by the runner under `tools/out/differential/`):
  *
  *     site/index.html  site/hello.txt ("hello\n")  site/A.txt  site/a b.txt
  *     site/%41.txt     site/big.bin (64 KiB)       site/.hidden
