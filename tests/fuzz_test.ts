@@ -1,9 +1,9 @@
 /**
  * The fuzzing slice that runs with `deno test`: the head parser against the
  * reference parser, and the connection task on the mock connection, each a
- * few seconds of seeded cases (tests/_fuzz.ts has the invariants; the long
- * run is `deno run tools/fuzz.ts`). Then the minimal reproducers of the
- * engine bugs the fuzzer found, kept `ignore`d until the engine is fixed.
+ * few seconds of seeded cases (tests/fuzz/ has the invariants; the long run
+ * is `deno run tools/fuzz.ts`). Then the minimal reproducers of the engine
+ * bugs the fuzzer found, regression tests since they were fixed.
  */
 
 import assert from "node:assert/strict";
@@ -23,7 +23,7 @@ import {
   runConnectionCase,
   runParserCase,
   toBytes,
-} from "./_fuzz.ts";
+} from "./fuzz/mod.ts";
 import { MockConn, type MockConnOptions } from "../support/mock_conn.ts";
 import { parseResponses } from "../support/raw_http.ts";
 

@@ -36,7 +36,7 @@ import {
   describeFailure,
   runConnectionCase,
   runParserCase,
-} from "../tests/_fuzz.ts";
+} from "../tests/fuzz/mod.ts";
 
 const WORKER_NAME = "berth-fuzz-worker";
 
