@@ -214,6 +214,28 @@ export function formatSize(size: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
+// The default site's look (static/style.css: its colours, type and column),
+// inline so a listing needs no other request and works under any root.
+const LISTING_CSS =
+  `:root{color-scheme:light dark;--ink:#1d2733;--paper:#f7f5f0;\
+--accent:#0b6e99;--muted:#5b6572;--rule:#ebe7de}
+@media (prefers-color-scheme:dark){:root{--ink:#e6e9ee;--paper:#141a21;\
+--accent:#5cc3ef;--muted:#9aa4b1;--rule:#222b35}}
+*{box-sizing:border-box}
+body{margin:0;font:17px/1.6 system-ui,-apple-system,"Segoe UI",sans-serif;\
+color:var(--ink);background:var(--paper)}
+main{max-width:44rem;margin:0 auto;padding:3rem 1.25rem 4rem}
+h1{font-size:1.6rem;margin:0 0 1.5rem;letter-spacing:-.02em;\
+overflow-wrap:anywhere}
+a{color:var(--accent)}
+table{width:100%;border-collapse:collapse}
+th{text-align:left;font-size:.9rem;font-weight:600;color:var(--muted)}
+th,td{padding:.3rem 1rem .3rem 0;border-bottom:1px solid var(--rule)}
+th:last-child,td:last-child{padding-right:0}
+td:first-child{overflow-wrap:anywhere}
+.size{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+time{color:var(--muted);font-variant-numeric:tabular-nums;white-space:nowrap}`;
+
 function hrefFor(base: string, entry: ListingEntry): string {
   // Every character that could end the attribute or start a scheme
   // (`javascript:`) is percent-encoded.
@@ -283,20 +305,19 @@ export function renderListingHtml(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <style>
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse}td{padding:.2rem 1.5rem .2rem 0}
-.size{text-align:right;font-variant-numeric:tabular-nums}
-@media (prefers-color-scheme:dark){body{background:#111;color:#ddd}a{color:#8ab4f8}}
+${LISTING_CSS}
 </style>
 </head>
 <body>
+<main>
 <h1>${title}</h1>
 <table>
-<thead><tr><th align="left">Name</th><th>Size</th><th align="left">Modified (UTC)</th></tr></thead>
+<thead><tr><th>Name</th><th class="size">Size</th><th>Modified (UTC)</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody>
 </table>
+</main>
 </body>
 </html>
 `;

@@ -75,6 +75,29 @@ Deno.test("renderListingHtml() escapes names and percent-encodes links", () => {
   assert.ok(html.includes('href="/x/"'), "parent link");
 });
 
+Deno.test("renderListingHtml() looks like the default site, inline, with sizes and their heading aligned right", async () => {
+  const html = renderListingHtml("/d/", "/d/", [
+    { name: "a.txt", kind: "file", size: 2048, mtimeMs: 0 },
+  ], false);
+  // Every colour of static/style.css, light and dark, and its typeface.
+  const css = await Deno.readTextFile(
+    new URL("../../static/style.css", import.meta.url),
+  );
+  const colours = [
+    ...css.matchAll(/--(ink|paper|accent|muted): (#[0-9a-f]+)/g),
+  ];
+  assert.equal(colours.length, 8);
+  for (const [, name, value] of colours) {
+    assert.ok(html.includes(`--${name}:${value}`), `--${name}: ${value}`);
+  }
+  assert.match(html, /font:17px\/1\.6 system-ui/);
+  // No other request: no stylesheet link, no script.
+  assert.doesNotMatch(html, /<link|<script/);
+  assert.match(html, /\.size\{text-align:right/);
+  assert.match(html, /<th class="size">Size<\/th>/);
+  assert.match(html, /<td class="size">2\.0 KiB<\/td>/);
+});
+
 Deno.test("renderListingJson() gives names, types, sizes, dates and links", () => {
   const json = JSON.parse(renderListingJson("/d/", "/d/", [
     { name: "sub", kind: "directory", size: null, mtimeMs: null },
