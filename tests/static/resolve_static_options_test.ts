@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { defaultCacheControl } from "../../src/static/cache_control.ts";
+import type { StaticHandlerOptions } from "../../src/static/options.ts";
 import {
-  parseHeaderOption,
+  DEFAULT_STATIC_OPTIONS,
   resolveStaticOptions,
-  type StaticHandlerOptions,
-} from "../../src/static/options.ts";
+} from "../../src/static/resolve_static_options.ts";
 import { createStaticHandler } from "../../src/static/static_handler.ts";
 
 Deno.test("resolveStaticOptions() applies the documented defaults", () => {
@@ -18,7 +19,7 @@ Deno.test("resolveStaticOptions() applies the documented defaults", () => {
   assert.equal(o.trailingSlash, "redirect");
   assert.equal(o.precompressed, true);
   assert.equal(o.gzip, true);
-  assert.equal(o.cacheControl, undefined);
+  assert.equal(o.cacheControl, defaultCacheControl);
   assert.deepEqual(o.headers, []);
   assert.equal(o.cors, false);
   assert.equal(o.followSymlinks, "inside-root");
@@ -29,6 +30,17 @@ Deno.test("resolveStaticOptions() applies the documented defaults", () => {
   assert.equal(o.cacheBudgetBytes, 64 * 1024 * 1024);
   assert.deepEqual(o.notFoundPage, ["404.html"]);
   assert.equal(o.maxRanges, 16);
+  assert.equal(o.onError, undefined);
+  assert.equal(typeof o.now, "function");
+});
+
+Deno.test("resolveStaticOptions() takes an undefined option as its default", () => {
+  const given = Object.fromEntries(
+    Object.keys(DEFAULT_STATIC_OPTIONS).map((name) => [name, undefined]),
+  );
+  const { now: _, ...resolved } = resolveStaticOptions(given);
+  const { now: __, ...defaults } = resolveStaticOptions();
+  assert.deepEqual(resolved, defaults);
 });
 
 Deno.test("resolveStaticOptions() maps compress and spa", () => {
@@ -57,55 +69,160 @@ const invalid: [
   string,
   StaticHandlerOptions,
   typeof TypeError | typeof RangeError,
+  string,
 ][] = [
-  ["root empty", { root: "" }, TypeError],
-  ["root not a string", { root: 1 as unknown as string }, TypeError],
+  [
+    "root empty",
+    { root: "" },
+    TypeError,
+    'Option "root" must be a non-empty string',
+  ],
+  [
+    "root not a string",
+    { root: 1 as unknown as string },
+    TypeError,
+    'Option "root" must be a non-empty string',
+  ],
   [
     "index not an array",
     { index: "index.html" as unknown as string[] },
     TypeError,
+    'Option "index" must be an array of names or false',
   ],
-  ["index with a path", { index: ["a/index.html"] }, RangeError],
-  ["index escaping", { index: ["../index.html"] }, RangeError],
+  [
+    "index with a path",
+    { index: ["a/index.html"] },
+    RangeError,
+    'Option "index" entries must be plain file names',
+  ],
+  [
+    "index escaping",
+    { index: ["../index.html"] },
+    RangeError,
+    'Option "index" must be a path inside the root',
+  ],
   [
     "dotfiles not boolean",
     { dotfiles: "yes" as unknown as boolean },
     TypeError,
+    'Option "dotfiles" must be a boolean',
   ],
-  ["spa escaping", { spa: "../shell.html" }, RangeError],
-  ["spa wrong type", { spa: 1 as unknown as string }, TypeError],
-  ["notFoundPage escaping", { notFoundPage: "../404.html" }, RangeError],
+  [
+    "spa escaping",
+    { spa: "../shell.html" },
+    RangeError,
+    'Option "spa" must be a path inside the root',
+  ],
+  [
+    "spa wrong type",
+    { spa: 1 as unknown as string },
+    TypeError,
+    'Option "spa" must be a boolean or a file name',
+  ],
+  [
+    "notFoundPage escaping",
+    { notFoundPage: "../404.html" },
+    RangeError,
+    'Option "notFoundPage" must be a path inside the root',
+  ],
   [
     "trailingSlash unknown",
     { trailingSlash: "sometimes" as "always" },
     RangeError,
+    'Option "trailingSlash" must be one of "redirect", "always", "never", "ignore"',
   ],
-  ["followSymlinks unknown", { followSymlinks: "yes" as "always" }, RangeError],
-  ["compress unknown", { compress: "br" as "precompressed" }, RangeError],
-  ["etagAlgorithm unknown", { etagAlgorithm: "md5" as "fnv1a" }, RangeError],
-  ["revalidateMs negative", { revalidateMs: -1 }, RangeError],
-  ["revalidateMs NaN", { revalidateMs: NaN }, TypeError],
-  ["maxCachedFileBytes fractional", { maxCachedFileBytes: 1.5 }, RangeError],
-  ["maxRanges zero", { maxRanges: 0 }, RangeError],
-  ["headers with CRLF", { headers: { "X-A": "1\r\nX-B: 2" } }, TypeError],
-  ["headers with a bad name", { headers: { "X A": "1" } }, TypeError],
-  ["headers string without colon", { headers: ["X-A"] }, TypeError],
-  ["cacheControl with a newline", { cacheControl: "a\nb" }, TypeError],
+  [
+    "followSymlinks unknown",
+    { followSymlinks: "yes" as "always" },
+    RangeError,
+    'Option "followSymlinks" must be one of "inside-root", "always", "never"',
+  ],
+  [
+    "compress unknown",
+    { compress: "br" as "precompressed" },
+    RangeError,
+    'Option "compress" must be true, false or "precompressed"',
+  ],
+  [
+    "etagAlgorithm unknown",
+    { etagAlgorithm: "md5" as "fnv1a" },
+    RangeError,
+    'Option "etagAlgorithm" must be "fnv1a", "SHA-1", "SHA-256", "SHA-384" or "SHA-512"',
+  ],
+  [
+    "revalidateMs negative",
+    { revalidateMs: -1 },
+    RangeError,
+    'Option "revalidateMs" must be a non-negative integer',
+  ],
+  [
+    "revalidateMs NaN",
+    { revalidateMs: NaN },
+    TypeError,
+    'Option "revalidateMs" must be a number',
+  ],
+  [
+    "maxCachedFileBytes fractional",
+    { maxCachedFileBytes: 1.5 },
+    RangeError,
+    'Option "maxCachedFileBytes" must be a non-negative integer',
+  ],
+  [
+    "maxRanges zero",
+    { maxRanges: 0 },
+    RangeError,
+    'Option "maxRanges" must be at least 1',
+  ],
+  [
+    "headers with CRLF",
+    { headers: { "X-A": "1\r\nX-B: 2" } },
+    TypeError,
+    'Invalid value for header "X-A"',
+  ],
+  [
+    "headers with a bad name",
+    { headers: { "X A": "1" } },
+    TypeError,
+    'Invalid header name "X A"',
+  ],
+  [
+    "headers string without colon",
+    { headers: ["X-A"] },
+    TypeError,
+    'Option "headers" entries must be "Name: value"',
+  ],
+  [
+    "cacheControl with a newline",
+    { cacheControl: "a\nb" },
+    TypeError,
+    'Option "cacheControl" must be a header value or a function',
+  ],
   [
     "onError not a function",
     { onError: 1 as unknown as () => void },
     TypeError,
+    'Option "onError" must be a function',
   ],
 ];
 
-for (const [name, options, error] of invalid) {
+for (const [name, options, error, message] of invalid) {
   Deno.test(`createStaticHandler() throws ${error.name} at creation for ${name}`, () => {
-    assert.throws(() => createStaticHandler(options), error);
+    assert.throws(() => createStaticHandler(options), {
+      name: error.name,
+      message,
+    });
   });
 }
 
-Deno.test("parseHeaderOption() splits on the first colon", () => {
-  assert.deepEqual(parseHeaderOption(["Link: <https://a>; rel=preload"]), [
-    ["Link", "<https://a>; rel=preload"],
-  ]);
+Deno.test("resolveStaticOptions() rejects null for every option", () => {
+  // Only `undefined` means "the default"; null is a value of the wrong type.
+  for (const name of [...Object.keys(DEFAULT_STATIC_OPTIONS), "onError"]) {
+    assert.throws(
+      () => resolveStaticOptions({ [name]: null }),
+      (error: unknown) =>
+        (error instanceof TypeError || error instanceof RangeError) &&
+        error.message.includes(`"${name}"`),
+      name,
+    );
+  }
 });
