@@ -38,7 +38,7 @@ async function main(args: string[]): Promise<number> {
     // Never a stack trace, unless asked for.
     console.error(
       `berth: unexpected error: ${
-        options.verbose && error instanceof Error
+        options.log.verbose && error instanceof Error
           ? error.stack
           : error instanceof Error
           ? error.message

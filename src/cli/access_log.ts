@@ -6,7 +6,25 @@
  */
 
 import type { AccessLogEntry } from "../http1/access_log_entry.ts";
-import type { LogFormat } from "./parse_args.ts";
+
+/** The access log's line formats. */
+export type LogFormat = "text" | "clf" | "combined";
+
+/**
+ * Every line format, as `--log-format` takes it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LOG_FORMATS } from "./access_log.ts";
+ * assert.ok(LOG_FORMATS.includes("clf"));
+ * ```
+ */
+export const LOG_FORMATS: readonly LogFormat[] = Object.freeze([
+  "text",
+  "clf",
+  "combined",
+]);
 
 /** How lines are formatted. */
 export interface AccessLogFormat {

@@ -4,18 +4,13 @@
  * @module
  */
 
+import type { CliListenOptions, TlsPaths } from "./cli_options.ts";
 import { netFlagHost } from "./permissions.ts";
 
-/** Where berth tried to listen. */
-export interface ListenTarget {
-  /** The interface (TCP). */
-  hostname: string;
-  /** The port asked for (TCP). */
-  port: number;
-  /** The unix socket path, instead of TCP. */
-  unix?: string;
+/** Where berth tried to listen: `serve()`'s names, and the TLS files. */
+export interface ListenTarget extends CliListenOptions {
   /** The TLS files, when serving HTTPS. */
-  tls?: { certPath: string; keyPath: string };
+  tls?: TlsPaths;
 }
 
 function message(error: unknown): string {
@@ -43,11 +38,11 @@ export function describeListenError(
   error: unknown,
   target: ListenTarget,
 ): string {
-  const where = target.unix ?? netFlagHost(target.hostname, target.port);
+  const where = target.path ?? netFlagHost(target.hostname, target.port);
   if (error instanceof Deno.errors.AddrInUse) {
-    return target.unix === undefined
+    return target.path === undefined
       ? `Port ${target.port} is already in use; choose another with --port`
-      : `The socket ${target.unix} is already in use (if no server runs there, remove it)`;
+      : `The socket ${target.path} is already in use (if no server runs there, remove it)`;
   }
   if (error instanceof Deno.errors.AddrNotAvailable) {
     return `Cannot listen on ${where}: no interface of this machine has that address; check --host`;
@@ -56,7 +51,7 @@ export function describeListenError(
     return `No permission to listen on ${where}: ${message(error)}`;
   }
   if (error instanceof Deno.errors.PermissionDenied) {
-    return target.unix === undefined && target.port < 1024
+    return target.path === undefined && target.port < 1024
       ? `Port ${target.port} needs privileges; choose one above 1023 with --port`
       : `The system refused to listen on ${where}: ${message(error)}`;
   }

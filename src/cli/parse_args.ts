@@ -6,70 +6,16 @@
  */
 
 import { parseArgs as parseNodeArgs } from "node:util";
-import { DEFAULT_LIMITS } from "../http1/limits.ts";
-
-/** The access log's line formats. */
-export type LogFormat = "text" | "clf" | "combined";
-
-/** What the command line asks for, every default filled in. */
-export interface CliOptions {
-  /** The folder to serve. */
-  root: string;
-  /** The TCP port; `0` picks a free one (and is the value with `unix`). */
-  port: number;
-  /** The interface to bind. */
-  host: string;
-  /** A unix socket path to listen on instead of TCP. */
-  unix: string | undefined;
-  /** TLS: the PEM certificate chain file (always with `key`). */
-  cert: string | undefined;
-  /** TLS: the PEM private key file (always with `cert`). */
-  key: string | undefined;
-  /** Extra response headers, as validated `"Name: value"` lines. */
-  headers: string[];
-  /** CORS headers and preflight answers. */
-  cors: boolean;
-  /** Listings for folders without an index. */
-  dirListing: boolean;
-  /** Serve dotfiles. */
-  dotfiles: boolean;
-  /** The SPA fallback file under the root, or `false`. */
-  spa: string | false;
-  /** Serve `/about` from `about.html`. */
-  cleanUrls: boolean;
-  /** Gzip and precompressed siblings. */
-  compress: boolean;
-  /** One `Cache-Control` value for every file; the built-in policy when absent. */
-  cacheControl: string | undefined;
-  /** How long a file's metadata and bytes are trusted, in ms (0: every request). */
-  revalidateMs: number;
-  /** Most connections open at once; see `ServeLimits.maxConnections`. */
-  maxConnections: number;
-  /** Largest request body, in bytes. */
-  maxBodyBytes: number;
-  /** Time for a request head to arrive, in ms. */
-  headersTimeoutMs: number;
-  /** Time allowed between two reads of a request body, in ms. */
-  bodyTimeoutMs: number;
-  /** Time one write may wait for the client to read, in ms. */
-  sendTimeoutMs: number;
-  /** How long an idle keep-alive connection is kept, in ms. */
-  keepAliveTimeoutMs: number;
-  /** How long a graceful shutdown waits for in-flight responses, in ms. */
-  shutdownTimeoutMs: number;
-  /** Threads serving the port; `"auto"` is one per core. */
-  workers: number | "auto";
-  /** The access log's format. */
-  logFormat: LogFormat;
-  /** No access log. */
-  quiet: boolean;
-  /** More detail in the access log and at start. */
-  verbose: boolean;
-  /** Print usage and exit. */
-  help: boolean;
-  /** Print the version and exit. */
-  version: boolean;
-}
+import { isHeaderName, isHeaderValue } from "../static/parse_header_option.ts";
+import { LOG_FORMATS, type LogFormat } from "./access_log.ts";
+import {
+  CLI_DEFAULTS,
+  type CliFileOptions,
+  type CliLimits,
+  type CliOptions,
+  LIMIT_FLAGS,
+  type LimitFlag,
+} from "./cli_options.ts";
 
 /** A command line that cannot be run: a one-line reason, exit status 2. */
 export class UsageError extends Error {
@@ -87,10 +33,13 @@ export class UsageError extends Error {
 /** Most workers accepted; more threads than this helps nothing. */
 export const MAX_WORKERS = 256;
 
-/** `--revalidate` when not given: the file handler's own default. */
-export const DEFAULT_REVALIDATE_MS = 1000;
 /** Longest `--revalidate`: a day. */
 const MAX_REVALIDATE_MS = 86_400_000;
+
+/** The limit flags' entries for the parser: each takes a value. */
+const LIMIT_OPTIONS = Object.fromEntries(
+  Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: "string" }]),
+) as { [Flag in LimitFlag]: { type: "string" } };
 
 const OPTIONS = {
   port: { type: "string", short: "p" },
@@ -107,13 +56,7 @@ const OPTIONS = {
   revalidate: { type: "string" },
   "no-compress": { type: "boolean" },
   "cache-control": { type: "string" },
-  "max-connections": { type: "string" },
-  "max-body-bytes": { type: "string" },
-  "headers-timeout": { type: "string" },
-  "body-timeout": { type: "string" },
-  "send-timeout": { type: "string" },
-  "keep-alive-timeout": { type: "string" },
-  "shutdown-timeout": { type: "string" },
+  ...LIMIT_OPTIONS,
   workers: { type: "string" },
   "log-format": { type: "string" },
   quiet: { type: "boolean", short: "q" },
@@ -137,11 +80,9 @@ export const CLI_FLAGS: readonly string[] = Object.keys(OPTIONS).map((name) =>
   `--${name}`
 );
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Control characters other than horizontal tab, as in a field value.
+// Control characters other than horizontal tab: never in a --spa file.
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
-const LOG_FORMATS: readonly LogFormat[] = ["text", "clf", "combined"];
 
 /**
  * Parse berth's command line.
@@ -152,7 +93,8 @@ const LOG_FORMATS: readonly LogFormat[] = ["text", "clf", "combined"];
  *
  * @param args The arguments after the script name.
  * @param env Environment variables (`PORT` is honored).
- * @returns The options, defaults filled in.
+ * @returns The options: what the flags set, and the command line's own
+ *   defaults ({@linkcode CLI_DEFAULTS}); the library fills in the rest.
  * @throws {UsageError} On an unknown flag, a bad value or a bad combination.
  *
  * @example
@@ -160,9 +102,9 @@ const LOG_FORMATS: readonly LogFormat[] = ["text", "clf", "combined"];
  * import assert from "node:assert/strict";
  * import { parseArgs } from "./parse_args.ts";
  * const options = parseArgs(["site", "--port", "0", "--spa=app.html"]);
- * assert.equal(options.root, "site");
- * assert.equal(options.port, 0);
- * assert.equal(options.spa, "app.html");
+ * assert.equal(options.files.root, "site");
+ * assert.equal(options.listen.port, 0);
+ * assert.equal(options.files.spa, "app.html");
  * ```
  */
 export function parseArgs(
@@ -197,7 +139,7 @@ export function parseArgs(
     throw new UsageError(firstLine(error));
   }
   const { values, positionals } = parsed;
-  const spa = spaFile ?? (values.spa ? "index.html" : false);
+  const spa = spaFile ?? (values.spa ? "index.html" : undefined);
 
   if (positionals.length > 1) {
     const hint = values.spa && spaFile === undefined
@@ -232,7 +174,9 @@ export function parseArgs(
     throw new UsageError("--cert and --key need file paths");
   }
 
-  const workers = parseWorkers(values.workers ?? "1");
+  const workers = values.workers === undefined
+    ? CLI_DEFAULTS.workers
+    : parseWorkers(values.workers);
   if (unix !== undefined && workers !== 1) {
     throw new UsageError("--workers shares a TCP port; not with --unix");
   }
@@ -240,66 +184,61 @@ export function parseArgs(
     throw new UsageError("--quiet and --verbose cannot be used together");
   }
 
-  return {
-    root: positionals[0] ?? "static",
+  // Values are checked in a fixed order: of several bad flags, the same
+  // one is always reported.
+  const defaultPort = String(CLI_DEFAULTS.listen.port);
+  const listen = definedOnly({
     port: unix === undefined
-      ? parsePort(values.port ?? env.PORT ?? "8000", values.port === undefined)
+      ? parsePort(
+        values.port ?? env.PORT ?? defaultPort,
+        values.port === undefined,
+      )
       : 0,
-    host: parseHost(values.host ?? "127.0.0.1"),
-    unix,
-    cert: values.cert,
-    key: values.key,
-    headers: (values.header ?? []).map(parseHeader),
-    cors: values.cors ?? false,
-    dirListing: values["dir-listing"] ?? false,
-    dotfiles: values.dotfiles ?? false,
+    hostname: parseHost(values.host ?? CLI_DEFAULTS.listen.hostname),
+    path: unix,
+  });
+  const files: CliFileOptions = definedOnly({
+    root: positionals[0] ?? CLI_DEFAULTS.files.root,
+    headers: values.header?.map(parseHeader),
+    cors: values.cors,
+    listing: values["dir-listing"],
+    dotfiles: values.dotfiles,
     spa,
-    cleanUrls: values["clean-urls"] ?? false,
-    compress: !(values["no-compress"] ?? false),
+    cleanUrls: values["clean-urls"],
+    compress: values["no-compress"] ? false : undefined,
     cacheControl: parseCacheControl(values["cache-control"]),
     revalidateMs: parseRevalidate(values.revalidate),
-    maxConnections: parseCount(
-      "--max-connections",
-      values["max-connections"],
-      DEFAULT_LIMITS.maxConnections,
-    ),
-    maxBodyBytes: parseCount(
-      "--max-body-bytes",
-      values["max-body-bytes"],
-      DEFAULT_LIMITS.maxBodyBytes,
-    ),
-    headersTimeoutMs: parseCount(
-      "--headers-timeout",
-      values["headers-timeout"],
-      DEFAULT_LIMITS.headersTimeoutMs,
-    ),
-    bodyTimeoutMs: parseCount(
-      "--body-timeout",
-      values["body-timeout"],
-      DEFAULT_LIMITS.bodyTimeoutMs,
-    ),
-    sendTimeoutMs: parseCount(
-      "--send-timeout",
-      values["send-timeout"],
-      DEFAULT_LIMITS.sendTimeoutMs,
-    ),
-    keepAliveTimeoutMs: parseCount(
-      "--keep-alive-timeout",
-      values["keep-alive-timeout"],
-      DEFAULT_LIMITS.keepAliveTimeoutMs,
-    ),
-    shutdownTimeoutMs: parseCount(
-      "--shutdown-timeout",
-      values["shutdown-timeout"],
-      DEFAULT_LIMITS.shutdownTimeoutMs,
-    ),
+  });
+  const limits: CliLimits = {};
+  for (const flag of Object.keys(LIMIT_FLAGS) as LimitFlag[]) {
+    const text = values[flag];
+    if (text !== undefined) limits[LIMIT_FLAGS[flag]] = parseCount(flag, text);
+  }
+  return {
+    files,
+    listen,
+    tlsPaths: values.cert === undefined || values.key === undefined
+      ? undefined
+      : { certPath: values.cert, keyPath: values.key },
+    limits,
     workers,
-    logFormat: parseLogFormat(values["log-format"] ?? "text"),
-    quiet: values.quiet ?? false,
-    verbose: values.verbose ?? false,
-    help: values.help ?? false,
-    version: values.version ?? false,
+    log: {
+      format: values["log-format"] === undefined
+        ? CLI_DEFAULTS.log.format
+        : parseLogFormat(values["log-format"]),
+      verbose: values.verbose ?? CLI_DEFAULTS.log.verbose,
+      quiet: values.quiet ?? CLI_DEFAULTS.log.quiet,
+    },
+    help: values.help ?? CLI_DEFAULTS.help,
+    version: values.version ?? CLI_DEFAULTS.version,
   };
+}
+
+/** The object without its `undefined` fields: what no flag set stays out. */
+function definedOnly<T extends object>(object: T): T {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, value]) => value !== undefined),
+  ) as T;
 }
 
 function parsePort(text: string, fromEnv: boolean): number {
@@ -341,10 +280,10 @@ function parseHeader(line: string): string {
   }
   const name = line.slice(0, colon).trim();
   const value = line.slice(colon + 1).trim();
-  if (!TOKEN.test(name)) {
+  if (!isHeaderName(name)) {
     throw new UsageError(`Invalid --header name: ${JSON.stringify(name)}`);
   }
-  if (CONTROL.test(value)) {
+  if (!isHeaderValue(value)) {
     throw new UsageError(
       `Invalid --header value for ${name}: control characters are not allowed`,
     );
@@ -355,7 +294,7 @@ function parseHeader(line: string): string {
 function parseCacheControl(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const value = text.trim();
-  if (value === "" || CONTROL.test(value)) {
+  if (value === "" || !isHeaderValue(value)) {
     throw new UsageError(
       `Invalid --cache-control: ${
         JSON.stringify(text)
@@ -365,24 +304,20 @@ function parseCacheControl(text: string | undefined): string | undefined {
   return value;
 }
 
-function parseCount(
-  flag: string,
-  text: string | undefined,
-  fallback: number,
-): number {
-  if (text === undefined) return fallback;
+/** A limit flag's value: a whole number, 1 or more. */
+function parseCount(flag: LimitFlag, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || !Number.isSafeInteger(n)) {
     throw new UsageError(
-      `Invalid ${flag}: "${text}" (expected a whole number, 1 or more)`,
+      `Invalid --${flag}: "${text}" (expected a whole number, 1 or more)`,
     );
   }
   return n;
 }
 
 /** `--revalidate MS`: 0 (a stat on every request) up to a day. */
-function parseRevalidate(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_REVALIDATE_MS;
+function parseRevalidate(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > MAX_REVALIDATE_MS) {
     throw new UsageError(

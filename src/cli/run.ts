@@ -8,7 +8,9 @@
 
 // deno-lint-ignore-file no-console -- this is the CLI's own output: banner, notices and errors
 import { fileURLToPath } from "node:url";
+import { resolveLimits } from "../http1/limits.ts";
 import type { Server } from "../serve.ts";
+import { resolveStaticOptions } from "../static/options.ts";
 import { containmentMode } from "../static/pinned_directory.ts";
 import {
   bannerLines,
@@ -18,7 +20,7 @@ import {
 } from "./banner.ts";
 import { describeListenError } from "./listen_error.ts";
 import { LogWriter } from "./log_writer.ts";
-import type { CliOptions } from "./parse_args.ts";
+import type { CliOptions, TlsPaths } from "./cli_options.ts";
 import { missingPermission, type PermissionPlan } from "./permissions.ts";
 import { onStopSignals, signalExitCode, type StopSignal } from "./signals.ts";
 import {
@@ -76,12 +78,12 @@ async function checkSocketPath(
 }
 
 async function readTls(
-  options: CliOptions,
+  paths: TlsPaths | undefined,
 ): Promise<{ cert: string; key: string } | string | undefined> {
-  if (options.cert === undefined || options.key === undefined) return;
+  if (paths === undefined) return;
   const files = [
-    [options.cert, "certificate"],
-    [options.key, "key"],
+    [paths.certPath, "certificate"],
+    [paths.keyPath, "key"],
   ] as const;
   const texts: string[] = [];
   for (const [path, what] of files) {
@@ -111,14 +113,18 @@ function workerCount(options: CliOptions): number | string {
 }
 
 function settingsLine(config: ServerConfig, workers: number): string {
-  const { files, limits } = config;
+  // What the handler and serve() will use: the flags, then their defaults.
+  const files = resolveStaticOptions(config.files);
+  const limits = resolveLimits(config.limits);
   const on = (flag: boolean) => flag ? "on" : "off";
-  return `settings: root ${displayPath(config.root)}, workers ${workers}, ` +
-    `compress ${on(files.compress)}, cors ${on(files.cors)}, ` +
+  return `settings: root ${displayPath(files.root)}, workers ${workers}, ` +
+    `compress ${on(files.compress !== false)}, cors ${on(files.cors)}, ` +
     `dir listing ${on(files.listing)}, dotfiles ${on(files.dotfiles)}, ` +
-    `spa ${files.spa === false ? "off" : files.spa}, ` +
+    `spa ${files.spa === null ? "off" : files.spa.join("/")}, ` +
     `clean urls ${on(files.cleanUrls)}, ` +
-    `cache-control ${files.cacheControl ?? "default"}, ` +
+    `cache-control ${
+      typeof files.cacheControl === "string" ? files.cacheControl : "default"
+    }, ` +
     `headers ${files.headers.length}, ` +
     `max connections ${limits.maxConnections}, ` +
     `max body ${limits.maxBodyBytes} B, ` +
@@ -128,6 +134,11 @@ function settingsLine(config: ServerConfig, workers: number): string {
     `keep-alive timeout ${limits.keepAliveTimeoutMs} ms, ` +
     `shutdown timeout ${limits.shutdownTimeoutMs} ms, ` +
     `log ${config.log.quiet ? "off" : config.log.format}`;
+}
+
+/** How long in-flight responses may run once asked to stop. */
+function shutdownTimeoutMs(config: ServerConfig): number {
+  return resolveLimits(config.limits).shutdownTimeoutMs;
 }
 
 /** How the server ended: a stop signal, or a failure message. */
@@ -183,7 +194,7 @@ async function startWorkers(
       supervisor.gaveUp.then((failure) => ({ failure })),
     ]),
     // The workers enforce the deadline; the margin is for their goodbyes.
-    stop: () => supervisor.shutdown(config.limits.shutdownTimeoutMs + 2000),
+    stop: () => supervisor.shutdown(shutdownTimeoutMs(config) + 2000),
   };
 }
 
@@ -212,14 +223,15 @@ export async function run(options: CliOptions): Promise<number> {
   const PATH_MODE_NOTE =
     "Note: with these permissions berth cannot hold a directory while it opens a file in it, so a symlink swapped in by someone writing inside the root is refused on a best-effort basis only; read access to the working directory (or --allow-all) makes it exact (README, Security defaults)";
 
+  const { files, listen, tlsPaths } = options;
   const plan: PermissionPlan = {
-    root: options.root,
-    listen: options.unix === undefined
-      ? { transport: "tcp", hostname: options.host, port: options.port }
-      : { transport: "unix", path: options.unix },
-    tlsFiles: options.cert === undefined || options.key === undefined ? [] : [
-      { path: options.cert, what: "certificate" },
-      { path: options.key, what: "key" },
+    root: files.root,
+    listen: listen.path === undefined
+      ? { transport: "tcp", hostname: listen.hostname, port: listen.port }
+      : { transport: "unix", path: listen.path },
+    tlsFiles: tlsPaths === undefined ? [] : [
+      { path: tlsPaths.certPath, what: "certificate" },
+      { path: tlsPaths.keyPath, what: "key" },
     ],
     modulesDir: workers > 1 && WORKER_MODULE.protocol === "file:"
       ? fileURLToPath(new URL("../", WORKER_MODULE)).replace(/[\\/]$/, "")
@@ -230,17 +242,17 @@ export async function run(options: CliOptions): Promise<number> {
     error(missing);
     return 1;
   }
-  const badRoot = await checkRoot(options.root);
+  const badRoot = await checkRoot(files.root);
   if (badRoot !== null) {
     error(badRoot);
     return 1;
   }
-  const badSocket = await checkSocketPath(options.unix);
+  const badSocket = await checkSocketPath(listen.path);
   if (badSocket !== null) {
     error(badSocket);
     return 1;
   }
-  const tls = await readTls(options);
+  const tls = await readTls(tlsPaths);
   if (typeof tls === "string") {
     error(tls);
     return 1;
@@ -270,7 +282,7 @@ export async function run(options: CliOptions): Promise<number> {
       bannerLines({
         addr: running.addr,
         secure: tls !== undefined,
-        root: options.root,
+        root: files.root,
         workers,
         interfaces: running.addr.transport === "tcp" &&
             (running.addr.hostname === "0.0.0.0" ||
@@ -280,7 +292,7 @@ export async function run(options: CliOptions): Promise<number> {
         color: useColor(),
       }).join("\n"),
     );
-    if (options.verbose) error(settingsLine(config, workers));
+    if (options.log.verbose) error(settingsLine(config, workers));
     if (containmentMode() === "path") error(PATH_MODE_NOTE);
 
     const outcome = await running.ended;
@@ -290,7 +302,9 @@ export async function run(options: CliOptions): Promise<number> {
       error(outcome.failure);
     } else {
       error(
-        `${outcome.signal}: stopping; in-flight responses get up to ${config.limits.shutdownTimeoutMs} ms (${outcome.signal} again exits now)`,
+        `${outcome.signal}: stopping; in-flight responses get up to ${
+          shutdownTimeoutMs(config)
+        } ms (${outcome.signal} again exits now)`,
       );
     }
     await stopped;

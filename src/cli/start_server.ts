@@ -6,80 +6,28 @@
  * @module
  */
 
-import { serve, type Server } from "../serve.ts";
+import { serve, type ServeOptions, type Server } from "../serve.ts";
 import { createStaticHandler } from "../static/static_handler.ts";
 import { formatAccessLine } from "./access_log.ts";
+import type { CliListenOptions, CliOptions } from "./cli_options.ts";
 import type { ListenTarget } from "./listen_error.ts";
-import type { CliOptions, LogFormat } from "./parse_args.ts";
 
-/** Everything a server needs; only plain data, so it can be posted to a worker. */
-export interface ServerConfig {
-  /** The folder served. */
-  root: string;
-  /** Options of the static handler. */
-  files: {
-    /** Serve dotfiles. */
-    dotfiles: boolean;
-    /** Folder listings. */
-    listing: boolean;
-    /** The SPA fallback, or `false`. */
-    spa: string | false;
-    /** Clean URLs. */
-    cleanUrls: boolean;
-    /** Compression. */
-    compress: boolean;
-    /** One Cache-Control for every file, or the default policy. */
-    cacheControl: string | undefined;
-    /** The staleness bound of the file cache, in ms. */
-    revalidateMs: number;
-    /** `"Name: value"` lines added to every response. */
-    headers: string[];
-    /** CORS. */
-    cors: boolean;
-  };
+/**
+ * Where one server listens: the command line's choice, the TLS files' PEM
+ * text, and SO_REUSEPORT for worker threads; `serve()`'s names.
+ */
+export type ServerListenOptions =
+  & CliListenOptions
+  & Pick<ServeOptions, "cert" | "key" | "reusePort">;
+
+/**
+ * Everything a server needs, as the command line gave it (with the TLS
+ * files read); only plain data, so it can be posted to a worker.
+ */
+export interface ServerConfig
+  extends Pick<CliOptions, "files" | "limits" | "tlsPaths" | "log"> {
   /** Where to listen. */
-  listen: {
-    /** The interface (TCP). */
-    hostname: string;
-    /** The port (TCP). */
-    port: number;
-    /** A unix socket path instead of TCP. */
-    path: string | undefined;
-    /** TLS certificate chain, PEM text. */
-    cert: string | undefined;
-    /** TLS private key, PEM text. */
-    key: string | undefined;
-    /** SO_REUSEPORT, for worker threads. */
-    reusePort: boolean;
-  };
-  /** The engine's limits. */
-  limits: {
-    /** See `ServeLimits.maxConnections`. */
-    maxConnections: number;
-    /** See `ServeLimits.maxBodyBytes`. */
-    maxBodyBytes: number;
-    /** See `ServeLimits.headersTimeoutMs`. */
-    headersTimeoutMs: number;
-    /** See `ServeLimits.bodyTimeoutMs`. */
-    bodyTimeoutMs: number;
-    /** See `ServeLimits.sendTimeoutMs`. */
-    sendTimeoutMs: number;
-    /** See `ServeLimits.keepAliveTimeoutMs`. */
-    keepAliveTimeoutMs: number;
-    /** See `ServeLimits.shutdownTimeoutMs`. */
-    shutdownTimeoutMs: number;
-  };
-  /** The TLS files' paths, for error messages. */
-  tlsPaths: { certPath: string; keyPath: string } | undefined;
-  /** The access log. */
-  log: {
-    /** Line format. */
-    format: LogFormat;
-    /** More detail. */
-    verbose: boolean;
-    /** No access log at all. */
-    quiet: boolean;
-  };
+  listen: ServerListenOptions;
 }
 
 /** Where a server's output goes. Neither method may throw. */
@@ -95,8 +43,8 @@ export interface Reporter {
  *
  * @param options The command line.
  * @param tls The certificate and key, as PEM text, when serving HTTPS
- *   (their paths are `options.cert` and `options.key`).
- * @returns The config (listening on `options.port`, without SO_REUSEPORT).
+ *   (their paths are `options.tlsPaths`).
+ * @returns The config (listening on `options.listen`, without SO_REUSEPORT).
  *
  * @example
  * ```ts
@@ -104,7 +52,7 @@ export interface Reporter {
  * import { parseArgs } from "./parse_args.ts";
  * import { serverConfig } from "./start_server.ts";
  * const config = serverConfig(parseArgs(["site", "--no-compress"]));
- * assert.equal(config.root, "site");
+ * assert.equal(config.files.root, "site");
  * assert.equal(config.files.compress, false);
  * ```
  */
@@ -113,44 +61,11 @@ export function serverConfig(
   tls?: { cert: string; key: string },
 ): ServerConfig {
   return {
-    root: options.root,
-    files: {
-      dotfiles: options.dotfiles,
-      listing: options.dirListing,
-      spa: options.spa,
-      cleanUrls: options.cleanUrls,
-      compress: options.compress,
-      cacheControl: options.cacheControl,
-      revalidateMs: options.revalidateMs,
-      headers: options.headers,
-      cors: options.cors,
-    },
-    listen: {
-      hostname: options.host,
-      port: options.port,
-      path: options.unix,
-      cert: tls?.cert,
-      key: tls?.key,
-      reusePort: false,
-    },
-    limits: {
-      maxConnections: options.maxConnections,
-      maxBodyBytes: options.maxBodyBytes,
-      headersTimeoutMs: options.headersTimeoutMs,
-      bodyTimeoutMs: options.bodyTimeoutMs,
-      sendTimeoutMs: options.sendTimeoutMs,
-      keepAliveTimeoutMs: options.keepAliveTimeoutMs,
-      shutdownTimeoutMs: options.shutdownTimeoutMs,
-    },
-    tlsPaths: tls === undefined || options.cert === undefined ||
-        options.key === undefined
-      ? undefined
-      : { certPath: options.cert, keyPath: options.key },
-    log: {
-      format: options.logFormat,
-      verbose: options.verbose,
-      quiet: options.quiet,
-    },
+    files: options.files,
+    listen: tls === undefined ? options.listen : { ...options.listen, ...tls },
+    limits: options.limits,
+    tlsPaths: tls === undefined ? undefined : options.tlsPaths,
+    log: options.log,
   };
 }
 
@@ -166,14 +81,14 @@ export function serverConfig(
  * import { parseArgs } from "./parse_args.ts";
  * import { listenTarget, serverConfig } from "./start_server.ts";
  * const target = listenTarget(serverConfig(parseArgs(["--unix", "/tmp/s"])));
- * assert.equal(target.unix, "/tmp/s");
+ * assert.equal(target.path, "/tmp/s");
  * ```
  */
 export function listenTarget(config: ServerConfig): ListenTarget {
   return {
     hostname: config.listen.hostname,
     port: config.listen.port,
-    unix: config.listen.path,
+    path: config.listen.path,
     tls: config.tlsPaths,
   };
 }
@@ -213,18 +128,9 @@ export function startServer(
   reporter: Reporter,
   workerId?: number,
 ): Server<Deno.Addr> {
-  const { files, listen, log } = config;
+  const { log } = config;
   const handler = createStaticHandler({
-    root: config.root,
-    dotfiles: files.dotfiles,
-    listing: files.listing,
-    spa: files.spa,
-    cleanUrls: files.cleanUrls,
-    compress: files.compress,
-    cacheControl: files.cacheControl,
-    revalidateMs: files.revalidateMs,
-    headers: files.headers,
-    cors: files.cors,
+    ...config.files,
     onError(error, request) {
       reporter.error(
         `error serving ${request.method} ${new URL(request.url).pathname}: ${
@@ -235,12 +141,7 @@ export function startServer(
   });
   const format = { format: log.format, verbose: log.verbose, workerId };
   return serve<Deno.Addr>(handler, {
-    hostname: listen.hostname,
-    port: listen.port,
-    path: listen.path,
-    cert: listen.cert,
-    key: listen.key,
-    reusePort: listen.reusePort || undefined,
+    ...config.listen,
     ...config.limits,
     onListen() {},
     onError(error) {

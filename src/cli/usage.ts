@@ -5,7 +5,8 @@
  */
 
 import { DEFAULT_LIMITS } from "../http1/limits.ts";
-import { DEFAULT_REVALIDATE_MS } from "./parse_args.ts";
+import { DEFAULT_STATIC_OPTIONS } from "../static/options.ts";
+import { CLI_DEFAULTS } from "./cli_options.ts";
 
 /**
  * Printed after a usage error's one-line reason.
@@ -35,17 +36,18 @@ export const USAGE_HINT = "Run with --help for usage.";
  */
 export function usage(version: string): string {
   const d = DEFAULT_LIMITS;
+  const cli = CLI_DEFAULTS;
   return `berth ${version} — a static file server
 
 Usage:
   deno run --allow-net --allow-read main.ts [ROOT] [flags]
 
-  ROOT                        the folder to serve (default: static)
+  ROOT                        the folder to serve (default: ${cli.files.root})
 
 Listening:
   -p, --port N                TCP port; 0 picks a free one
-                              (default: 8000, or $PORT when --allow-env lets berth read it)
-      --host HOST             interface to bind (default: 127.0.0.1, this machine only;
+                              (default: ${cli.listen.port}, or $PORT when --allow-env lets berth read it)
+      --host HOST             interface to bind (default: ${cli.listen.hostname}, this machine only;
                               --host 0.0.0.0 exposes it on the network)
       --unix PATH             listen on a unix socket instead of TCP (default: off); Deno needs
                               --allow-read=PATH --allow-write=PATH --allow-net=unix:PATH
@@ -70,7 +72,7 @@ Responses:
                               must-revalidate for the rest)
       --revalidate MS         how long a file's metadata and bytes are trusted before the
                               next stat: a changed file is served within MS ms; 0 checks
-                              on every request (default: ${DEFAULT_REVALIDATE_MS})
+                              on every request (default: ${DEFAULT_STATIC_OPTIONS.revalidateMs})
 
 Limits:
       --max-connections N     connections open at once; at the cap a new one replaces
@@ -90,7 +92,7 @@ Limits:
 
 Parallelism:
       --workers N|auto        serve from N threads sharing the port with SO_REUSEPORT (Linux;
-                              elsewhere one); auto is one per core (default: 1, the main
+                              elsewhere one); auto is one per core (default: ${cli.workers}, the main
                               thread). Deno 2.9 gates SO_REUSEPORT: add --unstable-net, or
                               "unstable": ["net"] in deno.json. A worker that dies is restarted
 

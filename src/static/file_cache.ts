@@ -263,6 +263,27 @@ export interface FileCacheOptions {
 }
 
 /**
+ * The defaults of {@linkcode FileCacheOptions}, written once: the static
+ * handler's cache options default to the same values.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_FILE_CACHE_OPTIONS, FileCache } from "./file_cache.ts";
+ *
+ * assert.equal(new FileCache().budgetBytes, DEFAULT_FILE_CACHE_OPTIONS.budgetBytes);
+ * ```
+ */
+export const DEFAULT_FILE_CACHE_OPTIONS: Readonly<Required<FileCacheOptions>> =
+  Object.freeze({
+    revalidateMs: 1000,
+    maxFileBytes: 1024 * 1024,
+    budgetBytes: 64 * 1024 * 1024,
+    maxEntries: 10_000,
+    now: () => performance.now(),
+  });
+
+/**
  * Heap bytes of one entry beyond its strings: the entry and identity
  * objects, its map slot, the siblings array. Measured (V8, Deno 2.9) at
  * ~610 bytes with the strings for a 39-character key; this estimate gives
@@ -371,11 +392,12 @@ export class FileCache {
    * @param options Bounds and clock.
    */
   constructor(options: FileCacheOptions = {}) {
-    this.revalidateMs = options.revalidateMs ?? 1000;
-    this.maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
-    this.budgetBytes = options.budgetBytes ?? 64 * 1024 * 1024;
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.now = options.now ?? (() => performance.now());
+    const defaults = DEFAULT_FILE_CACHE_OPTIONS;
+    this.revalidateMs = options.revalidateMs ?? defaults.revalidateMs;
+    this.maxFileBytes = options.maxFileBytes ?? defaults.maxFileBytes;
+    this.budgetBytes = options.budgetBytes ?? defaults.budgetBytes;
+    this.maxEntries = options.maxEntries ?? defaults.maxEntries;
+    this.now = options.now ?? defaults.now;
   }
 
   /**

@@ -14,7 +14,7 @@ Deno.test("describeListenError() says what to do, in one line", () => {
       ],
       [
         new Deno.errors.AddrInUse("x"),
-        { ...tcp, unix: "/tmp/s" },
+        { ...tcp, path: "/tmp/s" },
         /^The socket \/tmp\/s is already in use \(if no server runs there, remove it\)$/,
       ],
       [

@@ -1,105 +1,127 @@
 import assert from "node:assert/strict";
-import {
-  CLI_FLAGS,
-  type CliOptions,
-  parseArgs,
-  UsageError,
-} from "../../src/cli/parse_args.ts";
+import { resolveLimits } from "../../src/http1/limits.ts";
+import { CLI_DEFAULTS, type CliOptions } from "../../src/cli/cli_options.ts";
+import { CLI_FLAGS, parseArgs, UsageError } from "../../src/cli/parse_args.ts";
+import { resolveStaticOptions } from "../../src/static/options.ts";
 
+/** What no flag changes: only the command line's own defaults. */
 const DEFAULTS: CliOptions = {
-  root: "static",
-  port: 8000,
-  host: "127.0.0.1",
-  unix: undefined,
-  cert: undefined,
-  key: undefined,
-  headers: [],
-  cors: false,
-  dirListing: false,
-  dotfiles: false,
-  spa: false,
-  cleanUrls: false,
-  compress: true,
-  cacheControl: undefined,
-  revalidateMs: 1000,
-  maxConnections: 10000,
-  maxBodyBytes: 1048576,
-  headersTimeoutMs: 10000,
-  bodyTimeoutMs: 30000,
-  sendTimeoutMs: 30000,
-  keepAliveTimeoutMs: 5000,
-  shutdownTimeoutMs: 10000,
+  files: { root: "static" },
+  listen: { hostname: "127.0.0.1", port: 8000 },
+  tlsPaths: undefined,
+  limits: {},
   workers: 1,
-  logFormat: "text",
-  quiet: false,
-  verbose: false,
+  log: { format: "text", verbose: false, quiet: false },
   help: false,
   version: false,
 };
 
+/** A row's expected change to {@linkcode DEFAULTS}, group by group. */
+type Want = {
+  [K in keyof CliOptions]?: CliOptions[K] extends object
+    ? Partial<CliOptions[K]>
+    : CliOptions[K];
+};
+
+function expected(want: Want): CliOptions {
+  return {
+    ...DEFAULTS,
+    ...want,
+    files: { ...DEFAULTS.files, ...want.files },
+    listen: { ...DEFAULTS.listen, ...want.listen },
+    limits: { ...DEFAULTS.limits, ...want.limits },
+    log: { ...DEFAULTS.log, ...want.log },
+  };
+}
+
 Deno.test("parseArgs() serves static/ on 127.0.0.1:8000 by default", () => {
   assert.deepEqual(parseArgs([]), DEFAULTS);
+  assert.deepEqual(CLI_DEFAULTS, DEFAULTS);
+});
+
+Deno.test("parseArgs() leaves every other default to the library", () => {
+  const { files, limits } = parseArgs([]);
+  const handler = resolveStaticOptions(files);
+  assert.equal(handler.revalidateMs, 1000);
+  assert.equal(handler.compress, true);
+  assert.equal(handler.cors, false);
+  assert.equal(handler.listing, false);
+  assert.equal(handler.dotfiles, false);
+  assert.equal(handler.spa, null);
+  assert.equal(handler.cleanUrls, false);
+  assert.deepEqual(handler.headers, []);
+  const limit = resolveLimits(limits);
+  assert.equal(limit.maxConnections, 10000);
+  assert.equal(limit.maxBodyBytes, 1048576);
+  assert.equal(limit.headersTimeoutMs, 10000);
+  assert.equal(limit.bodyTimeoutMs, 30000);
+  assert.equal(limit.sendTimeoutMs, 30000);
+  assert.equal(limit.keepAliveTimeoutMs, 5000);
+  assert.equal(limit.shutdownTimeoutMs, 10000);
 });
 
 Deno.test("parseArgs() reads every flag", () => {
-  const table: [string[], Partial<CliOptions>][] = [
-    [["site"], { root: "site" }],
-    [["--port", "0"], { port: 0 }],
-    [["-p", "8080"], { port: 8080 }],
-    [["-p8080"], { port: 8080 }],
-    [["--port=65535"], { port: 65535 }],
-    [["--host", "0.0.0.0"], { host: "0.0.0.0" }],
-    [["--host", "[::1]"], { host: "::1" }],
-    [["--host", "::"], { host: "::" }],
-    [["--unix", "/tmp/b.sock"], { unix: "/tmp/b.sock", port: 0 }],
-    [["--cert", "c.pem", "--key", "k.pem"], { cert: "c.pem", key: "k.pem" }],
-    [["-H", "X-A: 1"], { headers: ["X-A: 1"] }],
+  const table: [string[], Want][] = [
+    [["site"], { files: { root: "site" } }],
+    [["--port", "0"], { listen: { port: 0 } }],
+    [["-p", "8080"], { listen: { port: 8080 } }],
+    [["-p8080"], { listen: { port: 8080 } }],
+    [["--port=65535"], { listen: { port: 65535 } }],
+    [["--host", "0.0.0.0"], { listen: { hostname: "0.0.0.0" } }],
+    [["--host", "[::1]"], { listen: { hostname: "::1" } }],
+    [["--host", "::"], { listen: { hostname: "::" } }],
+    [["--unix", "/tmp/b.sock"], { listen: { path: "/tmp/b.sock", port: 0 } }],
+    [
+      ["--cert", "c.pem", "--key", "k.pem"],
+      { tlsPaths: { certPath: "c.pem", keyPath: "k.pem" } },
+    ],
+    [["-H", "X-A: 1"], { files: { headers: ["X-A: 1"] } }],
     [
       ["--header", "X-A:1", "-H", "  X-B :  two words "],
-      { headers: ["X-A: 1", "X-B: two words"] },
+      { files: { headers: ["X-A: 1", "X-B: two words"] } },
     ],
-    [["-H", "X-Empty:"], { headers: ["X-Empty: "] }],
-    [["--cors"], { cors: true }],
-    [["--dir-listing"], { dirListing: true }],
-    [["--dotfiles"], { dotfiles: true }],
-    [["--spa"], { spa: "index.html" }],
-    [["--spa=app.html"], { spa: "app.html" }],
-    [["--spa=pages/shell.html"], { spa: "pages/shell.html" }],
-    [["--spa", "dist"], { spa: "index.html", root: "dist" }],
-    [["dist", "--spa"], { spa: "index.html", root: "dist" }],
-    [["--clean-urls"], { cleanUrls: true }],
-    [["--no-compress"], { compress: false }],
+    [["-H", "X-Empty:"], { files: { headers: ["X-Empty: "] } }],
+    [["--cors"], { files: { cors: true } }],
+    [["--dir-listing"], { files: { listing: true } }],
+    [["--dotfiles"], { files: { dotfiles: true } }],
+    [["--spa"], { files: { spa: "index.html" } }],
+    [["--spa=app.html"], { files: { spa: "app.html" } }],
+    [["--spa=pages/shell.html"], { files: { spa: "pages/shell.html" } }],
+    [["--spa", "dist"], { files: { spa: "index.html", root: "dist" } }],
+    [["dist", "--spa"], { files: { spa: "index.html", root: "dist" } }],
+    [["--clean-urls"], { files: { cleanUrls: true } }],
+    [["--no-compress"], { files: { compress: false } }],
     [
       ["--cache-control", "public, max-age=60"],
-      { cacheControl: "public, max-age=60" },
+      { files: { cacheControl: "public, max-age=60" } },
     ],
-    [["--max-connections", "1"], { maxConnections: 1 }],
-    [["--max-body-bytes", "10"], { maxBodyBytes: 10 }],
-    [["--headers-timeout", "100"], { headersTimeoutMs: 100 }],
-    [["--body-timeout", "200"], { bodyTimeoutMs: 200 }],
-    [["--send-timeout", "300"], { sendTimeoutMs: 300 }],
-    [["--keep-alive-timeout", "50"], { keepAliveTimeoutMs: 50 }],
-    [["--revalidate", "0"], { revalidateMs: 0 }],
-    [["--revalidate", "60000"], { revalidateMs: 60000 }],
-    [["--shutdown-timeout", "250"], { shutdownTimeoutMs: 250 }],
+    [["--max-connections", "1"], { limits: { maxConnections: 1 } }],
+    [["--max-body-bytes", "10"], { limits: { maxBodyBytes: 10 } }],
+    [["--headers-timeout", "100"], { limits: { headersTimeoutMs: 100 } }],
+    [["--body-timeout", "200"], { limits: { bodyTimeoutMs: 200 } }],
+    [["--send-timeout", "300"], { limits: { sendTimeoutMs: 300 } }],
+    [["--keep-alive-timeout", "50"], { limits: { keepAliveTimeoutMs: 50 } }],
+    [["--revalidate", "0"], { files: { revalidateMs: 0 } }],
+    [["--revalidate", "60000"], { files: { revalidateMs: 60000 } }],
+    [["--shutdown-timeout", "250"], { limits: { shutdownTimeoutMs: 250 } }],
     [["--workers", "4"], { workers: 4 }],
     [["--workers", "auto"], { workers: "auto" }],
     [["--workers=1"], { workers: 1 }],
-    [["--log-format", "clf"], { logFormat: "clf" }],
-    [["--log-format", "combined"], { logFormat: "combined" }],
-    [["--log-format", "text"], { logFormat: "text" }],
-    [["-q"], { quiet: true }],
-    [["--quiet"], { quiet: true }],
-    [["-v"], { verbose: true }],
-    [["--verbose"], { verbose: true }],
+    [["--log-format", "clf"], { log: { format: "clf" } }],
+    [["--log-format", "combined"], { log: { format: "combined" } }],
+    [["--log-format", "text"], { log: { format: "text" } }],
+    [["-q"], { log: { quiet: true } }],
+    [["--quiet"], { log: { quiet: true } }],
+    [["-v"], { log: { verbose: true } }],
+    [["--verbose"], { log: { verbose: true } }],
     [["-h"], { help: true }],
     [["--help"], { help: true }],
     [["-V"], { version: true }],
     [["--version"], { version: true }],
-    [["--", "--odd-folder"], { root: "--odd-folder" }],
+    [["--", "--odd-folder"], { files: { root: "--odd-folder" } }],
   ];
   for (const [args, want] of table) {
-    assert.deepEqual(parseArgs(args), { ...DEFAULTS, ...want }, args.join(" "));
+    assert.deepEqual(parseArgs(args), expected(want), args.join(" "));
   }
 });
 
@@ -137,9 +159,9 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
 });
 
 Deno.test("parseArgs() honors PORT when --port is absent", () => {
-  assert.equal(parseArgs([], { PORT: "9000" }).port, 9000);
-  assert.equal(parseArgs(["--port", "1"], { PORT: "9000" }).port, 1);
-  assert.equal(parseArgs(["--unix", "/s"], { PORT: "nope" }).port, 0);
+  assert.equal(parseArgs([], { PORT: "9000" }).listen.port, 9000);
+  assert.equal(parseArgs(["--port", "1"], { PORT: "9000" }).listen.port, 1);
+  assert.equal(parseArgs(["--unix", "/s"], { PORT: "nope" }).listen.port, 0);
 });
 
 Deno.test("parseArgs() rejects bad input with a one-line UsageError", () => {
