@@ -6,12 +6,11 @@
  * @module
  */
 
+import { errorResponse, errorResponseBytes } from "../http/error_response.ts";
+import { FAST_LANE, type FastLaneCarrier } from "../http/fast_lane.ts";
+import { fastLaneBytes } from "../http/fast_lane_response.ts";
+import { httpDate } from "../http/http_date.ts";
 import { type AccessLogEntry, accessLogEntry } from "./access_log_entry.ts";
-import {
-  FAST_LANE,
-  type FastLaneCarrier,
-  type FastLaneResponse,
-} from "../fast_lane.ts";
 import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
 import type {
@@ -20,12 +19,10 @@ import type {
   TrackedConnection,
 } from "./connection_tracker.ts";
 import { HandlerInfo, type ServeHandler } from "./handler.ts";
-import { httpDate } from "./http_date.ts";
 import type { ResolvedLimits } from "./limits.ts";
 import { parseRequestHead } from "./parse_request_head.ts";
 import { type ReadWatch, RequestBody } from "./request_body.ts";
 import { type RequestHead, RequestParseError } from "./request_head.ts";
-import { STATUS_TEXT } from "./status_text.ts";
 import type { TurnState } from "./turn_gate.ts";
 import {
   ResponseBodyError,
@@ -82,27 +79,6 @@ function isMiscasedMethod(method: string): boolean {
   if (NORMALIZED_METHODS.has(method)) return false;
   const upper = method.toUpperCase();
   return upper !== method && NORMALIZED_METHODS.has(upper);
-}
-
-/**
- * A small complete response for errors the engine answers itself, always
- * with `Connection: close` (RFC 9112 §9.6) unless `keepAlive`.
- *
- * @param status The status code.
- * @param keepAlive Whether the connection stays open afterwards.
- * @returns The bytes to write.
- */
-export function errorResponseBytes(
-  status: number,
-  keepAlive = false,
-): Uint8Array {
-  const text = STATUS_TEXT[status] ?? "Error";
-  return encoder.encode(
-    `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
-      `content-length: ${text.length + 1}\r\n` +
-      (keepAlive ? "" : "connection: close\r\n") +
-      `date: ${httpDate()}\r\n\r\n${text}\n`,
-  );
 }
 
 /**
@@ -177,7 +153,7 @@ export async function serveConnection<Addr extends Deno.Addr = Deno.NetAddr>(
       if (fast !== undefined) {
         keepAlive = head.keepAlive && !tracker.shuttingDown;
         const startedAt = options.onResponse ? performance.now() : 0;
-        const bytes = keepAlive ? fast.head : withClose(fast);
+        const bytes = fastLaneBytes(fast, keepAlive);
         // One write in the common case; loop only on a partial write.
         state.sendWatch.arm();
         const n = await conn.write(bytes);
@@ -233,19 +209,6 @@ function isFastLaneCandidate(head: RequestHead): boolean {
   return head.contentLength === 0 && head.minorVersion === 1 &&
     (head.method === "GET" || head.method === "HEAD") &&
     head.target.charCodeAt(0) === 0x2f; // "/"
-}
-
-const CLOSE_FIELD = encoder.encode("connection: close\r\n\r\n");
-
-/** A fast-lane head with `connection: close` spliced in before its end. */
-function withClose(fast: FastLaneResponse): Uint8Array {
-  const head = fast.head;
-  const at = fast.headerBytes - 2; // the empty line that ends the head
-  const out = new Uint8Array(head.length + CLOSE_FIELD.length - 2);
-  out.set(head.subarray(0, at));
-  out.set(CLOSE_FIELD, at);
-  out.set(head.subarray(fast.headerBytes), at + CLOSE_FIELD.length);
-  return out;
 }
 
 /** Tell `onResponse` about an answered request; its errors stay with it. */
@@ -642,10 +605,7 @@ async function errorToResponse(
   } catch {
     // An onError that fails still leaves the client a generic 500.
   }
-  return new Response("Internal Server Error\n", {
-    status: 500,
-    headers: { "content-type": "text/plain; charset=utf-8" },
-  });
+  return errorResponse(500);
 }
 
 function optionsStarResponse(keepAlive: boolean): Uint8Array {

@@ -6,9 +6,11 @@
  * @module
  */
 
+import { COALESCE_MAX_BYTES, encodeHead } from "../http/encode_head.ts";
+import { HOP_BY_HOP_FIELDS } from "../http/engine_fields.ts";
+import { httpDate } from "../http/http_date.ts";
+import { statusLine } from "../http/status_text.ts";
 import type { Conn } from "./conn.ts";
-import { httpDate } from "./http_date.ts";
-import { STATUS_TEXT } from "./status_text.ts";
 
 /** What the writer needs to know about the request being answered. */
 export interface ResponseContext {
@@ -65,20 +67,7 @@ export class ResponseBodyError extends Error {
 
 const encoder = new TextEncoder();
 const PENDING = Symbol("pending");
-/** Bodies up to this size are copied next to their head for one write. */
-const COALESCE_BYTES = 64 * 1024;
 const CHUNKED_END = encoder.encode("0\r\n\r\n");
-
-const statusLines = new Map<number, string>();
-
-function statusLine(status: number): string {
-  let line = statusLines.get(status);
-  if (line === undefined) {
-    line = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Unknown"}\r\n`;
-    if (status >= 100 && status <= 999) statusLines.set(status, line);
-  }
-  return line;
-}
 
 /**
  * Write all of `data`, looping over partial writes.
@@ -99,27 +88,6 @@ export async function writeAll(
     offset += await conn.write(offset === 0 ? data : data.subarray(offset));
     watch?.disarm();
   }
-}
-
-/**
- * Encode a response head. Header values are ByteStrings (one byte per UTF-16
- * unit); the common all-ASCII case takes the fast `TextEncoder` path.
- *
- * @param head The head as a string.
- * @param bodyRoom Extra bytes to leave after it for a body.
- * @returns The buffer and the head's length within it.
- */
-function encodeHead(
-  head: string,
-  bodyRoom: number,
-): { bytes: Uint8Array; length: number } {
-  const bytes = new Uint8Array(head.length + bodyRoom);
-  const { read, written } = encoder.encodeInto(head, bytes);
-  if (read === head.length && written === head.length) {
-    return { bytes, length: written };
-  }
-  for (let i = 0; i < head.length; i++) bytes[i] = head.charCodeAt(i) & 0xff;
-  return { bytes, length: head.length };
 }
 
 /** Read the next body chunk, insisting it is bytes. */
@@ -276,14 +244,12 @@ export async function writeResponse(
       case "connection":
         if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) keepAlive = false;
         return;
-      // Hop-by-hop fields are the engine's to decide (RFC 9110 §7.6.1).
-      case "transfer-encoding":
-      case "keep-alive":
-      case "proxy-connection":
-      case "upgrade":
-        return;
       case "date":
         hasDate = true;
+        break;
+      default:
+        // Hop-by-hop fields are the engine's to decide (RFC 9110 §7.6.1).
+        if (HOP_BY_HOP_FIELDS.has(name)) return;
     }
     head += name + ": " + value + "\r\n";
   });
@@ -351,13 +317,12 @@ export async function writeResponse(
     const bodyBytes = first?.length ?? 0;
     head += "content-length: " + bodyBytes + "\r\n";
     head += keepAliveField(keepAlive, context) + "\r\n";
-    if (first !== null && bodyBytes <= COALESCE_BYTES) {
-      const { bytes, length } = encodeHead(head, bodyBytes);
-      bytes.set(first, length);
-      await writeAll(conn, bytes.subarray(0, length + bodyBytes), watch);
+    if (first !== null && bodyBytes <= COALESCE_MAX_BYTES) {
+      const bytes = encodeHead(head, bodyBytes);
+      bytes.set(first, head.length);
+      await writeAll(conn, bytes, watch);
     } else {
-      const { bytes, length } = encodeHead(head, 0);
-      await writeAll(conn, bytes.subarray(0, length), watch);
+      await writeAll(conn, encodeHead(head, 0), watch);
       if (first !== null) await writeAll(conn, first, watch);
     }
     return { keepAlive, bodyBytes };
@@ -378,7 +343,7 @@ export async function writeResponse(
   }
   head += keepAliveField(keepAlive, context) + "\r\n";
   let written = 0;
-  let headBytes: Uint8Array | null = encodeHead(head, 0).bytes;
+  let headBytes: Uint8Array | null = encodeHead(head, 0);
   try {
     let chunk: Uint8Array | null = first;
     // Held by `chunk` only from here: once written it can be collected.
@@ -486,8 +451,7 @@ async function writeHead(
   watch: WriteWatch | undefined,
 ): Promise<void> {
   head += keepAliveField(keepAlive, context) + "\r\n";
-  const { bytes, length } = encodeHead(head, 0);
-  await writeAll(conn, bytes.subarray(0, length), watch);
+  await writeAll(conn, encodeHead(head, 0), watch);
 }
 
 /** One body chunk, with the head in front when it has not gone out yet. */
@@ -506,7 +470,7 @@ async function writeBodyChunk(
   const prefix = chunked ? chunk.length.toString(16) + "\r\n" : "";
   const suffix = chunked ? 2 : 0;
   const headLength = head?.length ?? 0;
-  if (chunk.length <= COALESCE_BYTES) {
+  if (chunk.length <= COALESCE_MAX_BYTES) {
     const out = new Uint8Array(
       headLength + prefix.length + chunk.length + suffix,
     );

@@ -4,7 +4,7 @@
  */
 
 import assert from "node:assert/strict";
-import { httpDate } from "../../src/http1/http_date.ts";
+import { httpDate } from "../../src/http/http_date.ts";
 import {
   ResponseBodyError,
   type ResponseContext,
