@@ -24,12 +24,9 @@ import { parseRequestHead } from "./parse_request_head.ts";
 import { type ReadWatch, RequestBody } from "./request_body.ts";
 import { type RequestHead, RequestParseError } from "./request_head.ts";
 import type { TurnState } from "./turn_gate.ts";
-import {
-  ResponseBodyError,
-  writeAll,
-  writeResponse,
-  type WriteWatch,
-} from "./write_response.ts";
+import { ResponseBodyError } from "./response_body_error.ts";
+import { writeAll, type WriteWatch } from "./write_all.ts";
+import { writeResponse } from "./write_response.ts";
 
 /** What a connection task needs besides the connection and the handler. */
 export interface ConnectionOptions {

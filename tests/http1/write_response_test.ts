@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { httpDate } from "../../src/http/http_date.ts";
 import {
-  ResponseBodyError,
   type ResponseContext,
   writeResponse,
 } from "../../src/http1/write_response.ts";
+import { ResponseBodyError } from "../../src/http1/response_body_error.ts";
 import { MockConn } from "../_mock_conn.ts";
 
 const encoder = new TextEncoder();
