@@ -243,8 +243,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   }
 
   /**
-   * How a request body is read on this connection: the limits, the body
-   * deadline, and for `Expect: 100-continue` the 100 before the first read.
+   * How the current request's body is read on this connection: the limits,
+   * the body deadline, and for `Expect: 100-continue` the 100 before the
+   * first read (`continueSent` starts over for this request).
    *
    * @param expectContinue Whether the client waits for a 100 (Continue).
    * @returns The options for a `RequestBody`.
