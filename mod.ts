@@ -26,7 +26,7 @@ export {
   type ResolvedLimits,
   type ServeLimits,
 } from "./src/http1/limits.ts";
-export { STATUS_TEXT } from "./src/http1/status_text.ts";
+export { STATUS_TEXT } from "./src/http/status_text.ts";
 export {
   createStaticHandler,
   type StaticHandler,

@@ -8,7 +8,7 @@ import {
   FAST_LANE,
   type FastLaneCarrier,
   type FastLaneRequest,
-} from "../src/fast_lane.ts";
+} from "../src/http/fast_lane.ts";
 import { createStaticHandler } from "../src/static/static_handler.ts";
 
 const root = new URL("../src/static/", import.meta.url).pathname;

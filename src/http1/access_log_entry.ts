@@ -80,24 +80,31 @@ export function escapeRequestLine(received: Uint8Array): string {
   return line;
 }
 
+/** How the connection answered a request, as an entry needs it. */
+export interface AnsweredRequest {
+  /** The client's address. */
+  remoteAddr: Deno.Addr;
+  /** `performance.now()` when the head arrived. */
+  startedAt: number;
+  /** The status sent. */
+  status: number;
+  /** Body bytes sent. */
+  bodyBytes: number;
+}
+
 /**
  * Build an entry from what the connection task knows.
  *
- * @param remoteAddr The client's address.
  * @param head The parsed head, or, when it did not parse, the bytes received
  *   from its first byte on.
- * @param startedAt `performance.now()` when the head arrived.
- * @param status The status sent.
- * @param bodyBytes Body bytes sent.
+ * @param answered How it was answered, and to whom.
  * @returns The entry.
  */
 export function accessLogEntry(
-  remoteAddr: Deno.Addr,
   head: RequestHead | Uint8Array,
-  startedAt: number,
-  status: number,
-  bodyBytes: number,
+  answered: AnsweredRequest,
 ): AccessLogEntry {
+  const { remoteAddr, startedAt, status, bodyBytes } = answered;
   const durationMs = performance.now() - startedAt;
   const parsed = head instanceof Uint8Array ? null : head;
   let referer = "";

@@ -19,7 +19,7 @@ import {
   REG_NAME_BYTES,
   REQUEST_TARGET_BYTES,
   TOKEN_BYTES,
-} from "./token_chars.ts";
+} from "../http/token_chars.ts";
 
 const HTAB = 0x09;
 const LF = 0x0a;

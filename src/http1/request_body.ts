@@ -38,6 +38,14 @@ export interface RequestBodyLimits {
   maxTrailerBytes: number;
 }
 
+/** How a body is read: its limits, and the connection's hooks. */
+export interface RequestBodyOptions extends RequestBodyLimits {
+  /** Runs once before the first read (to send 100 Continue). */
+  beforeFirstRead?: () => Promise<void>;
+  /** Arms the connection's body deadline around each read. */
+  watch?: ReadWatch;
+}
+
 /**
  * One request's body. The connection owns it: after the response it drains
  * what the handler left, or declares the connection unusable.
@@ -65,24 +73,20 @@ export class RequestBody {
   /**
    * @param reader The connection's reader, positioned at the body's first byte.
    * @param contentLength The length, or `-1` for chunked.
-   * @param limits Size limits.
-   * @param beforeFirstRead Runs once before the first read (100-continue).
-   * @param watch Arms the connection's body deadline around each read.
+   * @param options Size limits, and the hooks around reads.
    */
   constructor(
     reader: BufferedReader,
     contentLength: number,
-    limits: RequestBodyLimits,
-    beforeFirstRead?: () => Promise<void>,
-    watch?: ReadWatch,
+    options: RequestBodyOptions,
   ) {
-    this.#watch = watch;
+    this.#watch = options.watch;
     this.#reader = reader;
-    this.#limits = limits;
+    this.#limits = options;
     this.#chunked = contentLength < 0;
     this.#remaining = this.#chunked ? 0 : contentLength;
     this.done = contentLength === 0;
-    this.#beforeFirstRead = beforeFirstRead;
+    this.#beforeFirstRead = options.beforeFirstRead;
   }
 
   /** The body as a byte stream for `new Request()`; created once. */

@@ -22,7 +22,14 @@
  * @module
  */
 
-import type { FastLaneRequest, FastLaneResponse } from "../fast_lane.ts";
+import { ENGINE_FIELDS } from "../http/engine_fields.ts";
+import type { FastLaneRequest } from "../http/fast_lane.ts";
+import {
+  type FastLaneResponse,
+  type FastLaneResponseInit,
+  fastLaneResponseSize,
+  serializeFastLaneResponse,
+} from "../http/fast_lane_response.ts";
 import {
   chooseEncoding,
   type ContentCoding,
@@ -35,10 +42,7 @@ import type {
   FileEntry,
   Representation,
 } from "./file_cache.ts";
-import { formatHttpDate } from "./http_date.ts";
 
-/** Bodies up to this size are copied next to their head: one write. */
-const EMBED_MAX_BYTES = 64 * 1024;
 /** Paths remembered; the least recently recorded go first. */
 const MAX_PATHS = 4096;
 /**
@@ -60,22 +64,9 @@ const PATH_OVERHEAD_BYTES = 160;
 const VARIANT_OVERHEAD_BYTES = 256;
 /** One pre-serialized answer: the object, the Uint8Array, its buffer. */
 const ANSWER_OVERHEAD_BYTES = 320;
-/** `date: ` + an IMF-fixdate (always 29 characters) + CRLF. */
-const DATE_LINE_BYTES = 6 + 29 + 2;
 
-const encoder = new TextEncoder();
 const GZIP_ONLY: readonly ContentCoding[] = ["gzip"];
 
-/** Fields the engine owns on the wire, never replayed from a response. */
-const ENGINE_FIELDS = new Set([
-  "date",
-  "content-length",
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "proxy-connection",
-  "upgrade",
-]);
 /** Fields a 304 leaves out (RFC 9110 §15.4.5 lists what it keeps). */
 const NOT_IN_304 = new Set([
   "content-type",
@@ -312,10 +303,6 @@ export class StaticFastLane {
         this.#gzip && shouldCompress(entry.contentType, entry.identity.size),
       );
     }
-    const head200 = STATUS_LINES[200].length + fields200.length +
-      DATE_LINE_BYTES + contentLengthLine(body.length).length + 2;
-    const head304 = STATUS_LINES[304].length + fields304.length +
-      DATE_LINE_BYTES + 2;
     // One variant per representation: a new one replaces the old.
     file.variants = file.variants.filter((v) => v.rep !== rep);
     file.variants.push({
@@ -326,8 +313,8 @@ export class StaticFastLane {
       fields304,
       // All three answers counted up front, so serving never re-counts.
       heldBytes: VARIANT_OVERHEAD_BYTES + fields200.length +
-        fields304.length + 3 * ANSWER_OVERHEAD_BYTES + 2 * head200 +
-        head304 + (body.length <= EMBED_MAX_BYTES ? body.length : 0),
+        fields304.length + 3 * ANSWER_OVERHEAD_BYTES +
+        answersBytes({ body, fields200, fields304 }),
       second: -1,
       full: null,
       headOnly: null,
@@ -476,67 +463,53 @@ export class StaticFastLane {
       // Only the exact strong tag is answered here; lists, weak tags and
       // `*` are evaluated by the ordinary path (RFC 9110 §13.1.2).
       if (ifNoneMatch !== variant.etag) return undefined;
-      return variant.notModified ??= serialize(
-        304,
-        variant.fields304,
+      return variant.notModified ??= serializeFastLaneResponse(
+        notModifiedAnswer(variant),
         nowMs,
-        null,
-        -1,
       );
     }
     if (request.method === "HEAD") {
-      return variant.headOnly ??= serialize(
-        200,
-        variant.fields200,
+      return variant.headOnly ??= serializeFastLaneResponse(
+        okAnswer(variant, false),
         nowMs,
-        null,
-        variant.body.length,
       );
     }
-    return variant.full ??= serialize(
-      200,
-      variant.fields200,
+    return variant.full ??= serializeFastLaneResponse(
+      okAnswer(variant, true),
       nowMs,
-      variant.body,
-      variant.body.length,
     );
   }
 }
 
-function contentLengthLine(length: number): string {
-  return "content-length: " + length + "\r\n";
+/** What a variant's answers are made of. */
+type AnswerParts = Pick<Variant, "body" | "fields200" | "fields304">;
+
+/**
+ * The 200: with its body, or without it for a HEAD, which gets the same
+ * head (RFC 9110 §9.3.2).
+ */
+function okAnswer(parts: AnswerParts, withBody: boolean): FastLaneResponseInit {
+  return {
+    status: 200,
+    fields: parts.fields200,
+    body: withBody ? parts.body : null,
+    contentLength: parts.body.length,
+  };
 }
 
-const STATUS_LINES: Record<number, string> = {
-  200: "HTTP/1.1 200 OK\r\n",
-  304: "HTTP/1.1 304 Not Modified\r\n",
-};
-
-/** Status line, fields, `Date`, framing and (small) body in one buffer. */
-function serialize(
-  status: 200 | 304,
-  fields: string,
-  nowMs: number,
-  body: Uint8Array | null,
-  contentLength: number,
-): FastLaneResponse {
-  const head = STATUS_LINES[status] + fields + "date: " +
-    formatHttpDate(nowMs) + "\r\n" +
-    (contentLength >= 0 ? contentLengthLine(contentLength) : "") +
-    "\r\n";
-  const embed = body !== null && body.length <= EMBED_MAX_BYTES;
-  const bytes = new Uint8Array(head.length + (embed ? body.length : 0));
-  const { read, written } = encoder.encodeInto(head, bytes);
-  if (read !== head.length || written !== head.length) {
-    // A header value with bytes over 0x7f: write it as latin1, as HTTP has it.
-    for (let i = 0; i < head.length; i++) bytes[i] = head.charCodeAt(i);
-  }
-  if (embed) bytes.set(body, head.length);
+/** The 304: no body, no framing. */
+function notModifiedAnswer(parts: AnswerParts): FastLaneResponseInit {
   return {
-    status,
-    head: bytes,
-    headerBytes: head.length,
-    body: embed ? null : body,
-    bodyBytes: body === null ? 0 : body.length,
+    status: 304,
+    fields: parts.fields304,
+    body: null,
+    contentLength: -1,
   };
+}
+
+/** What a variant's three answers hold, counted before they are built. */
+function answersBytes(parts: AnswerParts): number {
+  return fastLaneResponseSize(okAnswer(parts, true)) +
+    fastLaneResponseSize(okAnswer(parts, false)) +
+    fastLaneResponseSize(notModifiedAnswer(parts));
 }

@@ -19,7 +19,7 @@ import { codedEtag } from "./etag.ts";
 import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
 import { reopen } from "./file_entry.ts";
 import { createFileStream } from "./file_stream.ts";
-import { formatHttpDate } from "./http_date.ts";
+import { formatHttpDate } from "../http/http_date.ts";
 import {
   assembleParts,
   type BodyPart,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseHttpDate } from "./http_date.ts";
+import { parseHttpDate } from "../http/http_date.ts";
 
 /**
  * The validators of the selected representation.

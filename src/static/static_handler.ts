@@ -13,7 +13,7 @@ import {
   renderListingHtml,
   renderListingJson,
 } from "./dir_listing.ts";
-import { FAST_LANE, type FastLane } from "../fast_lane.ts";
+import { FAST_LANE, type FastLane } from "../http/fast_lane.ts";
 import {
   type CacheEntry,
   type EntryLoader,
@@ -586,7 +586,7 @@ export function createStaticHandler(
     return response;
   }
 
-  // The engine's fast lane (see src/fast_lane.ts); the root must be as
+  // The engine's fast lane (see src/http/fast_lane.ts); the root must be as
   // fresh as the file for a hit, as on the ordinary path.
   const serveFast: FastLane = (request, nowMs) => {
     if (rootState === null) return undefined;

@@ -4,20 +4,7 @@
  * @module
  */
 
-const REASONS: Record<number, string> = {
-  204: "No Content",
-  301: "Moved Permanently",
-  304: "Not Modified",
-  400: "Bad Request",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  412: "Precondition Failed",
-  414: "URI Too Long",
-  416: "Range Not Satisfiable",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
+import { STATUS_TEXT } from "../http/status_text.ts";
 
 const encoder = new TextEncoder();
 
@@ -51,7 +38,7 @@ export function statusResponse(
   if (status === 204 || status === 304) {
     return new Response(null, { status, headers: out });
   }
-  const body = encoder.encode(`${status} ${REASONS[status] ?? "Error"}\n`);
+  const body = encoder.encode(`${status} ${STATUS_TEXT[status] ?? "Error"}\n`);
   out.set("content-type", "text/plain; charset=utf-8");
   out.set("content-length", String(body.length));
   return new Response(method === "HEAD" ? null : body, {

@@ -59,20 +59,18 @@ Deno.test("escapeRequestLine() cuts a long line to MAX_LOGGED_REQUEST_LINE_CHARS
 });
 
 Deno.test("accessLogEntry() carries the escaped request line of a request that did not parse", () => {
-  const entry = accessLogEntry(
-    ADDR,
-    bytes("GET /\r\n HTTP/1.1\r\n\r\n"),
-    performance.now(),
-    400,
-    12,
-  );
+  const entry = accessLogEntry(bytes("GET /\r\n HTTP/1.1\r\n\r\n"), {
+    remoteAddr: ADDR,
+    startedAt: performance.now(),
+    status: 400,
+    bodyBytes: 12,
+  });
   assert.equal(entry.requestLine, "GET /");
   assert.equal(entry.method, "");
   assert.equal(entry.target, "");
   assert.equal(entry.httpVersion, "");
   assert.equal(entry.status, 400);
   const parsed = accessLogEntry(
-    ADDR,
     {
       method: "GET",
       target: "/",
@@ -84,9 +82,12 @@ Deno.test("accessLogEntry() carries the escaped request line of a request that d
       keepAlive: true,
       expectContinue: false,
     },
-    performance.now(),
-    200,
-    0,
+    {
+      remoteAddr: ADDR,
+      startedAt: performance.now(),
+      status: 200,
+      bodyBytes: 0,
+    },
   );
   assert.equal(parsed.requestLine, "");
   assert.equal(parsed.method, "GET");

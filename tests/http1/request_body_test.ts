@@ -20,7 +20,10 @@ function body(
 ): { body: RequestBody; reader: BufferedReader } {
   const reader = new BufferedReader(new MockConn(chunks), 64, 8192);
   return {
-    body: new RequestBody(reader, contentLength, limits, beforeFirstRead),
+    body: new RequestBody(reader, contentLength, {
+      ...limits,
+      beforeFirstRead,
+    }),
     reader,
   };
 }

@@ -4,12 +4,12 @@
  */
 
 import assert from "node:assert/strict";
-import { httpDate } from "../../src/http1/http_date.ts";
+import { httpDate } from "../../src/http/http_date.ts";
 import {
-  ResponseBodyError,
   type ResponseContext,
   writeResponse,
 } from "../../src/http1/write_response.ts";
+import { ResponseBodyError } from "../../src/http1/response_body_error.ts";
 import { MockConn } from "../../support/mock_conn.ts";
 
 const encoder = new TextEncoder();

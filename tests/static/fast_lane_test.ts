@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { FAST_LANE, type FastLaneCarrier } from "../../src/fast_lane.ts";
+import { FAST_LANE, type FastLaneCarrier } from "../../src/http/fast_lane.ts";
 import type { ServeHandler } from "../../src/http1/handler.ts";
 import { createStaticHandler } from "../../src/static/static_handler.ts";
 import { exchange, get } from "./_exchange.ts";

@@ -14,7 +14,7 @@ import {
   FAST_LANE,
   type FastLaneCarrier,
   type FastLaneRequest,
-} from "../../src/fast_lane.ts";
+} from "../../src/http/fast_lane.ts";
 import {
   createStaticHandler,
   STATIC_INTERNALS,

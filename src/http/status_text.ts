@@ -1,11 +1,21 @@
 /**
- * Reason phrases for status lines (RFC 9110 §15). A client ignores them
- * (RFC 9112 §4), but people reading a trace do not.
+ * Reason phrases (RFC 9110 §15) and the status lines made from them. A
+ * client ignores the phrase (RFC 9112 §4), but people reading a trace do not.
  *
  * @module
  */
 
-/** Reason phrases by status code, from the IANA HTTP status code registry. */
+/**
+ * Reason phrases by status code, from the IANA HTTP status code registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { STATUS_TEXT } from "./status_text.ts";
+ *
+ * assert.equal(STATUS_TEXT[404], "Not Found");
+ * ```
+ */
 export const STATUS_TEXT: Readonly<Record<number, string>> = Object.freeze({
   100: "Continue",
   101: "Switching Protocols",
@@ -63,3 +73,32 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = Object.freeze({
   508: "Loop Detected",
   511: "Network Authentication Required",
 });
+
+/** Status lines built so far: there are few statuses, and each is reused. */
+const statusLines = new Map<number, string>();
+
+/**
+ * The status line of an HTTP/1.1 response, CRLF included; a status with no
+ * registered phrase reads `Unknown`.
+ *
+ * @param status The status code.
+ * @returns The line, e.g. `"HTTP/1.1 404 Not Found\r\n"`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statusLine } from "./status_text.ts";
+ *
+ * assert.equal(statusLine(304), "HTTP/1.1 304 Not Modified\r\n");
+ * assert.equal(statusLine(599), "HTTP/1.1 599 Unknown\r\n");
+ * ```
+ */
+export function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Unknown"}\r\n`;
+    // Only three-digit codes: no caller can grow the map without bound.
+    if (status >= 100 && status <= 999) statusLines.set(status, line);
+  }
+  return line;
+}

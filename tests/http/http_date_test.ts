@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { formatHttpDate, parseHttpDate } from "../../src/static/http_date.ts";
+import {
+  formatHttpDate,
+  httpDate,
+  parseHttpDate,
+} from "../../src/http/http_date.ts";
 
 const T = Date.UTC(1994, 10, 6, 8, 49, 37);
 
@@ -28,4 +32,11 @@ for (const [value, expected] of cases) {
 Deno.test("formatHttpDate() writes IMF-fixdate and round-trips", () => {
   assert.equal(formatHttpDate(T + 999), "Sun, 06 Nov 1994 08:49:37 GMT");
   assert.equal(parseHttpDate(formatHttpDate(T)), T);
+});
+
+Deno.test("httpDate() formats the second it is given, and caches it", () => {
+  assert.equal(httpDate(T), "Sun, 06 Nov 1994 08:49:37 GMT");
+  assert.equal(httpDate(T + 999), httpDate(T));
+  assert.equal(httpDate(T + 1000), "Sun, 06 Nov 1994 08:49:38 GMT");
+  assert.equal(httpDate(T - 1), "Sun, 06 Nov 1994 08:49:36 GMT");
 });

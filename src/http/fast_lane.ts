@@ -2,7 +2,8 @@
  * The one narrow seam between the engine and a handler that can answer
  * some requests from pre-serialized bytes, skipping `Request` and `Response`
  * objects altogether. The engine (`src/http1/`) and the file handler
- * (`src/static/`) both import this file and never each other.
+ * (`src/static/`) both import this folder and never each other; how an
+ * answer is laid out on the wire is in `fast_lane_response.ts`.
  *
  * A handler offers a fast lane by carrying a function under
  * {@linkcode FAST_LANE}. The engine asks it first for every GET or HEAD
@@ -12,6 +13,8 @@
  *
  * @module
  */
+
+import type { FastLaneResponse } from "./fast_lane_response.ts";
 
 /** The property under which a handler carries its {@linkcode FastLane}. */
 export const FAST_LANE: unique symbol = Symbol.for("berth.fastLane");
@@ -26,24 +29,6 @@ export interface FastLaneRequest {
   readonly headerNames: readonly string[];
   /** Field values. */
   readonly headerValues: readonly string[];
-}
-
-/** A complete answer, ready for the wire. */
-export interface FastLaneResponse {
-  /** The status code, for access logs. */
-  readonly status: number;
-  /**
-   * Status line and header section, ending with the empty line, with a
-   * current `Date` and the framing (`Content-Length`) already in. When
-   * `body` is `null` this buffer also holds the body, if any.
-   */
-  readonly head: Uint8Array;
-  /** Length of the status line and header section within `head`. */
-  readonly headerBytes: number;
-  /** The body, when it is not already inside `head`. */
-  readonly body: Uint8Array | null;
-  /** Body bytes sent, for access logs. */
-  readonly bodyBytes: number;
 }
 
 /**

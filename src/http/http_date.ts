@@ -1,5 +1,7 @@
 /**
- * HTTP-date parsing and formatting (RFC 9110 §5.6.7).
+ * HTTP-dates (RFC 9110 §5.6.7): parsing the three forms a recipient must
+ * accept, formatting the IMF-fixdate a sender must use, and the current
+ * `Date` header value (RFC 9110 §6.6.1), formatted at most once a second.
  *
  * @module
  */
@@ -108,4 +110,34 @@ function twoDigitYear(yy: number): number {
  */
 export function formatHttpDate(ms: number): string {
   return new Date(ms).toUTCString();
+}
+
+// The `Date` of the current second: every response within it shares the
+// string, so a busy server formats it once a second, not once a response.
+let cachedSecond = -1;
+let cachedValue = "";
+
+/**
+ * The `Date` header value for a time, usually now: an IMF-fixdate cached
+ * for the second it names.
+ *
+ * @param nowMs The time in milliseconds since the epoch.
+ * @returns The formatted date; the same string object within one second.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { httpDate } from "./http_date.ts";
+ *
+ * assert.equal(httpDate(784111777000), "Sun, 06 Nov 1994 08:49:37 GMT");
+ * assert.equal(httpDate(784111777999), httpDate(784111777000));
+ * ```
+ */
+export function httpDate(nowMs: number = Date.now()): string {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedValue = formatHttpDate(second * 1000);
+  }
+  return cachedValue;
 }

@@ -1,7 +1,8 @@
 /**
- * Byte-class lookup tables for the HTTP/1.1 parsers: one `Uint8Array(256)`
- * per grammar rule, so each byte is classified with a single indexed load
- * instead of a chain of comparisons or a regular expression.
+ * Byte-class lookup tables for HTTP's grammar (the engine's parsers, and any
+ * check of a token such as a header name): one `Uint8Array(256)` per grammar
+ * rule, so each byte is classified with a single indexed load instead of a
+ * chain of comparisons or a regular expression.
  *
  * The tables are shared, module-level constants: read them, never write them.
  *
@@ -159,4 +160,31 @@ export const HEX_BYTES: Uint8Array = table([
 export function isTokenByte(byte: number): boolean {
   // `> 0` rather than `!== 0`: an out-of-range index reads `undefined`.
   return TOKEN_BYTES[byte] > 0;
+}
+
+/**
+ * Whether `value` is a token (RFC 9110 §5.6.2): one or more tchars, as a
+ * method or a field name must be.
+ *
+ * @param value The string to check.
+ * @returns `true` for a non-empty token.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isToken } from "./token_chars.ts";
+ *
+ * assert.equal(isToken("x-request-id"), true);
+ * assert.equal(isToken("x y"), false);
+ * assert.equal(isToken(""), false);
+ * assert.equal(isToken("caf\u00e9"), false);
+ * ```
+ */
+export function isToken(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    // `> 0`: a code unit past 0xff reads `undefined`, which is no tchar.
+    if (!(TOKEN_BYTES[value.charCodeAt(i)] > 0)) return false;
+  }
+  return true;
 }

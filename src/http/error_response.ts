@@ -1,0 +1,73 @@
+/**
+ * The generic error answer: the reason phrase as plain text, nothing about
+ * the cause (no paths, no stacks). As bytes for errors the engine answers
+ * itself, as a `Response` for a handler that failed.
+ *
+ * @module
+ */
+
+import { httpDate } from "./http_date.ts";
+import { STATUS_TEXT } from "./status_text.ts";
+
+const encoder = new TextEncoder();
+
+function reasonOf(status: number): string {
+  return STATUS_TEXT[status] ?? "Error";
+}
+
+/**
+ * A complete error response as bytes, with a current `Date` and, unless
+ * `keepAlive`, `Connection: close` (RFC 9112 §9.6).
+ *
+ * @param status The status code.
+ * @param keepAlive Whether the connection stays open afterwards.
+ * @returns The bytes to write.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorResponseBytes } from "./error_response.ts";
+ *
+ * const text = new TextDecoder().decode(errorResponseBytes(400));
+ * assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
+ * assert.match(text, /\r\nconnection: close\r\n/);
+ * assert.ok(text.endsWith("\r\n\r\nBad Request\n"));
+ * ```
+ */
+export function errorResponseBytes(
+  status: number,
+  keepAlive = false,
+): Uint8Array {
+  const reason = reasonOf(status);
+  return encoder.encode(
+    `HTTP/1.1 ${status} ${reason}\r\n` +
+      `content-type: text/plain; charset=utf-8\r\n` +
+      `content-length: ${reason.length + 1}\r\n` +
+      (keepAlive ? "" : "connection: close\r\n") +
+      `date: ${httpDate()}\r\n\r\n${reason}\n`,
+  );
+}
+
+/**
+ * The same answer as a `Response`, for a handler that failed when nothing
+ * better is known.
+ *
+ * @param status The status code.
+ * @returns A plain-text response.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorResponse } from "./error_response.ts";
+ *
+ * const response = errorResponse(500);
+ * assert.equal(response.status, 500);
+ * assert.equal(await response.text(), "Internal Server Error\n");
+ * ```
+ */
+export function errorResponse(status: number): Response {
+  return new Response(reasonOf(status) + "\n", {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}

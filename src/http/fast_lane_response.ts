@@ -1,0 +1,181 @@
+/**
+ * A fast-lane answer on the wire: how it is laid out, how many bytes it
+ * holds, and how it closes the connection. A handler builds its answers
+ * here and the engine sends them from here, so the layout is known in this
+ * file only.
+ *
+ * An answer is one buffer: the status line, the handler's fields, `Date`,
+ * `Content-Length` when there is one, the empty line, and a small body right
+ * after it (one write). A larger body stays a buffer of its own.
+ *
+ * @module
+ */
+
+import { COALESCE_MAX_BYTES, encodeHead } from "./encode_head.ts";
+import { httpDate } from "./http_date.ts";
+import { statusLine } from "./status_text.ts";
+
+/** A complete answer, ready for the wire. */
+export interface FastLaneResponse {
+  /** The status code, for access logs. */
+  readonly status: number;
+  /**
+   * Status line and header section, ending with the empty line, with a
+   * current `Date` and the framing (`Content-Length`) already in. When
+   * `body` is `null` this buffer also holds the body, if any.
+   */
+  readonly head: Uint8Array;
+  /** Length of the status line and header section within `head`. */
+  readonly headerBytes: number;
+  /** The body, when it is not already inside `head`. */
+  readonly body: Uint8Array | null;
+  /** Body bytes sent, for access logs. */
+  readonly bodyBytes: number;
+}
+
+/** What a {@linkcode FastLaneResponse} is made from. */
+export interface FastLaneResponseInit {
+  /** The status code. */
+  readonly status: number;
+  /**
+   * The handler's fields as `name: value\r\n` lines, none of them one the
+   * engine owns (`ENGINE_FIELDS`): `Date` and the framing are added here.
+   */
+  readonly fields: string;
+  /** The body to send, or `null` for none (HEAD, 304). */
+  readonly body: Uint8Array | null;
+  /** The `Content-Length` to announce, or `-1` for none (304). */
+  readonly contentLength: number;
+}
+
+/** `date: ` + an IMF-fixdate (always 29 characters) + CRLF. */
+const DATE_LINE_BYTES = 6 + 29 + 2;
+
+function contentLengthLine(length: number): string {
+  return length >= 0 ? "content-length: " + length + "\r\n" : "";
+}
+
+function embedsBody(body: Uint8Array | null): body is Uint8Array {
+  return body !== null && body.length <= COALESCE_MAX_BYTES;
+}
+
+/**
+ * Serialize an answer with the `Date` of `nowMs`: status line, fields,
+ * `Date`, framing and a small body, in one buffer.
+ *
+ * @param init What the answer is made of.
+ * @param nowMs The time the answer is for, in milliseconds since the epoch.
+ * @returns The answer; serve it within the second it names.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serializeFastLaneResponse } from "./fast_lane_response.ts";
+ *
+ * const answer = serializeFastLaneResponse({
+ *   status: 200,
+ *   fields: "content-type: text/plain\r\n",
+ *   body: new TextEncoder().encode("hi"),
+ *   contentLength: 2,
+ * }, 784111777000);
+ * assert.equal(
+ *   new TextDecoder().decode(answer.head),
+ *   "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n" +
+ *     "date: Sun, 06 Nov 1994 08:49:37 GMT\r\ncontent-length: 2\r\n\r\nhi",
+ * );
+ * assert.equal(answer.body, null); // small: inside `head`
+ * assert.equal(answer.bodyBytes, 2);
+ * ```
+ */
+export function serializeFastLaneResponse(
+  init: FastLaneResponseInit,
+  nowMs: number,
+): FastLaneResponse {
+  const { body } = init;
+  const head = statusLine(init.status) + init.fields + "date: " +
+    httpDate(nowMs) + "\r\n" + contentLengthLine(init.contentLength) + "\r\n";
+  const embed = embedsBody(body);
+  const bytes = encodeHead(head, embed ? body.length : 0);
+  if (embed) bytes.set(body, head.length);
+  return {
+    status: init.status,
+    head: bytes,
+    headerBytes: head.length,
+    body: embed ? null : body,
+    bodyBytes: body === null ? 0 : body.length,
+  };
+}
+
+/**
+ * The bytes {@linkcode serializeFastLaneResponse} makes for `init` and keeps
+ * in the answer's own buffer (the head, and a body it embeds), known before
+ * it is built, so a cache can count it up front.
+ *
+ * @param init What the answer is made of.
+ * @returns The length of the answer's `head` buffer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   fastLaneResponseSize,
+ *   serializeFastLaneResponse,
+ * } from "./fast_lane_response.ts";
+ *
+ * const init = { status: 304, fields: "etag: \"1\"\r\n", body: null, contentLength: -1 };
+ * const answer = serializeFastLaneResponse(init, Date.now());
+ * assert.equal(fastLaneResponseSize(init), answer.head.length);
+ * ```
+ */
+export function fastLaneResponseSize(init: FastLaneResponseInit): number {
+  return statusLine(init.status).length + init.fields.length +
+    DATE_LINE_BYTES + contentLengthLine(init.contentLength).length + 2 +
+    (embedsBody(init.body) ? init.body.length : 0);
+}
+
+const encoder = new TextEncoder();
+const CLOSE_FIELD = encoder.encode("connection: close\r\n\r\n");
+
+/**
+ * What the engine writes first for an answer: its `head` buffer as it is
+ * on a connection that persists, or a copy with `Connection: close` before
+ * the empty line (RFC 9112 §9.6) on one that closes after it. A body that
+ * is not embedded (`response.body`) follows.
+ *
+ * @param response The answer.
+ * @param keepAlive Whether the connection persists after it.
+ * @returns The bytes to write.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   fastLaneBytes,
+ *   serializeFastLaneResponse,
+ * } from "./fast_lane_response.ts";
+ *
+ * const answer = serializeFastLaneResponse(
+ *   { status: 304, fields: "", body: null, contentLength: -1 },
+ *   784111777000,
+ * );
+ * assert.equal(fastLaneBytes(answer, true), answer.head);
+ * assert.equal(
+ *   new TextDecoder().decode(fastLaneBytes(answer, false)),
+ *   "HTTP/1.1 304 Not Modified\r\n" +
+ *     "date: Sun, 06 Nov 1994 08:49:37 GMT\r\nconnection: close\r\n\r\n",
+ * );
+ * ```
+ */
+export function fastLaneBytes(
+  response: FastLaneResponse,
+  keepAlive: boolean,
+): Uint8Array {
+  if (keepAlive) return response.head;
+  const head = response.head;
+  const at = response.headerBytes - 2; // the empty line that ends the head
+  const out = new Uint8Array(head.length + CLOSE_FIELD.length - 2);
+  out.set(head.subarray(0, at));
+  out.set(CLOSE_FIELD, at);
+  out.set(head.subarray(response.headerBytes), at + CLOSE_FIELD.length);
+  return out;
+}

@@ -1,0 +1,436 @@
+/**
+ * One HTTP/1.1 connection as an object: its socket and reader, the server's
+ * options, the client's address, the deadline the tracker's sweep enforces,
+ * and the access-log reports. {@linkcode Http1Connection.serve} is the
+ * connection task: read a head, parse it, answer it (from a fast lane, or
+ * through the handler), and go round again while the connection persists.
+ *
+ * @module
+ */
+
+import { errorResponseBytes } from "../http/error_response.ts";
+import {
+  FAST_LANE,
+  type FastLane,
+  type FastLaneCarrier,
+} from "../http/fast_lane.ts";
+import { fastLaneBytes } from "../http/fast_lane_response.ts";
+import { accessLogEntry } from "./access_log_entry.ts";
+import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
+import type { Conn } from "./conn.ts";
+import type { IdleKind, TrackedConnection } from "./connection_tracker.ts";
+import type { ServeHandler } from "./handler.ts";
+import { parseRequestHead } from "./parse_request_head.ts";
+import type { ReadWatch, RequestBodyOptions } from "./request_body.ts";
+import { type RequestHead, RequestParseError } from "./request_head.ts";
+import type { ConnectionOptions } from "./serve_connection.ts";
+import { serveRequest } from "./serve_request.ts";
+import type { TurnState } from "./turn_gate.ts";
+import { writeAll, type WriteWatch } from "./write_all.ts";
+
+/** After an error response: how long and how much to read before closing. */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 256 * 1024;
+const INITIAL_BUFFER_BYTES = 4096;
+/**
+ * Busy connections (ones answering requests, not idle or stalled ones) above
+ * which connections take turns. Below it the runtime's own order was fair
+ * enough (p99 2 ms at 128 connections) and a turn's timer would only idle
+ * the server (a third of the throughput lost at 50 connections).
+ */
+const FAIR_MIN_CONNECTIONS = 128;
+
+/** What the current deadline guards; decides how a timeout answers. */
+type Phase = "head" | "body" | "send";
+
+/**
+ * One connection and everything its task needs. Tracked by the server's
+ * {@linkcode ConnectionOptions.tracker}: the sweep calls `timeout()` once
+ * `deadline` passes, shutdown calls `close()`.
+ */
+export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
+  implements TrackedConnection {
+  /** When the current wait times out (ms since epoch), `0` for never. */
+  deadline = 0;
+  /** Set through `setIdle`, which also tells the tracker. */
+  idle = false;
+  closed = false;
+  /** Where this connection stands in the current turn (fairness). */
+  turn: TurnState = { turn: -1, served: 0 };
+  phase: Phase = "head";
+  /** `true` once the current response's first byte was written. */
+  responding = false;
+  /** `true` once the current request's 100 (Continue) was written. */
+  continueSent = false;
+  readonly conn: Conn;
+  readonly reader: BufferedReader;
+  readonly handler: ServeHandler<Addr>;
+  readonly options: ConnectionOptions;
+  readonly remoteAddr: Addr;
+  /** `http://` or `https://`, for the request URL. */
+  readonly scheme: string;
+  /** Arms `bodyTimeoutMs` around each request-body read. */
+  readonly bodyWatch: ReadWatch;
+  /** Arms `sendTimeoutMs` around each write that may wait on the client. */
+  readonly sendWatch: WriteWatch;
+  /** The same for a response's writes; its first write marks `responding`. */
+  readonly responseWatch: WriteWatch;
+  readonly #fastLane: FastLane | undefined;
+  /** Aborted on close: a response body waiting for its next chunk stops. */
+  #closing: AbortController | undefined;
+  #bodyOptions: RequestBodyOptions | undefined;
+
+  /**
+   * @param conn The connection; closed when `serve()` resolves.
+   * @param handler The request handler (and its fast lane, if it has one).
+   * @param options Limits, tracker and hooks.
+   */
+  constructor(
+    conn: Conn,
+    handler: ServeHandler<Addr>,
+    options: ConnectionOptions,
+  ) {
+    this.conn = conn;
+    this.handler = handler;
+    this.options = options;
+    // A handler may carry a fast lane (see src/http/fast_lane.ts).
+    this.#fastLane = (handler as FastLaneCarrier)[FAST_LANE];
+    const limits = options.limits;
+    this.reader = new BufferedReader(
+      conn,
+      INITIAL_BUFFER_BYTES,
+      limits.maxHeaderBytes + INITIAL_BUFFER_BYTES,
+    );
+    this.remoteAddr = conn.remoteAddr as Addr;
+    this.scheme = isTls(conn) ? "https://" : "http://";
+    const disarm = () => {
+      this.deadline = 0;
+    };
+    this.bodyWatch = {
+      arm: () => {
+        this.phase = "body";
+        this.deadline = Date.now() + limits.bodyTimeoutMs;
+      },
+      disarm,
+    };
+    const armSend = () => {
+      this.phase = "send";
+      this.deadline = Date.now() + limits.sendTimeoutMs;
+    };
+    this.sendWatch = { arm: armSend, disarm };
+    this.responseWatch = {
+      arm: () => {
+        this.responding = true;
+        armSend();
+      },
+      disarm,
+      pending: null,
+    };
+  }
+
+  /**
+   * Serve requests until the connection closes. It never throws: whatever
+   * happens stays on this connection.
+   *
+   * @returns Resolves once the connection is closed.
+   */
+  async serve(): Promise<void> {
+    const { limits, tracker } = this.options;
+    const reader = this.reader;
+    const fastLane = this.#fastLane;
+    tracker.add(this);
+    try {
+      if (tracker.shuttingDown) return;
+      if (
+        tracker.size > limits.maxConnections &&
+        !tracker.makeRoom(limits.maxConnections)
+      ) {
+        // Every other connection is busy. Lingering, not abrupt: closing with
+        // the request unread would reset the connection, and the client might
+        // never see the 503.
+        await this.rejectAndClose(503);
+        return;
+      }
+      let first = true;
+      while (true) {
+        // Pipelined heads are already buffered: no wait, no promise.
+        let span = reader.scanHead(limits.maxHeaderBytes);
+        if (span === null) span = await this.#waitForHead(first);
+        first = false;
+        if (span === null) return;
+        if (span instanceof RequestParseError) {
+          await this.#refuseHead(span, reader.start);
+          return;
+        }
+        const head = parseRequestHead(
+          reader.buffer,
+          span.start,
+          span.end,
+          limits,
+        );
+        reader.start = span.end;
+        if (head instanceof RequestParseError) {
+          await this.#refuseHead(head, span.start);
+          return;
+        }
+        const fast = fastLane !== undefined && isFastLaneCandidate(head)
+          ? fastLane(head, Date.now())
+          : undefined;
+        let keepAlive: boolean;
+        if (fast !== undefined) {
+          // Inline, not a method: the hottest path awaits no extra promise.
+          keepAlive = head.keepAlive && !tracker.shuttingDown;
+          const startedAt = this.options.onResponse ? performance.now() : 0;
+          const bytes = fastLaneBytes(fast, keepAlive);
+          // One write in the common case; loop only on a partial write.
+          this.sendWatch.arm();
+          const n = await this.conn.write(bytes);
+          this.sendWatch.disarm();
+          if (n < bytes.length) {
+            await writeAll(this.conn, bytes.subarray(n), this.sendWatch);
+          }
+          if (fast.body !== null) {
+            await writeAll(this.conn, fast.body, this.sendWatch);
+          }
+          this.report(head, startedAt, fast.status, fast.bodyBytes);
+        } else {
+          keepAlive = await serveRequest(this, head);
+        }
+        if (!keepAlive || tracker.shuttingDown) return;
+        tracker.markActive(this);
+        if (tracker.busy > FAIR_MIN_CONNECTIONS) {
+          // Fairness: with many busy connections the runtime serves the ones
+          // just served again first (p99 over 100 ms at 256 connections); a
+          // connection that has had its turn waits for the next, so every
+          // other ready connection runs first. See turn_gate.ts.
+          const wait = tracker.turns.served(this.turn);
+          if (wait !== null) await wait;
+        }
+      }
+    } catch {
+      // A network error (reset, broken pipe, closed by a timeout) ends this
+      // connection and nothing else.
+    } finally {
+      this.close();
+      tracker.delete(this);
+    }
+  }
+
+  /**
+   * Tell `onResponse` about an answered request; its errors stay with it.
+   *
+   * @param head The parsed head, or the bytes of one that did not parse.
+   * @param startedAt `performance.now()` when the head arrived.
+   * @param status The status sent.
+   * @param bodyBytes Body bytes sent.
+   */
+  report(
+    head: RequestHead | Uint8Array,
+    startedAt: number,
+    status: number,
+    bodyBytes: number,
+  ): void {
+    const onResponse = this.options.onResponse;
+    if (onResponse === undefined) return;
+    try {
+      const remoteAddr = this.remoteAddr;
+      onResponse(
+        accessLogEntry(head, { remoteAddr, startedAt, status, bodyBytes }),
+      );
+    } catch {
+      // A failing logger must not take the connection down.
+    }
+  }
+
+  /**
+   * How the current request's body is read on this connection: the limits,
+   * the body deadline, and for `Expect: 100-continue` the 100 before the
+   * first read (`continueSent` starts over for this request).
+   *
+   * @param expectContinue Whether the client waits for a 100 (Continue).
+   * @returns The options for a `RequestBody`.
+   */
+  bodyOptions(expectContinue: boolean): RequestBodyOptions {
+    const limits = this.options.limits;
+    // The same object for every request that expects no 100.
+    const plain = this.#bodyOptions ??= {
+      maxBodyBytes: limits.maxBodyBytes,
+      maxTrailerBytes: limits.maxHeaderBytes,
+      watch: this.bodyWatch,
+    };
+    this.continueSent = false;
+    if (!expectContinue) return plain;
+    return { ...plain, beforeFirstRead: () => this.#sendContinue() };
+  }
+
+  #sendContinue(): Promise<void> {
+    // Once the final response has started, a 100 would land inside it;
+    // before that, the response's first write waits for the 100 to be out
+    // whole (responseWatch.pending).
+    if (this.responding) return Promise.resolve();
+    this.continueSent = true;
+    const write = writeAll(this.conn, CONTINUE, this.sendWatch);
+    this.responseWatch.pending = write.then(() => {}, () => {});
+    return write;
+  }
+
+  /**
+   * Answer a request the engine refuses, then close without losing the
+   * answer: shut our side, read what the client still sends for a moment,
+   * then close (an abrupt close with unread input would reset the
+   * connection and the client might never see the status).
+   *
+   * @param status The status to answer.
+   */
+  async rejectAndClose(status: number): Promise<void> {
+    await writeAll(this.conn, errorResponseBytes(status), this.sendWatch);
+    await this.lingeringClose();
+  }
+
+  /** Shut our side, then read away what the client still sends, briefly. */
+  async lingeringClose(): Promise<void> {
+    try {
+      await this.conn.closeWrite();
+    } catch {
+      return;
+    }
+    // Idle, so the sweep and shutdown close it quietly, and a new connection
+    // may take its place.
+    this.setIdle("lingering");
+    this.deadline = Date.now() + LINGER_MS;
+    let budget = LINGER_BYTES;
+    const reader = this.reader;
+    reader.start = reader.end;
+    while (budget > 0 && !this.closed) {
+      const n = await reader.skip(budget);
+      if (n === 0) break;
+      budget -= n;
+    }
+  }
+
+  /** Idle for `kind` (the tracker may close it to make room), or busy. */
+  setIdle(kind: IdleKind | null): void {
+    this.options.tracker.setIdle(this, kind);
+  }
+
+  /** Aborted when the connection closes. */
+  get signal(): AbortSignal {
+    // Made on first use: connections served only by the fast lane never
+    // need one.
+    this.#closing ??= new AbortController();
+    if (this.closed) {
+      this.#closing?.abort(
+        new Deno.errors.Interrupted("The connection was closed"),
+      );
+    }
+    return this.#closing.signal;
+  }
+
+  /** Called by the tracker's sweep once `deadline` has passed. */
+  timeout(): void {
+    if (this.closed) return;
+    if (
+      this.idle || this.phase === "send" ||
+      (this.phase === "body" && this.responding)
+    ) {
+      // Nothing to say, or a response is already on the wire: a 408 now
+      // would be read as part of it. Closing is the answer.
+      this.close();
+      return;
+    }
+    // A head or a body that did not arrive in time: RFC 9110 §15.5.9.
+    writeAll(this.conn, errorResponseBytes(408)).catch(() => {}).finally(
+      () => this.close(),
+    );
+  }
+
+  /** Close now; a response body waiting on its next chunk stops. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed by the peer or the runtime.
+    }
+    // Closed is closed, even if a handler or a body stream that ignores the
+    // connection is still running: shutdown's `finished` must not wait on it.
+    this.options.tracker.delete(this);
+    this.#closing?.abort(
+      new Deno.errors.Interrupted("The connection was closed"),
+    );
+  }
+
+  /** Log and answer a head the engine refuses, then close. */
+  async #refuseHead(
+    error: RequestParseError,
+    lineStart: number,
+  ): Promise<void> {
+    const received = this.reader.buffer.subarray(lineStart, this.reader.end);
+    this.report(received, performance.now(), error.status, 0);
+    await this.rejectAndClose(error.status);
+  }
+
+  /**
+   * Read until a whole head is buffered, under the keep-alive deadline (no
+   * byte yet) and then the header deadline (slowloris).
+   *
+   * @returns The head's span, a refusal, or `null` on a clean end of stream.
+   */
+  async #waitForHead(
+    first: boolean,
+  ): Promise<HeadSpan | RequestParseError | null> {
+    const reader = this.reader;
+    const limits = this.options.limits;
+    // Idle while no byte of a request has come: at maxConnections, such a
+    // connection may be closed to make room (see ConnectionTracker.makeRoom).
+    if (nothingStarted(reader)) this.setIdle(first ? "new" : "keep-alive");
+    this.phase = "head";
+    this.deadline = Date.now() +
+      (this.idle && !first
+        ? limits.keepAliveTimeoutMs
+        : limits.headersTimeoutMs);
+    try {
+      while (true) {
+        if (!await reader.fill()) {
+          if (this.idle) return null; // at most a stray CR: a clean end
+          return new RequestParseError(400, "Incomplete request head");
+        }
+        // Scan first: it drops empty lines before a request line (RFC 9112
+        // §2.2), and a connection that only got those is still idle.
+        const found = reader.scanHead(limits.maxHeaderBytes);
+        if (found !== null) return found;
+        if (this.idle && !nothingStarted(reader)) {
+          this.setIdle(null);
+          this.deadline = Date.now() + limits.headersTimeoutMs;
+        }
+      }
+    } finally {
+      this.setIdle(null);
+      this.deadline = 0;
+    }
+  }
+}
+
+const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
+
+/** A GET or HEAD with no body, origin-form, HTTP/1.1: what a fast lane takes. */
+function isFastLaneCandidate(head: RequestHead): boolean {
+  return head.contentLength === 0 && head.minorVersion === 1 &&
+    (head.method === "GET" || head.method === "HEAD") &&
+    head.target.charCodeAt(0) === 0x2f; // "/"
+}
+
+function isTls(conn: Conn): boolean {
+  return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
+}
+
+/**
+ * Whether what is buffered is no request yet: nothing, or the CR of an empty
+ * line whose LF is still on the way (empty lines before a request line are
+ * ignored, RFC 9112 §2.2; `scanHead` drops the whole ones).
+ */
+function nothingStarted(reader: BufferedReader): boolean {
+  return reader.buffered === 0 ||
+    (reader.buffered === 1 && reader.buffer[reader.start] === 0x0d);
+}

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import {
+  fastLaneBytes,
+  type FastLaneResponseInit,
+  fastLaneResponseSize,
+  serializeFastLaneResponse,
+} from "../../src/http/fast_lane_response.ts";
+
+const NOW = Date.UTC(1994, 10, 6, 8, 49, 37, 500);
+const DATE = "date: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
+const decoder = new TextDecoder();
+const small = new TextEncoder().encode("hello");
+const large = new Uint8Array(64 * 1024 + 1).fill(0x61);
+
+const cases: {
+  name: string;
+  init: FastLaneResponseInit;
+  head: string;
+  bodyInHead: boolean;
+}[] = [
+  {
+    name: "a small body follows its head in one buffer",
+    init: {
+      status: 200,
+      fields: 'etag: "1"\r\n',
+      body: small,
+      contentLength: 5,
+    },
+    head: `HTTP/1.1 200 OK\r\netag: "1"\r\n${DATE}content-length: 5\r\n\r\n`,
+    bodyInHead: true,
+  },
+  {
+    name: "a large body stays a buffer of its own",
+    init: { status: 200, fields: "", body: large, contentLength: large.length },
+    head: `HTTP/1.1 200 OK\r\n${DATE}content-length: 65537\r\n\r\n`,
+    bodyInHead: false,
+  },
+  {
+    name: "a HEAD answer announces the length and sends no body",
+    init: { status: 200, fields: "", body: null, contentLength: 5 },
+    head: `HTTP/1.1 200 OK\r\n${DATE}content-length: 5\r\n\r\n`,
+    bodyInHead: false,
+  },
+  {
+    name: "a 304 has no framing",
+    init: {
+      status: 304,
+      fields: 'etag: "1"\r\n',
+      body: null,
+      contentLength: -1,
+    },
+    head: `HTTP/1.1 304 Not Modified\r\netag: "1"\r\n${DATE}\r\n`,
+    bodyInHead: false,
+  },
+];
+
+for (const { name, init, head, bodyInHead } of cases) {
+  Deno.test(`serializeFastLaneResponse(): ${name}`, () => {
+    const answer = serializeFastLaneResponse(init, NOW);
+    assert.equal(answer.status, init.status);
+    assert.equal(answer.headerBytes, head.length);
+    assert.equal(decoder.decode(answer.head.subarray(0, head.length)), head);
+    assert.equal(answer.bodyBytes, init.body?.length ?? 0);
+    if (bodyInHead) {
+      assert.equal(answer.body, null);
+      assert.deepEqual(answer.head.subarray(head.length), init.body);
+    } else {
+      assert.equal(answer.head.length, head.length);
+      assert.equal(answer.body, init.body);
+    }
+    assert.equal(fastLaneResponseSize(init), answer.head.length);
+  });
+}
+
+Deno.test("serializeFastLaneResponse() writes a field value over 0x7f as latin1", () => {
+  const fields = 'content-disposition: inline; filename="caf\u00e9"\r\n';
+  const init = { status: 200, fields, body: null, contentLength: 0 };
+  const answer = serializeFastLaneResponse(init, NOW);
+  const at = "HTTP/1.1 200 OK\r\n".length + fields.indexOf("\u00e9");
+  assert.equal(answer.head[at], 0xe9);
+  assert.equal(fastLaneResponseSize(init), answer.head.length);
+});
+
+Deno.test("fastLaneBytes() adds Connection: close before the empty line, body kept after it", () => {
+  const answer = serializeFastLaneResponse(
+    { status: 200, fields: "", body: small, contentLength: 5 },
+    NOW,
+  );
+  assert.equal(fastLaneBytes(answer, true), answer.head);
+  assert.equal(
+    decoder.decode(fastLaneBytes(answer, false)),
+    `HTTP/1.1 200 OK\r\n${DATE}content-length: 5\r\nconnection: close\r\n\r\nhello`,
+  );
+});
