@@ -12,7 +12,7 @@ import {
   loadEntry,
   type LoadEntryOptions,
 } from "./file_entry.ts";
-import { respondWithCurrentFile } from "./file_response.ts";
+import { respondWithCurrentFile } from "./respond_with_current_file.ts";
 import { cacheControlFor } from "./cache_control.ts";
 import { ALLOWED_METHODS, fsErrorStatus } from "./static_handler.ts";
 import { statusResponse } from "./status_response.ts";

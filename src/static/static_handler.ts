@@ -27,7 +27,7 @@ import {
   loadEntry,
   type LoadEntryOptions,
 } from "./file_entry.ts";
-import { respondWithCurrentFile } from "./file_response.ts";
+import { respondWithCurrentFile } from "./respond_with_current_file.ts";
 import type { Containment } from "./locate_entry.ts";
 import { extensionOf } from "./media_types.ts";
 import {
