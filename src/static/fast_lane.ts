@@ -35,6 +35,7 @@ import type {
   FileEntry,
   Representation,
 } from "./file_cache.ts";
+import type { MemoryAnswer } from "./memory_answer.ts";
 import { formatHttpDate } from "./http_date.ts";
 
 /** Bodies up to this size are copied next to their head: one write. */
@@ -268,18 +269,11 @@ export class StaticFastLane {
    * `Accept-Encoding` are not remembered.
    *
    * @param pathname The URL path as `new URL(request.url).pathname` gives it.
-   * @param response The final response (every header set).
-   * @param entry The cache entry it came from.
-   * @param rep The representation whose bytes are the body.
-   * @param body The body bytes (`rep.bytes`).
+   * @param answer What the ordinary path answered, its response's headers
+   *   final, with the entry and representation whose bytes are the body.
    */
-  record(
-    pathname: string,
-    response: Response,
-    entry: FileEntry,
-    rep: Representation,
-    body: Uint8Array,
-  ): void {
+  record(pathname: string, answer: MemoryAnswer): void {
+    const { response, entry, rep, body } = answer;
     if (response.status !== 200 || rep.bytes !== body) return;
     let varyEncoding = false;
     let fields200 = "";

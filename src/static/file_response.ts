@@ -26,6 +26,7 @@ import {
   planMultipartByteranges,
 } from "./multipart_byteranges.ts";
 import { type ByteRange, parseRange } from "./parse_range.ts";
+import { type FileAnswer, MemoryAnswer } from "./memory_answer.ts";
 import { evaluateIfRange, evaluatePreconditions } from "./preconditions.ts";
 import { statusResponse } from "./status_response.ts";
 
@@ -74,14 +75,6 @@ export interface FileResponseOptions {
    * no sibling is chosen.
    */
   file?: Descriptor;
-  /**
-   * Told when a full 200 for GET came from memory: the fast lane records it.
-   */
-  onMemoryBody?: (
-    response: Response,
-    rep: Representation,
-    body: Uint8Array,
-  ) => void;
 }
 
 /**
@@ -171,8 +164,9 @@ function fullParts(size: number): BodyPart[] {
  * @param request The request (GET or HEAD).
  * @param entry The file's cache entry.
  * @param options How to answer.
- * @returns The response, or a {@linkcode FileChanged} when the file on disk
- * is no longer the one the entry describes.
+ * @returns The answer (a {@linkcode MemoryAnswer} for a full 200 to GET
+ * from cached bytes), or a {@linkcode FileChanged} when the file on disk is
+ * no longer the one the entry describes.
  *
  * @example
  * ```ts
@@ -206,7 +200,7 @@ export async function respondWithFile(
   request: Request,
   entry: FileEntry,
   options: FileResponseOptions,
-): Promise<Response | FileChanged> {
+): Promise<FileAnswer | FileChanged> {
   const held = options.file;
   let handedOver = false;
   try {
@@ -227,7 +221,7 @@ async function respond(
   entry: FileEntry,
   options: FileResponseOptions,
   takeOver: TakeOver,
-): Promise<Response | FileChanged> {
+): Promise<FileAnswer | FileChanged> {
   const method = request.method;
   const isHead = method === "HEAD";
   const status = options.status ?? 200;
@@ -321,8 +315,8 @@ async function respond(
         isHead ? null : coded as Uint8Array<ArrayBuffer>,
         { status, headers },
       );
-      if (!isHead && entry.gzip?.bytes === coded) {
-        options.onMemoryBody?.(response, entry.gzip, coded);
+      if (!isHead && status === 200 && entry.gzip?.bytes === coded) {
+        return new MemoryAnswer(response, entry, entry.gzip, coded);
       }
       return response;
     }
@@ -389,8 +383,8 @@ async function respond(
       status: responseStatus,
       headers,
     });
-    if (ranges === null && rep.bytes === bytes) {
-      options.onMemoryBody?.(response, rep, bytes);
+    if (ranges === null && status === 200 && rep.bytes === bytes) {
+      return new MemoryAnswer(response, entry, rep, bytes);
     }
     return response;
   }

@@ -8,7 +8,12 @@
 
 import type { Descriptor } from "./descriptor.ts";
 import type { FileEntry } from "./file_cache.ts";
-import { type FileResponseOptions, respondWithFile } from "./file_response.ts";
+import {
+  FileChanged,
+  type FileResponseOptions,
+  respondWithFile,
+} from "./file_response.ts";
+import { type FileAnswer, MemoryAnswer } from "./memory_answer.ts";
 
 /**
  * What {@linkcode respondWithCurrentFile} needs to look again when a file
@@ -42,9 +47,9 @@ export interface LookAgain {
    * Find the file again by its name, with every check.
    *
    * @param entry The stale entry.
-   * @returns The fresh entry, or the response to give instead (404, 403).
+   * @returns The fresh entry, or the answer to give instead (404, 403).
    */
-  find(entry: FileEntry): Promise<FileEntry | Response>;
+  find(entry: FileEntry): Promise<FileEntry | FileAnswer>;
   /**
    * The entry for a descriptor now open where `entry` was found
    * (`describeOpened`).
@@ -54,7 +59,7 @@ export interface LookAgain {
    */
   describe(entry: FileEntry, file: Descriptor): Promise<FileEntry>;
   /** The answer for a name that keeps changing under every look. */
-  gone(): Promise<Response> | Response;
+  gone(): Promise<FileAnswer> | FileAnswer;
 }
 
 /**
@@ -67,13 +72,14 @@ export interface LookAgain {
  * @param request The request (GET or HEAD).
  * @param entry The file's entry.
  * @param hooks How to look again.
- * @returns The response.
+ * @returns The answer.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { describeOpened, loadEntry } from "./file_entry.ts";
  * import { respondWithCurrentFile } from "./respond_with_current_file.ts";
+ * import { responseOf } from "./memory_answer.ts";
  * import type { FileEntry } from "./file_cache.ts";
  *
  * const dir = await Deno.realPath(await Deno.makeTempDir());
@@ -85,14 +91,14 @@ export interface LookAgain {
  *   await Deno.writeTextFile(`${dir}/a.txt`, "old");
  *   const stale = (await loadEntry(`${dir}/a.txt`, undefined, options)) as FileEntry;
  *   await Deno.writeTextFile(`${dir}/a.txt`, "changed");
- *   const response = await respondWithCurrentFile(new Request("http://x/a.txt"), stale, {
+ *   const answer = await respondWithCurrentFile(new Request("http://x/a.txt"), stale, {
  *     options: () => ({ cache: null, maxInMemoryBytes: 1024, gzip: false, cacheControl: null, maxRanges: 1 }),
  *     changed() {},
  *     find: async (entry) => (await loadEntry(entry.key, undefined, options)) as FileEntry,
  *     describe: (entry, file) => describeOpened(entry, file, options),
  *     gone: () => new Response(null, { status: 404 }),
  *   });
- *   assert.equal(await response.text(), "changed");
+ *   assert.equal(await responseOf(answer).text(), "changed");
  * } finally {
  *   await Deno.remove(dir, { recursive: true });
  * }
@@ -102,7 +108,7 @@ export async function respondWithCurrentFile(
   request: Request,
   entry: FileEntry,
   hooks: LookAgain,
-): Promise<Response> {
+): Promise<FileAnswer> {
   let current = entry;
   let held: Descriptor | undefined;
   for (let attempt = 0;; attempt++) {
@@ -112,7 +118,7 @@ export async function respondWithCurrentFile(
       ...hooks.options(current, file !== undefined),
       file,
     });
-    if (result instanceof Response) return result;
+    if (!(result instanceof FileChanged)) return result;
     hooks.changed(current);
     if (result.file !== null) {
       // Changed where it was found: answer with the file open there now,
@@ -130,7 +136,9 @@ export async function respondWithCurrentFile(
     // name that keeps changing under every look is, for now, not there.
     if (attempt >= 3) return await hooks.gone();
     const again = await hooks.find(current);
-    if (again instanceof Response) return again;
+    if (again instanceof Response || again instanceof MemoryAnswer) {
+      return again;
+    }
     // After one more change, only the file itself is read: a sibling
     // being rewritten cannot keep the answer waiting.
     current = attempt === 0 ? again : { ...again, siblings: [] };

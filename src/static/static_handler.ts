@@ -19,7 +19,6 @@ import {
   type EntryLoader,
   FileCache,
   type FileEntry,
-  type Representation,
 } from "./file_cache.ts";
 import { StaticFastLane } from "./fast_lane.ts";
 import {
@@ -27,6 +26,7 @@ import {
   loadEntry,
   type LoadEntryOptions,
 } from "./file_entry.ts";
+import { type FileAnswer, MemoryAnswer, responseOf } from "./memory_answer.ts";
 import { respondWithCurrentFile } from "./respond_with_current_file.ts";
 import type { Containment } from "./locate_entry.ts";
 import { extensionOf } from "./media_types.ts";
@@ -247,11 +247,6 @@ export function createStaticHandler(
       // The entry is dropped; the next request takes the ordinary path.
     });
   }, { gzip: opts.gzip });
-  /** Answers the fast lane may remember, until their headers are final. */
-  const memoryBodies = new WeakMap<
-    Response,
-    { entry: FileEntry; rep: Representation; body: Uint8Array }
-  >();
 
   // The root's real path, re-resolved like any entry, so swapping a
   // `current -> releases/N` symlink takes effect within revalidateMs.
@@ -341,7 +336,7 @@ export function createStaticHandler(
     entry: FileEntry,
     status: 200 | 404 = 200,
     vary: string[] = [],
-  ): Promise<Response> {
+  ): Promise<FileAnswer> {
     const notThere = () =>
       status === 404 ? statusResponse(404, route.method) : notFound(route);
     try {
@@ -361,8 +356,6 @@ export function createStaticHandler(
             maxRanges: opts.maxRanges,
             status,
             vary,
-            onMemoryBody: (response, rep, body) =>
-              memoryBodies.set(response, { entry: current, rep, body }),
           };
         },
         changed: (current) => cache.delete(current.key),
@@ -386,7 +379,7 @@ export function createStaticHandler(
     }
   }
 
-  async function notFound(route: Route): Promise<Response> {
+  async function notFound(route: Route): Promise<FileAnswer> {
     const vary = opts.spa ? ["Accept"] : [];
     if (opts.notFoundPage !== null) {
       const path = joinInsideRoot(rootAbs, opts.notFoundPage);
@@ -407,7 +400,7 @@ export function createStaticHandler(
   function listing(
     route: Route,
     dir: CacheEntry,
-  ): Promise<Response> | Response {
+  ): Promise<FileAnswer> | Response {
     let entries;
     try {
       entries = readListing(dir.key, {
@@ -449,7 +442,10 @@ export function createStaticHandler(
     });
   }
 
-  async function directory(route: Route, dir: CacheEntry): Promise<Response> {
+  async function directory(
+    route: Route,
+    dir: CacheEntry,
+  ): Promise<FileAnswer> {
     for (const name of opts.index) {
       const found = await lookup(join(dir.key, name), route.rootReal);
       if (found.entry?.kind === "file") return serveEntry(route, found.entry);
@@ -478,7 +474,7 @@ export function createStaticHandler(
     return statusResponse(204, "OPTIONS", headers);
   }
 
-  async function route(request: Request): Promise<Response> {
+  async function route(request: Request): Promise<FileAnswer> {
     const method = request.method;
     if (method === "OPTIONS") return preflight(request);
     if (method !== "GET" && method !== "HEAD") {
@@ -559,13 +555,14 @@ export function createStaticHandler(
   }
 
   async function staticHandler(request: Request): Promise<Response> {
-    let response: Response;
+    let answer: FileAnswer;
     try {
-      response = await route(request);
+      answer = await route(request);
     } catch (error) {
       opts.onError?.(error, request);
-      response = statusResponse(500, request.method);
+      answer = statusResponse(500, request.method);
     }
+    const response = responseOf(answer);
     const headers = response.headers;
     headers.set("x-content-type-options", "nosniff");
     if (opts.cors) {
@@ -573,15 +570,9 @@ export function createStaticHandler(
       headers.set("access-control-expose-headers", CORS_EXPOSE);
     }
     for (const [name, value] of opts.headers) headers.set(name, value);
-    const fromMemory = memoryBodies.get(response);
-    if (fromMemory !== undefined && rootState !== null) {
-      fastLane.record(
-        new URL(request.url).pathname,
-        response,
-        fromMemory.entry,
-        fromMemory.rep,
-        fromMemory.body,
-      );
+    // Recorded with its headers final, so both lanes answer alike.
+    if (answer instanceof MemoryAnswer && rootState !== null) {
+      fastLane.record(new URL(request.url).pathname, answer);
     }
     return response;
   }
