@@ -7,7 +7,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { cacheControlFor } from "./cache_control.ts";
+import { CacheControlMemo } from "./cache_control.ts";
 import {
   readListing,
   renderListingHtml,
@@ -239,6 +239,7 @@ export function createStaticHandler(
     budgetBytes: opts.cacheBudgetBytes,
     now: opts.now,
   });
+  const cacheControl = new CacheControlMemo(opts.cacheControl);
   let rootState: { real: string; checkedAt: number } | null = null;
   const fastLane = new StaticFastLane(cache, (entry) => {
     // Only with a fresh root: the reload checks containment against it.
@@ -342,17 +343,14 @@ export function createStaticHandler(
     try {
       return await respondWithCurrentFile(route.request, entry, {
         options: (current, fromHeld) => {
-          current.cacheControl ??= cacheControlFor(
-            opts.cacheControl,
-            current.name,
-            current.contentType,
-          );
           return {
             cache: fromHeld ? null : cache,
             maxInMemoryBytes: opts.maxCachedFileBytes,
             gzip: opts.gzip,
             // An error page is never cached as if it were the resource.
-            cacheControl: status === 404 ? "no-cache" : current.cacheControl,
+            cacheControl: status === 404
+              ? "no-cache"
+              : cacheControl.valueFor(current),
             maxRanges: opts.maxRanges,
             status,
             vary,
