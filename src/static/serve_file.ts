@@ -15,7 +15,8 @@ import {
 import { responseOf } from "./memory_answer.ts";
 import { respondWithCurrentFile } from "./respond_with_current_file.ts";
 import { cacheControlFor } from "./cache_control.ts";
-import { ALLOWED_METHODS, fsErrorStatus } from "./static_handler.ts";
+import { ALLOWED_METHODS } from "./cors.ts";
+import { fsErrorStatus } from "./fs_error_status.ts";
 import { statusResponse } from "./status_response.ts";
 
 /**
