@@ -48,6 +48,7 @@ export class RootRealPath {
   checkedAt = 0;
   readonly #path: string;
   readonly #revalidateMs: number;
+  readonly #halfMs: number;
   readonly #now: () => number;
 
   /**
@@ -57,6 +58,7 @@ export class RootRealPath {
   constructor(path: string, options: RootRealPathOptions) {
     this.#path = path;
     this.#revalidateMs = options.revalidateMs;
+    this.#halfMs = options.revalidateMs / 2;
     this.#now = options.now;
   }
 
@@ -97,8 +99,13 @@ export class RootRealPath {
   readyForHit(now: number): boolean {
     if (this.real === null) return false;
     const age = now - this.checkedAt;
+    if (age < this.#halfMs) return true;
     if (age >= this.#revalidateMs) return false;
-    if (age < this.#revalidateMs / 2) return true;
+    return this.#resolveNow();
+  }
+
+  /** Resolve the real path again, synchronously (for the fast lane). */
+  #resolveNow(): boolean {
     const checkedAt = this.#now();
     try {
       this.real = Deno.realPathSync(this.#path);

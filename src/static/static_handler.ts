@@ -147,11 +147,11 @@ export function createStaticHandler(
   // The engine's fast lane (see src/fast_lane.ts): it skips routing
   // altogether, and answers only while the root is as fresh as the file.
   const serveFast: FastLane = (request, nowMs) => {
-    if (root.real === null) return undefined;
     // One read of the cache's clock serves the root's check and the file's.
     const now = opts.now();
-    if (!root.readyForHit(now)) return undefined;
-    return fastLane.serve(request, nowMs, now);
+    return root.readyForHit(now)
+      ? fastLane.serve(request, nowMs, now)
+      : undefined;
   };
   return Object.assign(staticHandler, {
     [FAST_LANE]: serveFast,
