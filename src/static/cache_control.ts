@@ -170,3 +170,57 @@ export function cacheControlFor(
   const info = { name, contentType, hashed: isHashedFileName(name) };
   return policy ? policy(info) : defaultCacheControl(info);
 }
+
+/**
+ * A policy applied once per file: the value chosen for a cache entry is
+ * remembered for that entry (weakly: it goes when the entry does), so a
+ * policy function runs once per entry — which outlives every revalidation
+ * that finds its file unchanged — not once per request. A fixed value is
+ * simply returned.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CacheControlMemo } from "./cache_control.ts";
+ *
+ * let calls = 0;
+ * const memo = new CacheControlMemo(() => {
+ *   calls++;
+ *   return "max-age=60";
+ * });
+ * const file = { name: "a.css", contentType: "text/css" };
+ * assert.equal(memo.valueFor(file), "max-age=60");
+ * assert.equal(memo.valueFor(file), "max-age=60");
+ * assert.equal(calls, 1);
+ * ```
+ */
+export class CacheControlMemo {
+  readonly #policy: CacheControlPolicy | undefined;
+  readonly #chosen = new WeakMap<object, string | null>();
+
+  /**
+   * @param policy A fixed value, a function, or `undefined` for the default.
+   */
+  constructor(policy: CacheControlPolicy | undefined) {
+    this.#policy = policy;
+  }
+
+  /**
+   * The `Cache-Control` value for a file, chosen on its first use.
+   *
+   * @param file The file served (a cache entry: its identity is the key).
+   * @returns The header value, or `null` to send none.
+   */
+  valueFor(
+    file: { readonly name: string; readonly contentType: string },
+  ): string | null {
+    const policy = this.#policy;
+    if (typeof policy === "string") return policy;
+    let value = this.#chosen.get(file);
+    if (value === undefined) {
+      value = cacheControlFor(policy, file.name, file.contentType);
+      this.#chosen.set(file, value);
+    }
+    return value;
+  }
+}

@@ -42,6 +42,7 @@ import type {
   FileEntry,
   Representation,
 } from "./file_cache.ts";
+import type { MemoryAnswer } from "./memory_answer.ts";
 
 /** Paths remembered; the least recently recorded go first. */
 const MAX_PATHS = 4096;
@@ -259,18 +260,11 @@ export class StaticFastLane {
    * `Accept-Encoding` are not remembered.
    *
    * @param pathname The URL path as `new URL(request.url).pathname` gives it.
-   * @param response The final response (every header set).
-   * @param entry The cache entry it came from.
-   * @param rep The representation whose bytes are the body.
-   * @param body The body bytes (`rep.bytes`).
+   * @param answer What the ordinary path answered, its response's headers
+   *   final, with the entry and representation whose bytes are the body.
    */
-  record(
-    pathname: string,
-    response: Response,
-    entry: FileEntry,
-    rep: Representation,
-    body: Uint8Array,
-  ): void {
+  record(pathname: string, answer: MemoryAnswer): void {
+    const { response, entry, rep, body } = answer;
     if (response.status !== 200 || rep.bytes !== body) return;
     let varyEncoding = false;
     let fields200 = "";

@@ -100,8 +100,6 @@ export interface FileEntry {
   siblingsCheckedAt?: number;
   /** The identity gzipped on the fly and kept (small files only), or `null`. */
   gzip: Representation | null;
-  /** The `Cache-Control` chosen for this file, memoised by the handler. */
-  cacheControl?: string | null;
   /** When the entry was last checked against the disk (the cache clock). */
   checkedAt: number;
   /**
@@ -518,7 +516,6 @@ export class FileCache {
       if (sameVersion(previous.identity, fresh.identity)) {
         fresh.identity.bytes = previous.identity.bytes;
         fresh.gzip = previous.gzip;
-        fresh.cacheControl = previous.cacheControl;
       }
       for (const sibling of fresh.siblings) {
         const old = previous.siblings.find((s) => sameVersion(s, sibling));

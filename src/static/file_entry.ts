@@ -286,7 +286,6 @@ async function describeFile(
     checkedAt: options.now,
     siblingsCheckedAt: lookForAll ? options.now : before!.siblingsCheckedAt,
   };
-  if (file === null) entry.cacheControl = before!.cacheControl;
   return entry;
 }
 

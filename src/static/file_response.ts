@@ -26,6 +26,7 @@ import {
   planMultipartByteranges,
 } from "./multipart_byteranges.ts";
 import { type ByteRange, parseRange } from "./parse_range.ts";
+import { type FileAnswer, MemoryAnswer } from "./memory_answer.ts";
 import { evaluateIfRange, evaluatePreconditions } from "./preconditions.ts";
 import { statusResponse } from "./status_response.ts";
 
@@ -74,14 +75,6 @@ export interface FileResponseOptions {
    * no sibling is chosen.
    */
   file?: Descriptor;
-  /**
-   * Told when a full 200 for GET came from memory: the fast lane records it.
-   */
-  onMemoryBody?: (
-    response: Response,
-    rep: Representation,
-    body: Uint8Array,
-  ) => void;
 }
 
 /**
@@ -171,8 +164,9 @@ function fullParts(size: number): BodyPart[] {
  * @param request The request (GET or HEAD).
  * @param entry The file's cache entry.
  * @param options How to answer.
- * @returns The response, or a {@linkcode FileChanged} when the file on disk
- * is no longer the one the entry describes.
+ * @returns The answer (a {@linkcode MemoryAnswer} for a full 200 to GET
+ * from cached bytes), or a {@linkcode FileChanged} when the file on disk is
+ * no longer the one the entry describes.
  *
  * @example
  * ```ts
@@ -206,7 +200,7 @@ export async function respondWithFile(
   request: Request,
   entry: FileEntry,
   options: FileResponseOptions,
-): Promise<Response | FileChanged> {
+): Promise<FileAnswer | FileChanged> {
   const held = options.file;
   let handedOver = false;
   try {
@@ -227,7 +221,7 @@ async function respond(
   entry: FileEntry,
   options: FileResponseOptions,
   takeOver: TakeOver,
-): Promise<Response | FileChanged> {
+): Promise<FileAnswer | FileChanged> {
   const method = request.method;
   const isHead = method === "HEAD";
   const status = options.status ?? 200;
@@ -321,8 +315,8 @@ async function respond(
         isHead ? null : coded as Uint8Array<ArrayBuffer>,
         { status, headers },
       );
-      if (!isHead && entry.gzip?.bytes === coded) {
-        options.onMemoryBody?.(response, entry.gzip, coded);
+      if (!isHead && status === 200 && entry.gzip?.bytes === coded) {
+        return new MemoryAnswer(response, entry, entry.gzip, coded);
       }
       return response;
     }
@@ -389,8 +383,8 @@ async function respond(
       status: responseStatus,
       headers,
     });
-    if (ranges === null && rep.bytes === bytes) {
-      options.onMemoryBody?.(response, rep, bytes);
+    if (ranges === null && status === 200 && rep.bytes === bytes) {
+      return new MemoryAnswer(response, entry, rep, bytes);
     }
     return response;
   }
@@ -401,131 +395,4 @@ async function respond(
     status: responseStatus,
     headers,
   });
-}
-
-/**
- * What {@linkcode respondWithCurrentFile} needs to look again when a file
- * changes under it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { LookAgain } from "./file_response.ts";
- *
- * const hooks: Partial<LookAgain> = { changed() {} };
- * assert.equal(typeof hooks.changed, "function");
- * ```
- */
-export interface LookAgain {
-  /**
-   * The response options for an entry (`file` is set here, not by it).
-   *
-   * @param entry The entry about to be answered with.
-   * @param fromHeld Whether its bytes come from a held descriptor: what it
-   *   gives is answered, not kept (`cache: null`).
-   */
-  options(entry: FileEntry, fromHeld: boolean): FileResponseOptions;
-  /**
-   * Told that `entry` no longer describes the file (drop it from a cache).
-   *
-   * @param entry The stale entry.
-   */
-  changed(entry: FileEntry): void;
-  /**
-   * Find the file again by its name, with every check.
-   *
-   * @param entry The stale entry.
-   * @returns The fresh entry, or the response to give instead (404, 403).
-   */
-  find(entry: FileEntry): Promise<FileEntry | Response>;
-  /**
-   * The entry for a descriptor now open where `entry` was found
-   * (`describeOpened`).
-   *
-   * @param entry The stale entry.
-   * @param file The descriptor.
-   */
-  describe(entry: FileEntry, file: Descriptor): Promise<FileEntry>;
-  /** The answer for a name that keeps changing under every look. */
-  gone(): Promise<Response> | Response;
-}
-
-/**
- * Answer with a file entry, looking again when the file on disk turns out
- * not to be the one the entry describes (a write, a rename, a swap). A file
- * that changed where it was found is answered from the descriptor now open
- * on it, so a race on the file system ends in an answer — never in a 5xx,
- * and never in bytes from a place the checks refused.
- *
- * @param request The request (GET or HEAD).
- * @param entry The file's entry.
- * @param hooks How to look again.
- * @returns The response.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { describeOpened, loadEntry } from "./file_entry.ts";
- * import { respondWithCurrentFile } from "./file_response.ts";
- * import type { FileEntry } from "./file_cache.ts";
- *
- * const dir = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   const options = {
- *     containment: { kind: "anywhere" as const, root: "", rootReal: "", dotfiles: true },
- *     precompressed: false, etag: true, etagAlgorithm: "fnv1a" as const, now: 0,
- *   };
- *   await Deno.writeTextFile(`${dir}/a.txt`, "old");
- *   const stale = (await loadEntry(`${dir}/a.txt`, undefined, options)) as FileEntry;
- *   await Deno.writeTextFile(`${dir}/a.txt`, "changed");
- *   const response = await respondWithCurrentFile(new Request("http://x/a.txt"), stale, {
- *     options: () => ({ cache: null, maxInMemoryBytes: 1024, gzip: false, cacheControl: null, maxRanges: 1 }),
- *     changed() {},
- *     find: async (entry) => (await loadEntry(entry.key, undefined, options)) as FileEntry,
- *     describe: (entry, file) => describeOpened(entry, file, options),
- *     gone: () => new Response(null, { status: 404 }),
- *   });
- *   assert.equal(await response.text(), "changed");
- * } finally {
- *   await Deno.remove(dir, { recursive: true });
- * }
- * ```
- */
-export async function respondWithCurrentFile(
-  request: Request,
-  entry: FileEntry,
-  hooks: LookAgain,
-): Promise<Response> {
-  let current = entry;
-  let held: Descriptor | undefined;
-  for (let attempt = 0;; attempt++) {
-    const file = held;
-    held = undefined;
-    const result = await respondWithFile(request, current, {
-      ...hooks.options(current, file !== undefined),
-      file,
-    });
-    if (result instanceof Response) return result;
-    hooks.changed(current);
-    if (result.file !== null) {
-      // Changed where it was found: answer with the file open there now,
-      // whatever it has become (the next round cannot fail this way).
-      held = result.file;
-      try {
-        current = await hooks.describe(current, held);
-      } catch (error) {
-        held.close();
-        throw error;
-      }
-      continue;
-    }
-    // Gone from where it was, or now a symlink: look again by its name. A
-    // name that keeps changing under every look is, for now, not there.
-    if (attempt >= 3) return await hooks.gone();
-    const again = await hooks.find(current);
-    if (again instanceof Response) return again;
-    // After one more change, only the file itself is read: a sibling
-    // being rewritten cannot keep the answer waiting.
-    current = attempt === 0 ? again : { ...again, siblings: [] };
-  }
 }

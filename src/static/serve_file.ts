@@ -12,9 +12,11 @@ import {
   loadEntry,
   type LoadEntryOptions,
 } from "./file_entry.ts";
-import { respondWithCurrentFile } from "./file_response.ts";
+import { responseOf } from "./memory_answer.ts";
+import { respondWithCurrentFile } from "./respond_with_current_file.ts";
 import { cacheControlFor } from "./cache_control.ts";
-import { ALLOWED_METHODS, fsErrorStatus } from "./static_handler.ts";
+import { ALLOWED_METHODS } from "./cors.ts";
+import { fsErrorStatus } from "./fs_error_status.ts";
 import { statusResponse } from "./status_response.ts";
 
 /**
@@ -125,7 +127,7 @@ async function answer(
   const entry = await find();
   if (entry instanceof Response) return entry;
   try {
-    return await respondWithCurrentFile(request, entry, {
+    const answer = await respondWithCurrentFile(request, entry, {
       options: (current) => ({
         cache: null,
         maxInMemoryBytes: MAX_IN_MEMORY_BYTES,
@@ -142,6 +144,8 @@ async function answer(
       describe: (current, file) => describeOpened(current, file, loadOptions),
       gone: notFound,
     });
+    // Nothing is kept between calls: there is no fast lane to tell.
+    return responseOf(answer);
   } catch (error) {
     const status = fsErrorStatus(error);
     if (status === null) throw error;

@@ -1,0 +1,228 @@
+/**
+ * Routing as a pure decision: from what a request asks for and what the
+ * disk holds at the few paths that matter, whether to serve a file, list a
+ * folder, redirect to the other slash form, or answer 403 or not found.
+ *
+ * The disk is looked at lazily, in a fixed order, and only as far as the
+ * answer needs: {@linkcode decideRoute} returns either the answer or the one
+ * fact it needs next (`look-…`); the router looks that up, writes it into
+ * the facts and asks again. Every rule about trailing slashes, index files,
+ * listings, clean URLs and the SPA fallback lives here, and nowhere else.
+ *
+ * @module
+ */
+
+import { extensionOf } from "./media_types.ts";
+import type { ResolvedStaticOptions } from "./options.ts";
+import { isHiddenPath } from "./resolve_path.ts";
+
+/**
+ * What the file system holds at a path, as far as routing cares:
+ * `forbidden` when reading it was refused (403), `missing` for anything
+ * else that cannot be served there (404).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PathKind } from "./route_decision.ts";
+ *
+ * const kind: PathKind = "directory";
+ * assert.equal(kind, "directory");
+ * ```
+ */
+export type PathKind = "file" | "directory" | "forbidden" | "missing";
+
+/**
+ * What a request asks for, and what the disk holds where the decision
+ * looked. A fact left `undefined` has not been looked at yet.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RouteFacts } from "./route_decision.ts";
+ *
+ * const facts: RouteFacts = {
+ *   segments: ["docs"], trailingSlash: true, acceptsHtml: false,
+ *   target: "directory", index: "file",
+ * };
+ * assert.equal(facts.cleanUrl, undefined);
+ * ```
+ */
+export interface RouteFacts {
+  /** The decoded path segments below the mount point (`urlRoot`). */
+  readonly segments: readonly string[];
+  /** Whether the URL path ended with `/`. */
+  readonly trailingSlash: boolean;
+  /**
+   * Whether the request accepts `text/html` (only weighed for the SPA
+   * fallback, so it need only be known when there is one).
+   */
+  readonly acceptsHtml: boolean;
+  /** What the path itself names. */
+  target?: PathKind;
+  /**
+   * What the index names of the folder at the path hold, tried in order:
+   * `file` for the first that names a file, `forbidden` when one is
+   * refused before that, else `missing`.
+   */
+  index?: PathKind;
+  /** What the path with `.html` appended names (clean URLs). */
+  cleanUrl?: PathKind;
+  /** What the SPA fallback file names. */
+  spa?: PathKind;
+}
+
+/**
+ * The options routing weighs, as {@linkcode ResolvedStaticOptions} has
+ * them (`urlRoot` only for whether there is a mount point, `spa` only for
+ * whether there is a fallback).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveStaticOptions } from "./options.ts";
+ * import type { RoutePolicy } from "./route_decision.ts";
+ *
+ * const policy: RoutePolicy = resolveStaticOptions({ cleanUrls: true });
+ * assert.equal(policy.cleanUrls, true);
+ * ```
+ */
+export type RoutePolicy = Pick<
+  ResolvedStaticOptions,
+  "dotfiles" | "trailingSlash" | "urlRoot" | "listing" | "cleanUrls" | "spa"
+>;
+
+/**
+ * What {@linkcode decideRoute} says:
+ * - `look-target`, `look-index`, `look-clean-url`, `look-spa`: the fact it
+ *   needs next ({@linkcode RouteFacts}); nothing is decided yet.
+ * - `serve-target`, `serve-index`, `serve-clean-url`, `serve-spa`: serve
+ *   the file that fact found (always the fact looked at last). The SPA
+ *   fallback varies on `Accept`.
+ * - `redirect-to-slash`, `redirect-to-no-slash`: a 301 to the same path
+ *   with, or without, its trailing `/`.
+ * - `list`: the folder's listing.
+ * - `forbidden`: 403.
+ * - `not-found`: the not-found answer (the 404 page, when there is one).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RouteDecision } from "./route_decision.ts";
+ *
+ * const decision: RouteDecision = "redirect-to-slash";
+ * assert.ok(decision.startsWith("redirect"));
+ * ```
+ */
+export type RouteDecision =
+  | "look-target"
+  | "look-index"
+  | "look-clean-url"
+  | "look-spa"
+  | "serve-target"
+  | "serve-index"
+  | "serve-clean-url"
+  | "serve-spa"
+  | "redirect-to-slash"
+  | "redirect-to-no-slash"
+  | "list"
+  | "forbidden"
+  | "not-found";
+
+/**
+ * Decide how to answer a GET or HEAD, from what is known so far.
+ *
+ * In order: a hidden path (without `dotfiles`) is not found, unlooked-at.
+ * A file is served — with a trailing slash it does not have, only under
+ * `trailingSlash: "ignore"` (`"never"` redirects it to the slash-less form).
+ * A folder below the site's top gets its canonical slash form first
+ * (`"redirect"`/`"always"` add the slash, `"never"` removes it); then its
+ * first index file is served, or else it is listed (with `listing`) or not
+ * found. Where nothing is, a path whose last segment has no extension may
+ * be a clean URL (`about` → `about.html`, canonical without the slash
+ * unless `"always"`; `"ignore"` serves both) and then, for a request
+ * accepting HTML, the SPA fallback. A refusal (403) at the path, an index
+ * name or a clean URL's page ends the search.
+ *
+ * Pure: the same facts and policy always give the same decision, and a
+ * `look-…` decision names a fact still `undefined` in `facts`.
+ *
+ * @param facts What the request asks for and what has been looked at.
+ * @param policy The handler's routing options.
+ * @returns The answer, or the fact to look at next.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveStaticOptions } from "./options.ts";
+ * import { decideRoute, type RouteFacts } from "./route_decision.ts";
+ *
+ * const policy = resolveStaticOptions({});
+ * const facts: RouteFacts = { segments: ["docs"], trailingSlash: false, acceptsHtml: false };
+ * assert.equal(decideRoute(facts, policy), "look-target");
+ * facts.target = "directory";
+ * assert.equal(decideRoute(facts, policy), "redirect-to-slash");
+ * ```
+ */
+export function decideRoute(
+  facts: RouteFacts,
+  policy: RoutePolicy,
+): RouteDecision {
+  const { segments, trailingSlash: slash } = facts;
+  if (!policy.dotfiles && isHiddenPath(segments)) return "not-found";
+  const target = facts.target;
+  if (target === undefined) return "look-target";
+  const rule = policy.trailingSlash;
+
+  if (target === "file") {
+    if (slash && segments.length > 0) {
+      if (rule === "never") return "redirect-to-no-slash";
+      // `/file.txt/` names a folder that does not exist (ENOTDIR).
+      if (rule !== "ignore") return "not-found";
+    }
+    return "serve-target";
+  }
+
+  if (target === "directory") {
+    // The mount point under a urlRoot has a slash form too; `/` has only one.
+    if (policy.urlRoot.length + segments.length > 0) {
+      if (!slash && (rule === "redirect" || rule === "always")) {
+        return "redirect-to-slash";
+      }
+      if (slash && rule === "never") return "redirect-to-no-slash";
+    }
+    switch (facts.index) {
+      case undefined:
+        return "look-index";
+      case "file":
+        return "serve-index";
+      case "forbidden":
+        return "forbidden";
+    }
+    return policy.listing ? "list" : "not-found";
+  }
+
+  if (target === "forbidden") return "forbidden";
+
+  // Nothing at the path: perhaps a page without its `.html`, or an SPA
+  // route — only for names without an extension (`/app.js` is an asset).
+  const extensionless = extensionOf(segments[segments.length - 1] ?? "") ===
+    "";
+  if (policy.cleanUrls && segments.length > 0 && extensionless) {
+    const page = facts.cleanUrl;
+    if (page === undefined) return "look-clean-url";
+    if (page === "file") {
+      if (rule === "always" && !slash) return "redirect-to-slash";
+      if ((rule === "redirect" || rule === "never") && slash) {
+        return "redirect-to-no-slash";
+      }
+      return "serve-clean-url";
+    }
+    if (page === "forbidden") return "forbidden";
+  }
+  if (policy.spa !== null && facts.acceptsHtml && extensionless) {
+    if (facts.spa === undefined) return "look-spa";
+    if (facts.spa === "file") return "serve-spa";
+  }
+  return "not-found";
+}

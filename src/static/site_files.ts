@@ -1,0 +1,157 @@
+/**
+ * The files under the served root as the handler finds them: through the
+ * file cache, every load checked for containment against the root's real
+ * path (`locate_entry.ts`), with the handler's ETag, compression and
+ * memory policies.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { type CacheEntry, type EntryLoader, FileCache } from "./file_cache.ts";
+import { loadEntry, type LoadEntryOptions } from "./file_entry.ts";
+import { fsErrorStatus } from "./fs_error_status.ts";
+import type { Containment } from "./locate_entry.ts";
+import type { ResolvedStaticOptions } from "./options.ts";
+
+/**
+ * What a lookup found: the entry, or the status a client gets instead —
+ * 404 for nothing servable there, 403 for a refusal.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Found } from "./site_files.ts";
+ *
+ * const kindOf = (found: Found) => typeof found === "number" ? found : found.kind;
+ * assert.equal(kindOf(404), 404);
+ * assert.equal(kindOf({ kind: "directory", key: "/d", realPath: "/d", checkedAt: 0 }), "directory");
+ * ```
+ */
+export type Found = CacheEntry | 403 | 404;
+
+/**
+ * The root's files, looked up through one cache.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveStaticOptions } from "./options.ts";
+ * import { SiteFiles } from "./site_files.ts";
+ *
+ * const root = await Deno.realPath(await Deno.makeTempDir());
+ * try {
+ *   await Deno.writeTextFile(`${root}/a.txt`, "a");
+ *   const files = new SiteFiles(resolveStaticOptions({ root }));
+ *   const found = await files.lookup(`${root}/a.txt`, root);
+ *   assert.equal(typeof found === "number" ? found : found.kind, "file");
+ *   assert.equal(await files.lookup(`${root}/b.txt`, root), 404);
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
+ * ```
+ */
+export class SiteFiles {
+  /** The cache every lookup goes through. */
+  readonly cache: FileCache;
+  /** The root as given, made absolute: the paths looked up start with it. */
+  readonly root: string;
+  readonly #options: ResolvedStaticOptions;
+  readonly #containment: Containment["kind"];
+  // The loader for the last root real path: it changes only when the root
+  // is swapped, so lookups need not build one each.
+  #loaderReal: string | null = null;
+  #loader: EntryLoader | null = null;
+
+  /**
+   * @param options The handler's options: root, symlinks, dotfiles,
+   *   compression, ETags, and the cache's bounds and clock.
+   */
+  constructor(options: ResolvedStaticOptions) {
+    this.#options = options;
+    this.root = resolve(options.root);
+    this.cache = new FileCache({
+      revalidateMs: options.revalidateMs,
+      maxFileBytes: options.maxCachedFileBytes,
+      budgetBytes: options.cacheBudgetBytes,
+      now: options.now,
+    });
+    this.#containment = options.followSymlinks === "never"
+      ? "exact"
+      : options.followSymlinks === "always"
+      ? "anywhere"
+      : "inside-root";
+  }
+
+  /**
+   * Which paths may be served, for a root at `rootReal`.
+   *
+   * @param rootReal The root's real path now.
+   * @returns The containment rule.
+   */
+  containment(rootReal: string): Containment {
+    return {
+      kind: this.#containment,
+      root: this.root,
+      rootReal,
+      dotfiles: this.#options.dotfiles,
+    };
+  }
+
+  /**
+   * How entries are loaded now, for a root at `rootReal`.
+   *
+   * @param rootReal The root's real path now.
+   * @returns The options for `loadEntry` and `describeOpened`.
+   */
+  loadOptions(rootReal: string): LoadEntryOptions {
+    const options = this.#options;
+    return {
+      containment: this.containment(rootReal),
+      precompressed: options.precompressed,
+      etag: options.etag,
+      etagAlgorithm: options.etagAlgorithm,
+      now: options.now(),
+      // A sibling added next to an unchanged file is noticed within
+      // 30 × revalidateMs; one that changes, within revalidateMs.
+      siblingRecheckMs: options.revalidateMs * 30,
+      // Small files' bytes come from the descriptor their identity does.
+      readBytesUpTo: this.cache.canHold(options.maxCachedFileBytes)
+        ? options.maxCachedFileBytes
+        : this.cache.budgetBytes,
+    };
+  }
+
+  /**
+   * The cache's loader for a root at `rootReal`.
+   *
+   * @param rootReal The root's real path now.
+   * @returns The loader.
+   */
+  loader(rootReal: string): EntryLoader {
+    if (this.#loaderReal !== rootReal || this.#loader === null) {
+      this.#loaderReal = rootReal;
+      this.#loader = (key, previous) =>
+        loadEntry(key, previous, this.loadOptions(rootReal));
+    }
+    return this.#loader;
+  }
+
+  /**
+   * The entry at `path`, from the cache or loaded.
+   *
+   * @param path An absolute path under {@linkcode SiteFiles.root}.
+   * @param rootReal The root's real path now.
+   * @returns The entry, or 404 or 403.
+   * @throws What loading threw, when it is not a file-system refusal.
+   */
+  async lookup(path: string, rootReal: string): Promise<Found> {
+    try {
+      return await this.cache.lookup(path, this.loader(rootReal)) ?? 404;
+    } catch (error) {
+      const status = fsErrorStatus(error);
+      if (status === null) throw error;
+      return status;
+    }
+  }
+}
