@@ -26,8 +26,6 @@ import { ENGINE_FIELDS } from "../http/engine_fields.ts";
 import type { FastLaneRequest } from "../http/fast_lane.ts";
 import {
   type FastLaneResponse,
-  type FastLaneResponseInit,
-  fastLaneResponseSize,
   serializeFastLaneResponse,
 } from "../http/fast_lane_response.ts";
 import {
@@ -36,12 +34,17 @@ import {
   parseAcceptEncoding,
 } from "./accept_encoding.ts";
 import { shouldCompress } from "./compress.ts";
-import type {
-  DerivedBytes,
-  FileCache,
-  FileEntry,
-  Representation,
-} from "./file_cache.ts";
+import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
+import {
+  ANSWER_OVERHEAD_BYTES,
+  answersBytes,
+  isCurrent,
+  LaneFile,
+  notModifiedAnswer,
+  okAnswer,
+  type Variant,
+  VARIANT_OVERHEAD_BYTES,
+} from "./lane_file.ts";
 import type { MemoryAnswer } from "./memory_answer.ts";
 
 /** Paths remembered; the least recently recorded go first. */
@@ -54,18 +57,6 @@ const MAX_PATHS_PER_FILE = 8;
 /** Longest `Accept-Encoding` whose parse is kept for the next request. */
 const MEMO_MAX_CHARS = 256;
 
-// Estimates of heap overhead, counted with the bytes (V8, Deno 2.9:
-// measured ~200 bytes for a path of 19 characters in a map with its
-// record, ~210 bytes for a Uint8Array beyond its data).
-/** A file's record: the object, its path and variant arrays. */
-const FILE_OVERHEAD_BYTES = 256;
-/** One index path: the map slot and the string (plus two a character). */
-const PATH_OVERHEAD_BYTES = 160;
-/** One variant: the object and its two field strings (plus their length). */
-const VARIANT_OVERHEAD_BYTES = 256;
-/** One pre-serialized answer: the object, the Uint8Array, its buffer. */
-const ANSWER_OVERHEAD_BYTES = 320;
-
 const GZIP_ONLY: readonly ContentCoding[] = ["gzip"];
 
 /** Fields a 304 leaves out (RFC 9110 §15.4.5 lists what it keeps). */
@@ -76,89 +67,8 @@ const NOT_IN_304 = new Set([
   "content-range",
 ]);
 
-/** The recorded answers for one representation of a file. */
-interface Variant {
-  readonly rep: Representation;
-  readonly body: Uint8Array;
-  readonly etag: string | null;
-  /** `name: value\r\n` lines of the 200, without date and length. */
-  readonly fields200: string;
-  /** The same for the 304. */
-  readonly fields304: string;
-  /** What it may hold: itself and all three answers, built or not. */
-  readonly heldBytes: number;
-  second: number;
-  full: FastLaneResponse | null;
-  headOnly: FastLaneResponse | null;
-  notModified: FastLaneResponse | null;
-}
-
-/**
- * What the lane keeps for one cached file, hung on its cache entry: the
- * cache counts it and releases it with the file's bytes.
- */
-class LaneFile implements DerivedBytes {
-  heldBytes = 0;
-  referenced = false;
-  readonly paths: string[] = [];
-  variants: Variant[] = [];
-  readonly codings: ContentCoding[];
-
-  constructor(
-    readonly index: Map<string, LaneFile>,
-    readonly entry: FileEntry,
-    /** Whether its answers vary on `Accept-Encoding` at all. */
-    readonly varyEncoding: boolean,
-    /** Whether identity may be gzipped on the fly (as the ordinary path). */
-    readonly gzipEligible: boolean,
-  ) {
-    this.codings = entry.siblings.map((sibling) => sibling.coding!);
-  }
-
-  /** Re-add what it holds, after a change. */
-  measure(): void {
-    let total = FILE_OVERHEAD_BYTES;
-    for (const path of this.paths) {
-      total += PATH_OVERHEAD_BYTES + 2 * path.length;
-    }
-    for (const variant of this.variants) total += variant.heldBytes;
-    this.heldBytes = total;
-  }
-
-  /** Take one path out of the index (it leads elsewhere now, or nowhere). */
-  forget(path: string): void {
-    const i = this.paths.indexOf(path);
-    if (i !== -1) this.paths.splice(i, 1);
-    if (this.index.get(path) === this) this.index.delete(path);
-  }
-
-  release(): void {
-    for (const path of this.paths) {
-      if (this.index.get(path) === this) this.index.delete(path);
-    }
-    this.paths.length = 0;
-    this.variants = [];
-    this.heldBytes = 0;
-  }
-}
-
-/** Whether `rep` is still one of the entry's servable representations. */
-function isCurrent(entry: FileEntry, rep: Representation): boolean {
-  return rep === entry.identity || rep === entry.gzip ||
-    entry.siblings.includes(rep);
-}
-
 /**
  * What {@linkcode StaticFastLane} must know of the file handler.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { StaticFastLaneOptions } from "./fast_lane.ts";
- *
- * const options: StaticFastLaneOptions = { gzip: true };
- * assert.equal(options.gzip, true);
- * ```
  */
 export interface StaticFastLaneOptions {
   /**
@@ -171,18 +81,6 @@ export interface StaticFastLaneOptions {
 /**
  * Pre-serialized answers for cached files, kept within the file cache's
  * budget (see the module documentation).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { FileCache } from "./file_cache.ts";
- * import { StaticFastLane } from "./fast_lane.ts";
- *
- * const lane = new StaticFastLane(new FileCache(), () => {}, { gzip: true });
- * const request = { method: "GET", target: "/a.txt", headerNames: [], headerValues: [] };
- * assert.equal(lane.serve(request, Date.now()), undefined);
- * assert.equal(lane.size, 0);
- * ```
  */
 export class StaticFastLane {
   readonly #cache: FileCache;
@@ -473,37 +371,4 @@ export class StaticFastLane {
       nowMs,
     );
   }
-}
-
-/** What a variant's answers are made of. */
-type AnswerParts = Pick<Variant, "body" | "fields200" | "fields304">;
-
-/**
- * The 200: with its body, or without it for a HEAD, which gets the same
- * head (RFC 9110 §9.3.2).
- */
-function okAnswer(parts: AnswerParts, withBody: boolean): FastLaneResponseInit {
-  return {
-    status: 200,
-    fields: parts.fields200,
-    body: withBody ? parts.body : null,
-    contentLength: parts.body.length,
-  };
-}
-
-/** The 304: no body, no framing. */
-function notModifiedAnswer(parts: AnswerParts): FastLaneResponseInit {
-  return {
-    status: 304,
-    fields: parts.fields304,
-    body: null,
-    contentLength: -1,
-  };
-}
-
-/** What a variant's three answers hold, counted before they are built. */
-function answersBytes(parts: AnswerParts): number {
-  return fastLaneResponseSize(okAnswer(parts, true)) +
-    fastLaneResponseSize(okAnswer(parts, false)) +
-    fastLaneResponseSize(notModifiedAnswer(parts));
 }

@@ -1,0 +1,141 @@
+/**
+ * What the fast lane keeps for one cached file ({@linkcode LaneFile}): its
+ * recorded answers per representation ({@linkcode Variant}), the index paths
+ * that lead to it, and what all of it weighs against the cache's budget.
+ *
+ * @module
+ */
+
+import {
+  type FastLaneResponse,
+  type FastLaneResponseInit,
+  fastLaneResponseSize,
+} from "../http/fast_lane_response.ts";
+import type { ContentCoding } from "./accept_encoding.ts";
+import type { DerivedBytes, FileEntry, Representation } from "./file_cache.ts";
+
+// Estimates of heap overhead, counted with the bytes (V8, Deno 2.9:
+// measured ~200 bytes for a path of 19 characters in a map with its
+// record, ~210 bytes for a Uint8Array beyond its data).
+/** A file's record: the object, its path and variant arrays. */
+const FILE_OVERHEAD_BYTES = 256;
+/** One index path: the map slot and the string (plus two a character). */
+const PATH_OVERHEAD_BYTES = 160;
+/** One variant: the object and its two field strings (plus their length). */
+export const VARIANT_OVERHEAD_BYTES: number = 256;
+/** One pre-serialized answer: the object, the Uint8Array, its buffer. */
+export const ANSWER_OVERHEAD_BYTES: number = 320;
+
+/** The recorded answers for one representation of a file. */
+export interface Variant {
+  readonly rep: Representation;
+  readonly body: Uint8Array;
+  readonly etag: string | null;
+  /** `name: value\r\n` lines of the 200, without date and length. */
+  readonly fields200: string;
+  /** The same for the 304. */
+  readonly fields304: string;
+  /** What it may hold: itself and all three answers, built or not. */
+  readonly heldBytes: number;
+  second: number;
+  full: FastLaneResponse | null;
+  headOnly: FastLaneResponse | null;
+  notModified: FastLaneResponse | null;
+}
+
+/**
+ * What the lane keeps for one cached file, hung on its cache entry: the
+ * cache counts it and releases it with the file's bytes.
+ */
+export class LaneFile implements DerivedBytes {
+  heldBytes = 0;
+  referenced = false;
+  readonly paths: string[] = [];
+  variants: Variant[] = [];
+  readonly codings: ContentCoding[];
+
+  constructor(
+    readonly index: Map<string, LaneFile>,
+    readonly entry: FileEntry,
+    /** Whether its answers vary on `Accept-Encoding` at all. */
+    readonly varyEncoding: boolean,
+    /** Whether identity may be gzipped on the fly (as the ordinary path). */
+    readonly gzipEligible: boolean,
+  ) {
+    this.codings = entry.siblings.map((sibling) => sibling.coding!);
+  }
+
+  /** Re-add what it holds, after a change. */
+  measure(): void {
+    let total = FILE_OVERHEAD_BYTES;
+    for (const path of this.paths) {
+      total += PATH_OVERHEAD_BYTES + 2 * path.length;
+    }
+    for (const variant of this.variants) total += variant.heldBytes;
+    this.heldBytes = total;
+  }
+
+  /** Take one path out of the index (it leads elsewhere now, or nowhere). */
+  forget(path: string): void {
+    const i = this.paths.indexOf(path);
+    if (i !== -1) this.paths.splice(i, 1);
+    if (this.index.get(path) === this) this.index.delete(path);
+  }
+
+  release(): void {
+    for (const path of this.paths) {
+      if (this.index.get(path) === this) this.index.delete(path);
+    }
+    this.paths.length = 0;
+    this.variants = [];
+    this.heldBytes = 0;
+  }
+}
+
+/**
+ * Whether `rep` is still one of the entry's servable representations.
+ *
+ * @param entry The file's entry.
+ * @param rep A representation recorded for it.
+ * @returns `true` when the entry still serves it.
+ */
+export function isCurrent(entry: FileEntry, rep: Representation): boolean {
+  return rep === entry.identity || rep === entry.gzip ||
+    entry.siblings.includes(rep);
+}
+
+/** What a variant's answers are made of. */
+export type AnswerParts = Pick<Variant, "body" | "fields200" | "fields304">;
+
+/**
+ * The 200: with its body, or without it for a HEAD, which gets the same
+ * head (RFC 9110 §9.3.2).
+ */
+export function okAnswer(
+  parts: AnswerParts,
+  withBody: boolean,
+): FastLaneResponseInit {
+  return {
+    status: 200,
+    fields: parts.fields200,
+    body: withBody ? parts.body : null,
+    contentLength: parts.body.length,
+  };
+}
+
+/** The 304: no body, no framing. */
+export function notModifiedAnswer(parts: AnswerParts): FastLaneResponseInit {
+  return {
+    status: 304,
+    fields: parts.fields304,
+    body: null,
+    contentLength: -1,
+  };
+}
+
+/** What a variant's three answers hold, counted before they are built. */
+export function answersBytes(parts: AnswerParts): number {
+  return fastLaneResponseSize(okAnswer(parts, true)) +
+    fastLaneResponseSize(okAnswer(parts, false)) +
+    fastLaneResponseSize(notModifiedAnswer(parts));
+}
