@@ -261,6 +261,19 @@ export type ResolvedStaticOptions =
   };
 
 /**
+ * Options for which `null` has always meant "the default" (they were read
+ * with `??`); elsewhere `null` is refused, as the types say.
+ */
+const NULL_MEANS_DEFAULT: ReadonlySet<string> = new Set([
+  "root",
+  "urlRoot",
+  "compress",
+  "etagAlgorithm",
+  "headers",
+  "now",
+]);
+
+/**
  * Apply defaults and validate options, so mistakes surface when the handler
  * is created rather than on some later request. An option left `undefined`
  * takes its default from {@linkcode DEFAULT_STATIC_OPTIONS}.
@@ -292,7 +305,11 @@ export function resolveStaticOptions(
   const defaults: Partial<Record<OptionName, unknown>> = DEFAULT_STATIC_OPTIONS;
   const resolved: Partial<Record<OptionName, unknown>> = {};
   for (const name of Object.keys(RESOLVERS) as OptionName[]) {
-    const value = options[name] === undefined ? defaults[name] : options[name];
+    const given = options[name];
+    const value = given === undefined ||
+        (given === null && NULL_MEANS_DEFAULT.has(name))
+      ? defaults[name]
+      : given;
     resolved[name] = RESOLVERS[name](value, name);
   }
   const fields = resolved as Omit<

@@ -214,9 +214,31 @@ for (const [name, options, error, message] of invalid) {
   });
 }
 
-Deno.test("resolveStaticOptions() rejects null for every option", () => {
-  // Only `undefined` means "the default"; null is a value of the wrong type.
+Deno.test("resolveStaticOptions() takes null as the default where it always did, and refuses it elsewhere", () => {
+  // root, urlRoot, compress, etagAlgorithm, headers and now were read with
+  // `??` before the defaults table: null meant the default, and still does.
+  const lenient = [
+    "root",
+    "urlRoot",
+    "compress",
+    "etagAlgorithm",
+    "headers",
+    "now",
+  ];
+  const resolved = resolveStaticOptions(
+    Object.fromEntries(lenient.map((name) => [name, null])),
+  );
+  const defaults = resolveStaticOptions({});
+  for (const name of lenient.filter((n) => n !== "now")) {
+    assert.deepEqual(
+      resolved[name as keyof typeof resolved],
+      defaults[name as keyof typeof defaults],
+      name,
+    );
+  }
+  assert.equal(typeof resolved.now, "function");
   for (const name of [...Object.keys(DEFAULT_STATIC_OPTIONS), "onError"]) {
+    if (lenient.includes(name)) continue;
     assert.throws(
       () => resolveStaticOptions({ [name]: null }),
       (error: unknown) =>
