@@ -48,11 +48,22 @@ const REPO = resolve(new URL("..", import.meta.url).pathname);
 const BASE = resolve(values.base);
 
 /** The cases: a path and a connection count. */
-const CASES = [
+const CASES: {
+  name: string;
+  path: string;
+  connections: number;
+  script?: string;
+}[] = [
   { name: "1 KiB, 50 conns", path: "/index.html", connections: 50 },
   { name: "1 KiB, 256 conns", path: "/index.html", connections: 256 },
   { name: "16 KiB, 50 conns", path: "/app.js", connections: 50 },
   { name: "1 MiB, 50 conns", path: "/big.bin", connections: 50 },
+  {
+    name: "1,000 random small files, 50 conns",
+    path: "/",
+    connections: 50,
+    script: join(REPO, "bench/lua/random_small.lua"),
+  },
 ];
 
 const out = join(REPO, "bench/out/before_after");
@@ -97,6 +108,7 @@ try {
           url: `http://127.0.0.1:${handle.spec.port}${c.path}`,
           connections: c.connections,
           durationS: DURATION_S,
+          script: c.script,
         });
         const key = `${c.name}|${handle.spec.name}`;
         rps.set(key, [...(rps.get(key) ?? []), result.rps]);
