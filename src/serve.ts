@@ -257,6 +257,19 @@ function listen(
  * @param addr The listener's address.
  * @param secure Whether it speaks TLS.
  * @returns `http://host:port/` (IPv6 in brackets) or `unix:/path`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listenUrl } from "./serve.ts";
+ *
+ * // What an `onListen` callback would print.
+ * assert.equal(
+ *   listenUrl({ transport: "tcp", hostname: "::1", port: 8443 }, true),
+ *   "https://[::1]:8443/",
+ * );
+ * assert.equal(listenUrl({ transport: "unix", path: "/run/berth.sock" }), "unix:/run/berth.sock");
+ * ```
  */
 export function listenUrl(addr: Deno.Addr, secure = false): string {
   if (addr.transport === "unix" || addr.transport === "unixpacket") {

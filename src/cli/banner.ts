@@ -34,15 +34,6 @@ export interface BannerInfo {
  *
  * @param path A path as given on the command line.
  * @returns The path to show.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { displayPath } from "./banner.ts";
- * assert.equal(displayPath("static"), "./static");
- * assert.equal(displayPath("../site"), "../site");
- * assert.equal(displayPath("/srv/www"), "/srv/www");
- * ```
  */
 export function displayPath(path: string): string {
   if (
@@ -68,22 +59,6 @@ function isWildcard(hostname: string): boolean {
  *
  * @param info What to describe.
  * @returns The lines, first the machine-readable one.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { bannerLines } from "./banner.ts";
- * const lines = bannerLines({
- *   addr: { transport: "tcp", hostname: "127.0.0.1", port: 8000 },
- *   secure: false,
- *   root: "static",
- *   workers: 1,
- *   interfaces: null,
- *   color: false,
- * });
- * assert.equal(lines[0], "Listening on http://127.0.0.1:8000/ — serving ./static");
- * assert.equal(lines[1], "  Use --host 0.0.0.0 to expose on the network");
- * ```
  */
 export function bannerLines(info: BannerInfo): string[] {
   const bold = (text: string) => info.color ? `\x1b[1m${text}\x1b[22m` : text;
@@ -127,14 +102,6 @@ export function bannerLines(info: BannerInfo): string[] {
  * `null` (quietly: the banner then says the server listens everywhere).
  *
  * @returns The interfaces, or `null`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { networkInterfaces } from "./banner.ts";
- * const interfaces = networkInterfaces();
- * assert.ok(interfaces === null || Array.isArray(interfaces));
- * ```
  */
 export function networkInterfaces(): Deno.NetworkInterfaceInfo[] | null {
   try {
@@ -153,13 +120,6 @@ export function networkInterfaces(): Deno.NetworkInterfaceInfo[] | null {
  * Whether stdout gets ANSI colors: a terminal, and no `NO_COLOR`.
  *
  * @returns `true` to color.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { useColor } from "./banner.ts";
- * assert.equal(typeof useColor(), "boolean");
- * ```
  */
 export function useColor(): boolean {
   if (Deno.noColor) return false;

@@ -18,16 +18,6 @@ import type { AccessLogFormat } from "./access_log.ts";
 /**
  * The static handler options the flags set, narrowed to what a flag gives
  * (strings, not functions or records).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { CliFileOptions } from "./cli_options.ts";
- * import { createStaticHandler } from "../static/static_handler.ts";
- *
- * const files: CliFileOptions = { root: ".", spa: "index.html", headers: ["X-A: 1"] };
- * assert.equal(typeof createStaticHandler(files), "function");
- * ```
  */
 export interface CliFileOptions extends
   Pick<
@@ -58,14 +48,6 @@ export interface CliFileOptions extends
 /**
  * The limit flags, each naming the `serve()` limit it sets: the one place
  * a limit is made a flag.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { LIMIT_FLAGS } from "./cli_options.ts";
- *
- * assert.equal(LIMIT_FLAGS["max-body-bytes"], "maxBodyBytes");
- * ```
  */
 export const LIMIT_FLAGS = Object.freeze(
   {
@@ -84,30 +66,12 @@ export type LimitFlag = keyof typeof LIMIT_FLAGS;
 
 /**
  * The `serve()` limits the flags set.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { CliLimits } from "./cli_options.ts";
- *
- * const limits: CliLimits = { maxBodyBytes: 10 };
- * assert.equal(limits.maxBodyBytes, 10);
- * ```
  */
 export type CliLimits = Pick<ServeLimits, (typeof LIMIT_FLAGS)[LimitFlag]>;
 
 /**
  * Where to listen, in `serve()`'s names: TCP `hostname` and `port`, or a
  * unix socket `path` (then `port` is `0`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { CliListenOptions } from "./cli_options.ts";
- *
- * const listen: CliListenOptions = { hostname: "127.0.0.1", port: 8000 };
- * assert.equal(listen.path, undefined);
- * ```
  */
 export interface CliListenOptions
   extends Pick<ServeOptions, "hostname" | "port" | "path"> {
@@ -120,15 +84,6 @@ export interface CliListenOptions
 /**
  * The files named by `--cert` and `--key`, kept for messages once their
  * PEM text is read.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { TlsPaths } from "./cli_options.ts";
- *
- * const tls: TlsPaths = { certPath: "cert.pem", keyPath: "key.pem" };
- * assert.equal(tls.keyPath, "key.pem");
- * ```
  */
 export interface TlsPaths {
   /** The PEM certificate chain file. */
@@ -139,15 +94,6 @@ export interface TlsPaths {
 
 /**
  * The access log: its format, as the formatter names it, or none.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { CliLogOptions } from "./cli_options.ts";
- *
- * const log: CliLogOptions = { format: "clf", verbose: false, quiet: false };
- * assert.equal(log.format, "clf");
- * ```
  */
 export interface CliLogOptions
   extends Pick<AccessLogFormat, "format" | "verbose"> {
@@ -157,15 +103,6 @@ export interface CliLogOptions
 
 /**
  * What the command line asks for.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { CLI_DEFAULTS, type CliOptions } from "./cli_options.ts";
- *
- * const options: CliOptions = { ...CLI_DEFAULTS, workers: "auto" };
- * assert.equal(options.files.root, "static");
- * ```
  */
 export interface CliOptions {
   /** The static handler's options: ROOT and the response flags. */
@@ -190,15 +127,6 @@ export interface CliOptions {
  * What the command line asks for without flags: its own defaults (ROOT
  * `static`, `127.0.0.1:8000`, one thread, the `text` log). Every other
  * default is the library's.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { CLI_DEFAULTS } from "./cli_options.ts";
- * import { parseArgs } from "./parse_args.ts";
- *
- * assert.deepEqual(parseArgs([]), CLI_DEFAULTS);
- * ```
  */
 export const CLI_DEFAULTS: Readonly<CliOptions> = Object.freeze({
   files: Object.freeze({ root: "static" }),

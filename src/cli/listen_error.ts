@@ -23,16 +23,6 @@ function message(error: unknown): string {
  * @param error What was thrown.
  * @param target Where berth tried to listen.
  * @returns One line, without the `berth: ` prefix.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { describeListenError } from "./listen_error.ts";
- * assert.equal(
- *   describeListenError(new Deno.errors.AddrInUse("x"), { hostname: "127.0.0.1", port: 8000 }),
- *   "Port 8000 is already in use; choose another with --port",
- * );
- * ```
  */
 export function describeListenError(
   error: unknown,

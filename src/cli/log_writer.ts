@@ -19,23 +19,6 @@ const DEFAULT_MAX_PENDING_CHARS = 4 * 1024 * 1024;
  * Batches text to a sink. `write()` never blocks and never throws; lines
  * are dropped, not queued without bound, when the sink cannot keep up, and
  * everything is dropped once the sink fails (a closed pipe, say).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { LogWriter } from "./log_writer.ts";
- * const chunks: string[] = [];
- * const writer = new LogWriter({
- *   write(data) {
- *     chunks.push(new TextDecoder().decode(data));
- *     return Promise.resolve(data.length);
- *   },
- * });
- * writer.write("a\n");
- * writer.write("b\n");
- * await writer.flush();
- * assert.equal(chunks.join(""), "a\nb\n");
- * ```
  */
 export class LogWriter {
   readonly #sink: ByteSink;

@@ -68,13 +68,6 @@ const OPTIONS = {
 /**
  * Every long flag the parser knows, as typed (`--spa` also takes `=FILE`).
  * The usage page must mention each; a test holds it to that.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { CLI_FLAGS } from "./parse_args.ts";
- * assert.ok(CLI_FLAGS.includes("--port"));
- * ```
  */
 export const CLI_FLAGS: readonly string[] = Object.keys(OPTIONS).map((name) =>
   `--${name}`
@@ -96,16 +89,6 @@ const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
  * @returns The options: what the flags set, and the command line's own
  *   defaults ({@linkcode CLI_DEFAULTS}); the library fills in the rest.
  * @throws {UsageError} On an unknown flag, a bad value or a bad combination.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseArgs } from "./parse_args.ts";
- * const options = parseArgs(["site", "--port", "0", "--spa=app.html"]);
- * assert.equal(options.files.root, "site");
- * assert.equal(options.listen.port, 0);
- * assert.equal(options.files.spa, "app.html");
- * ```
  */
 export function parseArgs(
   args: string[],

@@ -39,14 +39,6 @@ async function granted(descriptor: Deno.PermissionDescriptor) {
  * @param hostname The interface.
  * @param port The port; `0` leaves it out.
  * @returns For example `127.0.0.1:8000`, `[::1]:8000`, `0.0.0.0`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { netFlagHost } from "./permissions.ts";
- * assert.equal(netFlagHost("::1", 8000), "[::1]:8000");
- * assert.equal(netFlagHost("127.0.0.1", 0), "127.0.0.1");
- * ```
  */
 export function netFlagHost(hostname: string, port: number): string {
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
@@ -59,18 +51,6 @@ export function netFlagHost(hostname: string, port: number): string {
  * @param plan What berth is about to touch.
  * @returns A one-line message naming the flag to add, or `null` when all
  *   are granted.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { missingPermission } from "./permissions.ts";
- * const message = await missingPermission({
- *   root: ".",
- *   listen: { transport: "tcp", hostname: "127.0.0.1", port: 0 },
- *   tlsFiles: [],
- * });
- * assert.ok(message === null || message.includes("--allow-"));
- * ```
  */
 export async function missingPermission(
   plan: PermissionPlan,

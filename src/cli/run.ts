@@ -204,13 +204,6 @@ async function startWorkers(
  * @param options The parsed command line (not `--help`/`--version`).
  * @returns The exit status: 0 after a graceful stop, 1 when berth could not
  *   serve. A second signal exits the process at once (130 or 143).
- *
- * @example
- * ```ts ignore
- * import { parseArgs } from "./parse_args.ts";
- * import { run } from "./run.ts";
- * Deno.exit(await run(parseArgs(Deno.args)));
- * ```
  */
 export async function run(options: CliOptions): Promise<number> {
   const workers = workerCount(options);

@@ -14,13 +14,6 @@ export type StopSignal = "SIGINT" | "SIGTERM";
  *
  * @param signal The signal.
  * @returns 130 for SIGINT, 143 for SIGTERM.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { signalExitCode } from "./signals.ts";
- * assert.equal(signalExitCode("SIGTERM"), 143);
- * ```
  */
 export function signalExitCode(signal: StopSignal): number {
   return signal === "SIGINT" ? 130 : 143;
@@ -32,13 +25,6 @@ export function signalExitCode(signal: StopSignal): number {
  * @param onFirst Called on the first signal: stop gracefully.
  * @param onAgain Called on every later one: exit now.
  * @returns Removes the listeners.
- *
- * @example
- * ```ts
- * import { onStopSignals } from "./signals.ts";
- * const dispose = onStopSignals(() => {}, () => {});
- * dispose();
- * ```
  */
 export function onStopSignals(
   onFirst: (signal: StopSignal) => void,

@@ -45,16 +45,6 @@ export interface Reporter {
  * @param tls The certificate and key, as PEM text, when serving HTTPS
  *   (their paths are `options.tlsPaths`).
  * @returns The config (listening on `options.listen`, without SO_REUSEPORT).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseArgs } from "./parse_args.ts";
- * import { serverConfig } from "./start_server.ts";
- * const config = serverConfig(parseArgs(["site", "--no-compress"]));
- * assert.equal(config.files.root, "site");
- * assert.equal(config.files.compress, false);
- * ```
  */
 export function serverConfig(
   options: CliOptions,
@@ -74,15 +64,6 @@ export function serverConfig(
  *
  * @param config The server config.
  * @returns The listen target.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseArgs } from "./parse_args.ts";
- * import { listenTarget, serverConfig } from "./start_server.ts";
- * const target = listenTarget(serverConfig(parseArgs(["--unix", "/tmp/s"])));
- * assert.equal(target.path, "/tmp/s");
- * ```
  */
 export function listenTarget(config: ServerConfig): ListenTarget {
   return {
@@ -106,22 +87,6 @@ function describe(error: unknown, verbose: boolean): string {
  * @param workerId The worker thread's number, for verbose log lines.
  * @returns The running server.
  * @throws What `serve()` throws when it cannot listen (`AddrInUse`, …).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseArgs } from "./parse_args.ts";
- * import { serverConfig, startServer } from "./start_server.ts";
- * const lines: string[] = [];
- * const config = serverConfig(parseArgs([".", "--port", "0"]));
- * const server = startServer(config, { access: (l) => lines.push(l), error() {} });
- * const { port } = server.addr as Deno.NetAddr;
- * const response = await fetch(`http://127.0.0.1:${port}/no-such-file`);
- * await response.body?.cancel();
- * assert.equal(response.status, 404);
- * await server.shutdown();
- * assert.match(lines[0], /^GET \/no-such-file 404 /);
- * ```
  */
 export function startServer(
   config: ServerConfig,

@@ -10,13 +10,6 @@ import { CLI_DEFAULTS } from "./cli_options.ts";
 
 /**
  * Printed after a usage error's one-line reason.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { USAGE_HINT } from "./usage.ts";
- * assert.match(USAGE_HINT, /--help/);
- * ```
  */
 export const USAGE_HINT = "Run with --help for usage.";
 
@@ -26,13 +19,6 @@ export const USAGE_HINT = "Run with --help for usage.";
  *
  * @param version berth's version, for the first line.
  * @returns The page, ending with a newline.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { usage } from "./usage.ts";
- * assert.match(usage("1.2.3"), /^berth 1\.2\.3/);
- * ```
  */
 export function usage(version: string): string {
   const d = DEFAULT_LIMITS;

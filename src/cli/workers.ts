@@ -64,14 +64,6 @@ export interface SupervisorOptions {
  *
  * @param os `Deno.build.os`.
  * @returns Whether `--workers` can share a port.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { reusePortBalances } from "./workers.ts";
- * assert.equal(reusePortBalances("linux"), true);
- * assert.equal(reusePortBalances("darwin"), false);
- * ```
  */
 export function reusePortBalances(os: typeof Deno.build.os): boolean {
   return os === "linux" || os === "android";
@@ -85,13 +77,6 @@ export function reusePortBalances(os: typeof Deno.build.os): boolean {
  * flag, which makes it the witness.
  *
  * @returns `true` when `reusePort: true` is allowed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { reusePortAllowed } from "./workers.ts";
- * assert.equal(typeof reusePortAllowed(), "boolean");
- * ```
  */
 export function reusePortAllowed(): boolean {
   return typeof (Deno as { listenDatagram?: unknown }).listenDatagram ===
@@ -119,14 +104,6 @@ interface Slot {
 
 /**
  * Runs and watches N worker threads.
- *
- * @example
- * ```ts ignore
- * const supervisor = new Supervisor({ count: 4, config, onLog, onError });
- * const addr = await supervisor.start();
- * const reason = await supervisor.gaveUp; // only if workers keep dying
- * await supervisor.shutdown(10_000);
- * ```
  */
 export class Supervisor {
   readonly #options: SupervisorOptions;

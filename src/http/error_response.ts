@@ -22,17 +22,6 @@ function reasonOf(status: number): string {
  * @param status The status code.
  * @param keepAlive Whether the connection stays open afterwards.
  * @returns The bytes to write.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { errorResponseBytes } from "./error_response.ts";
- *
- * const text = new TextDecoder().decode(errorResponseBytes(400));
- * assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
- * assert.match(text, /\r\nconnection: close\r\n/);
- * assert.ok(text.endsWith("\r\n\r\nBad Request\n"));
- * ```
  */
 export function errorResponseBytes(
   status: number,
@@ -54,16 +43,6 @@ export function errorResponseBytes(
  *
  * @param status The status code.
  * @returns A plain-text response.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { errorResponse } from "./error_response.ts";
- *
- * const response = errorResponse(500);
- * assert.equal(response.status, 500);
- * assert.equal(await response.text(), "Internal Server Error\n");
- * ```
  */
 export function errorResponse(status: number): Response {
   return new Response(reasonOf(status) + "\n", {

@@ -83,15 +83,6 @@ const statusLines = new Map<number, string>();
  *
  * @param status The status code.
  * @returns The line, e.g. `"HTTP/1.1 404 Not Found\r\n"`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { statusLine } from "./status_text.ts";
- *
- * assert.equal(statusLine(304), "HTTP/1.1 304 Not Modified\r\n");
- * assert.equal(statusLine(599), "HTTP/1.1 599 Unknown\r\n");
- * ```
  */
 export function statusLine(status: number): string {
   let line = statusLines.get(status);

@@ -7,7 +7,31 @@
 
 import type { RequestHead } from "./request_head.ts";
 
-/** One answered request. */
+/**
+ * One answered request, as `serve()`'s `onResponse` is told it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { AccessLogEntry } from "./access_log_entry.ts";
+ * import { serve } from "../serve.ts";
+ *
+ * const logged = Promise.withResolvers<AccessLogEntry>();
+ * const server = serve(() => new Response("hello"), {
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   onListen() {},
+ *   onResponse: (entry) => logged.resolve(entry),
+ * });
+ * try {
+ *   await (await fetch(`http://127.0.0.1:${server.addr.port}/a?b=1`)).text();
+ *   const { method, target, status, bodyBytes } = await logged.promise;
+ *   assert.equal(`${method} ${target} ${status} ${bodyBytes}`, "GET /a?b=1 200 5");
+ * } finally {
+ *   await server.shutdown();
+ * }
+ * ```
+ */
 export interface AccessLogEntry {
   /** The client's address. */
   remoteAddr: Deno.Addr;
@@ -53,15 +77,6 @@ const HEX = "0123456789ABCDEF";
  *
  * @param received The bytes received, from the request line's first byte.
  * @returns The escaped, bounded line.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { escapeRequestLine } from "./access_log_entry.ts";
- *
- * const received = new TextEncoder().encode('GET /"\n HTTP/1.1\r\nHost: a\r\n');
- * assert.equal(escapeRequestLine(received), "GET /\\x22\\x0A HTTP/1.1");
- * ```
  */
 export function escapeRequestLine(received: Uint8Array): string {
   const max = MAX_LOGGED_REQUEST_LINE_CHARS;

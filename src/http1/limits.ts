@@ -4,7 +4,30 @@
  * @module
  */
 
-/** Every limit the engine enforces. Each is an option of `serve()`. */
+/**
+ * Every limit the engine enforces. Each is an option of `serve()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serve } from "../serve.ts";
+ *
+ * const server = serve(async (request) => new Response(await request.text()), {
+ *   hostname: "127.0.0.1",
+ *   port: 0,
+ *   maxBodyBytes: 4,
+ *   onListen() {},
+ * });
+ * try {
+ *   const url = `http://127.0.0.1:${server.addr.port}/`;
+ *   const response = await fetch(url, { method: "POST", body: "too long" });
+ *   assert.equal(response.status, 413);
+ *   await response.body?.cancel();
+ * } finally {
+ *   await server.shutdown();
+ * }
+ * ```
+ */
 export interface ServeLimits {
   /**
    * Largest request head (request line and header fields) in bytes; over it
@@ -105,14 +128,6 @@ export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
  * @param options The caller's limits.
  * @returns Every limit, validated.
  * @throws {RangeError} When a limit is not a positive number.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveLimits } from "./limits.ts";
- * assert.equal(resolveLimits({ maxHeaderCount: 10 }).maxHeaderCount, 10);
- * assert.throws(() => resolveLimits({ maxHeaderCount: -1 }), RangeError);
- * ```
  */
 export function resolveLimits(options: ServeLimits = {}): ResolvedLimits {
   const limits = { ...DEFAULT_LIMITS };

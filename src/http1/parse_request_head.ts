@@ -499,30 +499,6 @@ function transferCodingError(fields: string[]): RequestParseError | null {
  * @param limits Request-target length (→ 414) and field count (→ 431) limits.
  * @returns The parsed head, or a {@link RequestParseError} with the status
  * to answer (400, 413, 414, 417, 431, 501 or 505) and a stable reason.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseRequestHead } from "./parse_request_head.ts";
- * import { RequestParseError } from "./request_head.ts";
- *
- * const limits = { maxRequestTargetBytes: 8192, maxHeaderCount: 100 };
- * const head = new TextEncoder().encode(
- *   "GET /index.html HTTP/1.1\r\nHost: example.com\r\nAccept: *\/*\r\n\r\n",
- * );
- * const parsed = parseRequestHead(head, 0, head.length, limits);
- * assert.ok(!(parsed instanceof RequestParseError));
- * assert.equal(parsed.method, "GET");
- * assert.equal(parsed.target, "/index.html");
- * assert.equal(parsed.host, "example.com");
- * assert.deepEqual(parsed.headerNames, ["host", "accept"]);
- * assert.equal(parsed.keepAlive, true);
- *
- * const bad = new TextEncoder().encode("GET / HTTP/2.0\r\nHost: a\r\n\r\n");
- * const refused = parseRequestHead(bad, 0, bad.length, limits);
- * assert.ok(refused instanceof RequestParseError);
- * assert.equal(refused.status, 505);
- * ```
  */
 export function parseRequestHead(
   bytes: Uint8Array,

@@ -23,15 +23,6 @@
 
 /**
  * Where a connection stands in the current turn.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { TurnState } from "./turn_gate.ts";
- *
- * const state: TurnState = { turn: -1, served: 0 };
- * assert.equal(state.served, 0);
- * ```
  */
 export interface TurnState {
   /** The turn in which `served` was counted. */
@@ -42,21 +33,6 @@ export interface TurnState {
 
 /**
  * Turns shared by the connections of one server.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TurnGate, type TurnState } from "./turn_gate.ts";
- *
- * const gate = new TurnGate(2);
- * const state: TurnState = { turn: -1, served: 0 };
- * assert.equal(gate.served(state), null); // first request of the turn
- * const wait = gate.served(state); // second: the turn is used up
- * assert.ok(wait instanceof Promise);
- * await wait; // the next turn has begun
- * assert.equal(gate.turn, 1);
- * assert.equal(gate.served(state), null);
- * ```
  */
 export class TurnGate {
   /** Requests a connection answers per turn. */

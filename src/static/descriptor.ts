@@ -12,15 +12,6 @@ import * as fs from "node:fs";
 /**
  * What a file is, as `fstat` on its descriptor says: enough to tell a
  * changed file from an unchanged one.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { FileIdentity } from "./descriptor.ts";
- *
- * const id: FileIdentity = { dev: 1, ino: 2, size: 3, mtimeMs: 4 };
- * assert.equal(id.size, 3);
- * ```
  */
 export interface FileIdentity {
   /** Device number, or `null` when unknown. */
@@ -39,16 +30,6 @@ export interface FileIdentity {
  * @param a One identity.
  * @param b Another.
  * @returns `true` when device, inode, size and mtime all agree.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sameIdentity } from "./descriptor.ts";
- *
- * const a = { dev: 1, ino: 2, size: 3, mtimeMs: 4 };
- * assert.equal(sameIdentity(a, { ...a }), true);
- * assert.equal(sameIdentity(a, { ...a, ino: 9 }), false);
- * ```
  */
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino &&
@@ -60,19 +41,6 @@ export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
  *
  * @param info A `Deno.FileInfo`.
  * @returns Its identity.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { identityOf } from "./descriptor.ts";
- *
- * const path = await Deno.makeTempFile();
- * try {
- *   assert.equal(identityOf(await Deno.stat(path)).size, 0);
- * } finally {
- *   await Deno.remove(path);
- * }
- * ```
  */
 export function identityOf(info: Deno.FileInfo): FileIdentity {
   return {
@@ -85,23 +53,6 @@ export function identityOf(info: Deno.FileInfo): FileIdentity {
 
 /**
  * An open, read-only file descriptor, closed exactly once.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as fs from "node:fs";
- * import { Descriptor } from "./descriptor.ts";
- *
- * const path = await Deno.makeTempFile();
- * try {
- *   await Deno.writeTextFile(path, "hello");
- *   using file = new Descriptor(fs.openSync(path, "r"));
- *   assert.equal(file.isFile, true);
- *   assert.equal(new TextDecoder().decode(file.readAllSync()!), "hello");
- * } finally {
- *   await Deno.remove(path);
- * }
- * ```
  */
 export class Descriptor {
   /** What `fstat` said when the descriptor was taken. */

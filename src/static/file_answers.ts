@@ -28,16 +28,6 @@ import { statusResponse } from "./status_response.ts";
 
 /**
  * The request being answered, as answering with a file needs it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { Asked } from "./file_answers.ts";
- *
- * const request = new Request("http://x/a.txt");
- * const asked: Asked = { request, method: request.method, rootReal: "/srv/www" };
- * assert.equal(asked.method, "GET");
- * ```
  */
 export interface Asked {
   /** The GET or HEAD request. */
@@ -53,27 +43,6 @@ const VARY_ACCEPT: readonly string[] = ["Accept"];
 
 /**
  * The handler's answers with files.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { FileAnswers } from "./file_answers.ts";
- * import { resolveStaticOptions } from "./options.ts";
- * import { SiteFiles } from "./site_files.ts";
- *
- * const root = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   const options = resolveStaticOptions({ root });
- *   const answers = new FileAnswers(options, new SiteFiles(options));
- *   const request = new Request("http://x/nope");
- *   const answer = await answers.notFound({ request, method: "GET", rootReal: root });
- *   assert(answer instanceof Response);
- *   assert.equal(answer.status, 404);
- *   await answer.body?.cancel();
- * } finally {
- *   await Deno.remove(root, { recursive: true });
- * }
- * ```
  */
 export class FileAnswers {
   /** The files answered with. */

@@ -29,18 +29,6 @@ import {
 
 /**
  * How {@linkcode loadEntry} decides what may be served.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { LoadEntryOptions } from "./file_entry.ts";
- *
- * const options: LoadEntryOptions = {
- *   containment: { kind: "inside-root", root: "/srv/www", rootReal: "/srv/www", dotfiles: false },
- *   precompressed: true, etag: true, etagAlgorithm: "fnv1a", now: 0,
- * };
- * assert.equal(options.containment.kind, "inside-root");
- * ```
  */
 export interface LoadEntryOptions {
   /** Where the entry may be; checked on the directory actually held. */
@@ -134,29 +122,6 @@ type Found =
  * @param options Policies.
  * @returns The entry, or `null` when the path may not be served (outside
  * the root, through a refused symlink, or not a file or directory).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadEntry } from "./file_entry.ts";
- *
- * const root = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   await Deno.writeTextFile(`${root}/a.css`, "body{}");
- *   const entry = await loadEntry(`${root}/a.css`, undefined, {
- *     containment: { kind: "inside-root", root, rootReal: root, dotfiles: false },
- *     precompressed: true, etag: true, etagAlgorithm: "fnv1a", now: 0,
- *     readBytesUpTo: 1024,
- *   });
- *   assert.equal(entry?.kind, "file");
- *   if (entry?.kind === "file") {
- *     assert.equal(entry.contentType, "text/css; charset=utf-8");
- *     assert.equal(new TextDecoder().decode(entry.identity.bytes!), "body{}");
- *   }
- * } finally {
- *   await Deno.remove(root, { recursive: true });
- * }
- * ```
  */
 export async function loadEntry(
   path: string,
@@ -300,29 +265,6 @@ async function describeFile(
  * @param file The descriptor now open on `entry.realPath`.
  * @param options Policies.
  * @returns An entry describing `file`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { describeOpened, loadEntry, reopen } from "./file_entry.ts";
- *
- * const root = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   const options = {
- *     containment: { kind: "inside-root" as const, root, rootReal: root, dotfiles: false },
- *     precompressed: false, etag: true, etagAlgorithm: "fnv1a" as const, now: 0,
- *   };
- *   await Deno.writeTextFile(`${root}/a.txt`, "old");
- *   const stale = await loadEntry(`${root}/a.txt`, undefined, options);
- *   assert(stale?.kind === "file");
- *   await Deno.writeTextFile(`${root}/a.txt`, "newer");
- *   using file = reopen(stale.identity)!;
- *   const fresh = await describeOpened(stale, file, options);
- *   assert.equal(fresh.identity.size, 5);
- * } finally {
- *   await Deno.remove(root, { recursive: true });
- * }
- * ```
  */
 export function describeOpened(
   entry: FileEntry,
@@ -348,21 +290,6 @@ export function describeOpened(
  *   caller compares), or `null` when the path no longer names a regular
  *   file that may be read there.
  * @throws What the file system says (`ENOENT`…).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { reopen } from "./file_entry.ts";
- *
- * const dir = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   await Deno.writeTextFile(`${dir}/a.txt`, "a");
- *   using file = reopen({ path: `${dir}/a.txt` })!;
- *   assert.equal(file.identity.size, 1);
- * } finally {
- *   await Deno.remove(dir, { recursive: true });
- * }
- * ```
  */
 export function reopen(rep: Pick<Representation, "path">): Descriptor | null {
   return withEntry(rep.path, exactly(rep.path), ({ dir, name, info }) => {

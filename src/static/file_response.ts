@@ -32,18 +32,6 @@ import { statusResponse } from "./status_response.ts";
 
 /**
  * How {@linkcode respondWithFile} answers.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { FileResponseOptions } from "./file_response.ts";
- *
- * const options: FileResponseOptions = {
- *   cache: null, maxInMemoryBytes: 1 << 20, gzip: false,
- *   cacheControl: "no-cache", maxRanges: 16, status: 404,
- * };
- * assert.equal(options.status, 404);
- * ```
  */
 export interface FileResponseOptions {
   /**
@@ -81,14 +69,6 @@ export interface FileResponseOptions {
  * What {@linkcode respondWithFile} returns when the file on disk is no
  * longer the one its entry describes (changed, replaced, gone, or now a
  * symlink): the caller looks again.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { FileChanged } from "./file_response.ts";
- *
- * assert.equal(new FileChanged(null).file, null);
- * ```
  */
 export class FileChanged {
   /**
@@ -167,34 +147,6 @@ function fullParts(size: number): BodyPart[] {
  * @returns The answer (a {@linkcode MemoryAnswer} for a full 200 to GET
  * from cached bytes), or a {@linkcode FileChanged} when the file on disk is
  * no longer the one the entry describes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadEntry } from "./file_entry.ts";
- * import { respondWithFile } from "./file_response.ts";
- *
- * const dir = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   await Deno.writeTextFile(`${dir}/hello.txt`, "hello, world");
- *   const entry = await loadEntry(`${dir}/hello.txt`, undefined, {
- *     containment: { kind: "anywhere", root: dir, rootReal: dir, dotfiles: true },
- *     precompressed: false, etag: true, etagAlgorithm: "fnv1a", now: 0,
- *   });
- *   assert(entry?.kind === "file");
- *   const request = new Request("http://x/hello.txt", { headers: { range: "bytes=7-" } });
- *   const response = await respondWithFile(request, entry, {
- *     cache: null, maxInMemoryBytes: 1 << 20, gzip: true,
- *     cacheControl: null, maxRanges: 16,
- *   });
- *   assert(response instanceof Response);
- *   assert.equal(response.status, 206);
- *   assert.equal(response.headers.get("content-range"), "bytes 7-11/12");
- *   assert.equal(await response.text(), "world");
- * } finally {
- *   await Deno.remove(dir, { recursive: true });
- * }
- * ```
  */
 export async function respondWithFile(
   request: Request,

@@ -9,23 +9,6 @@ import type { BodyPart } from "./multipart_byteranges.ts";
 /**
  * What a file stream reads from: positional reads, and a close. A
  * {@linkcode Descriptor} is one.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { FileSource } from "./file_stream.ts";
- *
- * const bytes = new TextEncoder().encode("hello");
- * const source: FileSource = {
- *   read(buffer, position) {
- *     const part = bytes.subarray(position, position + buffer.length);
- *     buffer.set(part);
- *     return Promise.resolve(part.length);
- *   },
- *   close() {},
- * };
- * assert.equal(typeof source.read, "function");
- * ```
  */
 export interface FileSource {
   /**
@@ -42,15 +25,6 @@ export interface FileSource {
 
 /**
  * Options for {@linkcode createFileStream}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { FileStreamOptions } from "./file_stream.ts";
- *
- * const options: FileStreamOptions = { chunkSize: 64 * 1024 };
- * assert.equal(options.chunkSize, 65536);
- * ```
  */
 export interface FileStreamOptions {
   /**
@@ -63,14 +37,6 @@ export interface FileStreamOptions {
 
 /**
  * The default chunk size: 64 KiB.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DEFAULT_CHUNK_SIZE } from "./file_stream.ts";
- *
- * assert.equal(DEFAULT_CHUNK_SIZE, 65536);
- * ```
  */
 export const DEFAULT_CHUNK_SIZE: number = 64 * 1024;
 
@@ -86,24 +52,6 @@ export const DEFAULT_CHUNK_SIZE: number = 64 * 1024;
  * @param parts What to send: byte ranges of the file and literal bytes.
  * @param options Chunk size.
  * @returns The body stream.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as fs from "node:fs";
- * import { Descriptor } from "./descriptor.ts";
- * import { createFileStream } from "./file_stream.ts";
- *
- * const path = await Deno.makeTempFile();
- * try {
- *   await Deno.writeTextFile(path, "hello, world");
- *   const file = new Descriptor(fs.openSync(path, "r"));
- *   const stream = createFileStream(file, [{ start: 7, end: 11 }]);
- *   assert.equal(await new Response(stream).text(), "world");
- * } finally {
- *   await Deno.remove(path);
- * }
- * ```
  */
 export function createFileStream(
   file: FileSource,

@@ -12,16 +12,6 @@
  *
  * @param error What a `Deno` filesystem call threw.
  * @returns `403`, `404`, or `null` for an unexpected error.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fsErrorStatus } from "./fs_error_status.ts";
- *
- * assert.equal(fsErrorStatus(new Deno.errors.NotFound("x")), 404);
- * assert.equal(fsErrorStatus(new Deno.errors.PermissionDenied("x")), 403);
- * assert.equal(fsErrorStatus(new Error("boom")), null);
- * ```
  */
 export function fsErrorStatus(error: unknown): 403 | 404 | null {
   if (

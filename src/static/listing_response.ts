@@ -17,18 +17,6 @@ import { statusResponse } from "./status_response.ts";
 
 /**
  * Which folder {@linkcode listingResponse} lists, and how it is reached.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ListedFolder } from "./listing_response.ts";
- *
- * const folder: ListedFolder = {
- *   path: "/srv/www/docs", mount: [], segments: ["docs"],
- *   containment: { kind: "inside-root", root: "/srv/www", rootReal: "/srv/www", dotfiles: false },
- * };
- * assert.deepEqual(folder.segments, ["docs"]);
- * ```
  */
 export interface ListedFolder {
   /** The folder's path under the root, as looked up. */
@@ -54,28 +42,6 @@ function wantsJson(request: Request): boolean {
  * @returns The response (403 when reading it was refused), or `null` when
  * there is nothing to list there: the caller answers not found.
  * @throws What reading threw, when it is not a file-system refusal.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { listingResponse } from "./listing_response.ts";
- *
- * const root = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   await Deno.writeTextFile(`${root}/a.txt`, "a");
- *   const response = listingResponse(
- *     new Request("http://x/", { headers: { accept: "application/json" } }),
- *     {
- *       path: root, mount: [], segments: [],
- *       containment: { kind: "inside-root", root, rootReal: root, dotfiles: false },
- *     },
- *   );
- *   assert.equal(response?.headers.get("content-type"), "application/json; charset=utf-8");
- *   assert.match(await response!.text(), /a\.txt/);
- * } finally {
- *   await Deno.remove(root, { recursive: true });
- * }
- * ```
  */
 export function listingResponse(
   request: Request,

@@ -27,17 +27,6 @@ import {
  * - `"exact"`: no symlink at all below `root`: the entry's real path is the
  *   lexical one re-based on `rootReal`;
  * - `"anywhere"`: no check; symlinks are followed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { Containment } from "./locate_entry.ts";
- *
- * const containment: Containment = {
- *   kind: "inside-root", root: "/srv/www", rootReal: "/srv/www", dotfiles: false,
- * };
- * assert.equal(containment.kind, "inside-root");
- * ```
  */
 export interface Containment {
   /** The rule. */
@@ -57,16 +46,6 @@ export interface Containment {
  *
  * @param realPath A real path.
  * @returns An `"exact"` containment for it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { exactly } from "./locate_entry.ts";
- *
- * assert.deepEqual(exactly("/srv/www/a.txt"), {
- *   kind: "exact", root: "/srv/www", rootReal: "/srv/www", dotfiles: true,
- * });
- * ```
  */
 export function exactly(realPath: string): Containment {
   const dir = dirname(realPath);
@@ -75,15 +54,6 @@ export function exactly(realPath: string): Containment {
 
 /**
  * An entry found, while its directory is held.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { LocatedEntry } from "./locate_entry.ts";
- *
- * const describe = (found: LocatedEntry): string => `${found.realPath} (${found.info.size} B)`;
- * assert.equal(typeof describe, "function");
- * ```
  */
 export interface LocatedEntry {
   /** The held directory the entry is in. */
@@ -144,27 +114,6 @@ function allowed(
  * @returns What `use` returned, or `null`.
  * @throws What the file system says (`ENOENT`, `ENOTDIR`, `EACCES`,
  *   `ELOOP` after 40 symlinks…), and whatever `use` throws.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { withEntry } from "./locate_entry.ts";
- *
- * const base = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   await Deno.mkdir(`${base}/root`);
- *   await Deno.writeTextFile(`${base}/root/a.txt`, "a");
- *   await Deno.writeTextFile(`${base}/secret.txt`, "secret");
- *   await Deno.symlink(`${base}/secret.txt`, `${base}/root/out.txt`);
- *   const containment = {
- *     kind: "inside-root" as const, root: `${base}/root`, rootReal: `${base}/root`, dotfiles: false,
- *   };
- *   assert.equal(withEntry(`${base}/root/a.txt`, containment, (found) => found.info.size), 1);
- *   assert.equal(withEntry(`${base}/root/out.txt`, containment, () => "reached"), null);
- * } finally {
- *   await Deno.remove(base, { recursive: true });
- * }
- * ```
  */
 export function withEntry<T>(
   path: string,

@@ -28,11 +28,24 @@ export {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { TrailingSlashPolicy } from "./options.ts";
  * import { createStaticHandler } from "./static_handler.ts";
  *
- * const trailingSlash: TrailingSlashPolicy = "never";
- * assert.equal(typeof createStaticHandler({ trailingSlash }), "function");
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   await Deno.mkdir(`${root}/docs`);
+ *   await Deno.writeTextFile(`${root}/docs/index.html`, "<h1>Docs</h1>");
+ *   const handler = createStaticHandler({ root, trailingSlash: "never" });
+ *
+ *   const slashed = await handler(new Request("http://localhost/docs/?q=1"));
+ *   assert.equal(slashed.status, 301);
+ *   assert.equal(slashed.headers.get("location"), "/docs?q=1");
+ *   await slashed.body?.cancel();
+ *
+ *   const page = await handler(new Request("http://localhost/docs"));
+ *   assert.equal(await page.text(), "<h1>Docs</h1>");
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export type TrailingSlashPolicy = "redirect" | "always" | "never" | "ignore";
@@ -47,11 +60,23 @@ export type TrailingSlashPolicy = "redirect" | "always" | "never" | "ignore";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { SymlinkPolicy } from "./options.ts";
  * import { createStaticHandler } from "./static_handler.ts";
  *
- * const followSymlinks: SymlinkPolicy = "never";
- * assert.equal(typeof createStaticHandler({ followSymlinks }), "function");
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   await Deno.writeTextFile(`${root}/a.txt`, "a");
+ *   await Deno.symlink(`${root}/a.txt`, `${root}/link.txt`);
+ *   const handler = createStaticHandler({ root, followSymlinks: "never" });
+ *
+ *   const linked = await handler(new Request("http://localhost/link.txt"));
+ *   assert.equal(linked.status, 404);
+ *   await linked.body?.cancel();
+ *
+ *   const file = await handler(new Request("http://localhost/a.txt"));
+ *   assert.equal(await file.text(), "a");
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export type SymlinkPolicy = "inside-root" | "always" | "never";
@@ -66,11 +91,30 @@ export type SymlinkPolicy = "inside-root" | "always" | "never";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { CompressPolicy } from "./options.ts";
  * import { createStaticHandler } from "./static_handler.ts";
  *
- * const compress: CompressPolicy = "precompressed";
- * assert.equal(typeof createStaticHandler({ compress }), "function");
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   const css = "body { color: rebeccapurple; }\n".repeat(100);
+ *   await Deno.writeTextFile(`${root}/app.css`, css);
+ *   await Deno.writeTextFile(`${root}/other.css`, css);
+ *   // A build step's app.css.gz, written after app.css (an older one is ignored).
+ *   const gzip = new Blob([css]).stream().pipeThrough(new CompressionStream("gzip"));
+ *   await Deno.writeFile(`${root}/app.css.gz`, gzip);
+ *   const handler = createStaticHandler({ root, compress: "precompressed" });
+ *   const headers = { "accept-encoding": "gzip" };
+ *
+ *   const built = await handler(new Request("http://localhost/app.css", { headers }));
+ *   assert.equal(built.headers.get("content-encoding"), "gzip");
+ *   await built.body?.cancel();
+ *
+ *   // No sibling: sent as is, never compressed on the fly.
+ *   const plain = await handler(new Request("http://localhost/other.css", { headers }));
+ *   assert.equal(plain.headers.get("content-encoding"), null);
+ *   assert.equal(await plain.text(), css);
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export type CompressPolicy = boolean | "precompressed";
@@ -81,16 +125,26 @@ export type CompressPolicy = boolean | "precompressed";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { StaticHandlerOptions } from "./options.ts";
  * import { createStaticHandler } from "./static_handler.ts";
  *
- * const options: StaticHandlerOptions = {
- *   root: "public",
- *   spa: true,
- *   cleanUrls: true,
- *   headers: { "X-Frame-Options": "DENY" },
- * };
- * assert.equal(typeof createStaticHandler(options), "function");
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   await Deno.writeTextFile(`${root}/index.html`, "<div id=app></div>");
+ *   const handler = createStaticHandler({
+ *     root,
+ *     spa: true,
+ *     headers: { "X-Frame-Options": "DENY" },
+ *   });
+ *   // A client-side route: no such file, so the app's shell answers.
+ *   const response = await handler(
+ *     new Request("http://localhost/settings/profile", { headers: { accept: "text/html" } }),
+ *   );
+ *   assert.equal(response.status, 200);
+ *   assert.equal(response.headers.get("x-frame-options"), "DENY");
+ *   assert.equal(await response.text(), "<div id=app></div>");
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export interface StaticHandlerOptions {

@@ -6,15 +6,6 @@
 
 /**
  * An inclusive byte range within a representation.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ByteRange } from "./parse_range.ts";
- *
- * const firstTen: ByteRange = { start: 0, end: 9 };
- * assert.equal(firstTen.end - firstTen.start + 1, 10);
- * ```
  */
 export interface ByteRange {
   /** First byte offset. */
@@ -30,16 +21,6 @@ export interface ByteRange {
  * - `unsatisfiable`: answer 416 with `Content-Range: bytes *\/SIZE`;
  * - `ranges`: one range (a plain 206) or several sorted, non-overlapping
  *   ranges (a `multipart/byteranges` 206).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseRange, type RangeResult } from "./parse_range.ts";
- *
- * const result: RangeResult = parseRange("bytes=0-0,-1", 10);
- * assert.equal(result.type, "ranges");
- * if (result.type === "ranges") assert.equal(result.ranges.length, 2);
- * ```
  */
 export type RangeResult =
   | { type: "none" }
@@ -48,15 +29,6 @@ export type RangeResult =
 
 /**
  * Options for {@linkcode parseRange}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseRange, type ParseRangeOptions } from "./parse_range.ts";
- *
- * const options: ParseRangeOptions = { maxRanges: 1 };
- * assert.deepEqual(parseRange("bytes=0-0,5-5", 10, options), { type: "none" });
- * ```
  */
 export interface ParseRangeOptions {
   /**

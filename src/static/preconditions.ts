@@ -9,15 +9,6 @@ import { parseHttpDate } from "../http/http_date.ts";
 
 /**
  * The validators of the selected representation.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { evaluatePreconditions, type Validators } from "./preconditions.ts";
- *
- * const validators: Validators = { etag: '"v1"', lastModified: null };
- * assert.equal(evaluatePreconditions("GET", new Headers({ "if-none-match": '"v1"' }), validators), 304);
- * ```
  */
 export interface Validators {
   /** The quoted ETag (`"abc"` or `W/"abc"`), or `null` when none is sent. */
@@ -29,29 +20,11 @@ export interface Validators {
 /**
  * The outcome of evaluating preconditions: `200` to proceed normally, `304`
  * Not Modified, or `412` Precondition Failed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { evaluatePreconditions, type PreconditionResult } from "./preconditions.ts";
- *
- * const result: PreconditionResult = evaluatePreconditions("GET", new Headers(), { etag: null, lastModified: null });
- * assert.equal(result, 200);
- * ```
  */
 export type PreconditionResult = 200 | 304 | 412;
 
 /**
  * One parsed member of an entity-tag list.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type EntityTag, parseEntityTags } from "./preconditions.ts";
- *
- * const tags = parseEntityTags('W/"a"') as EntityTag[];
- * assert.deepEqual(tags[0], { weak: true, opaque: '"a"' });
- * ```
  */
 export interface EntityTag {
   /** `true` for `W/"…"`. */
@@ -68,18 +41,6 @@ const ENTITY_TAG = /^(W\/)?("[\x21\x23-\x7e\x80-\xff]*")$/;
  *
  * @param value The header value.
  * @returns `"*"`, or the list of well-formed tags (possibly empty).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseEntityTags } from "./preconditions.ts";
- *
- * assert.equal(parseEntityTags(" * "), "*");
- * assert.deepEqual(parseEntityTags('"a", W/"b", junk'), [
- *   { weak: false, opaque: '"a"' },
- *   { weak: true, opaque: '"b"' },
- * ]);
- * ```
  */
 export function parseEntityTags(value: string): "*" | EntityTag[] {
   if (value.trim() === "*") return "*";

@@ -14,15 +14,6 @@ import { statusResponse } from "./status_response.ts";
  * @param segments Decoded path segments, from the site's top.
  * @param trailingSlash Whether to end it with `/` (the root has only `/`).
  * @returns The path, starting with a single `/`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { encodeUrlPath } from "./redirect.ts";
- *
- * assert.equal(encodeUrlPath(["a b", "c"], true), "/a%20b/c/");
- * assert.equal(encodeUrlPath([], true), "/");
- * ```
  */
 export function encodeUrlPath(
   segments: readonly string[],
@@ -44,17 +35,6 @@ export function encodeUrlPath(
  * @param options Whether the target ends with `/`, and the request's
  *   query (`url.search`).
  * @returns The response.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { redirectResponse } from "./redirect.ts";
- *
- * const response = redirectResponse("GET", ["docs"], { trailingSlash: true, search: "?q=1" });
- * assert.equal(response.status, 301);
- * assert.equal(response.headers.get("location"), "/docs/?q=1");
- * await response.body?.cancel();
- * ```
  */
 export function redirectResponse(
   method: string,

@@ -13,15 +13,6 @@ import { join, relative, resolve, sep } from "node:path";
 
 /**
  * A URL path decoded into safe segments.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveUrlPath, type ResolvedUrlPath } from "./resolve_path.ts";
- *
- * const resolved = resolveUrlPath("/a/") as ResolvedUrlPath;
- * assert.equal(resolved.trailingSlash, true);
- * ```
  */
 export interface ResolvedUrlPath {
   /** Always `true`: the path was accepted. */
@@ -34,15 +25,6 @@ export interface ResolvedUrlPath {
 
 /**
  * A URL path refused before touching the filesystem.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type RefusedUrlPath, resolveUrlPath } from "./resolve_path.ts";
- *
- * const refused = resolveUrlPath("/%00") as RefusedUrlPath;
- * assert.equal(refused.status, 400);
- * ```
  */
 export interface RefusedUrlPath {
   /** Always `false`: the path was refused. */
@@ -53,15 +35,6 @@ export interface RefusedUrlPath {
 
 /**
  * Limits for {@linkcode resolveUrlPath}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveUrlPath, type ResolveUrlPathOptions } from "./resolve_path.ts";
- *
- * const limits: ResolveUrlPathOptions = { maxPathLength: 8 };
- * assert.deepEqual(resolveUrlPath("/too/long/path", limits), { ok: false, status: 414 });
- * ```
  */
 export interface ResolveUrlPathOptions {
   /**
@@ -216,16 +189,6 @@ export function resolveUrlPath(
  * @param name A directory entry's name.
  * @param options Length limits, as the handler resolves URL paths.
  * @returns `true` when `/<encoded name>` resolves to exactly `[name]`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isReachableName } from "./resolve_path.ts";
- *
- * assert.equal(isReachableName("café menu.txt"), true);
- * assert.equal(isReachableName("a\\b.txt"), false);
- * assert.equal(isReachableName("line\nbreak"), false);
- * ```
  */
 export function isReachableName(
   name: string,
@@ -268,15 +231,6 @@ export function isInsideRoot(root: string, path: string): boolean {
  * @param root The root directory (made absolute here).
  * @param segments Segments from {@linkcode resolveUrlPath}.
  * @returns The absolute filesystem path, or `null` if it would leave the root.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { joinInsideRoot } from "./resolve_path.ts";
- *
- * assert.equal(joinInsideRoot("/srv/www", ["a", "b.txt"]), "/srv/www/a/b.txt");
- * assert.equal(joinInsideRoot("/srv/www", ["..", "x"]), null);
- * ```
  */
 export function joinInsideRoot(
   root: string,
@@ -296,17 +250,6 @@ export function joinInsideRoot(
  * @param real The candidate's real path.
  * @param allowDotfiles Whether dot-named entries may be served.
  * @returns `true` when the candidate may be served.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isRealPathAllowed } from "./resolve_path.ts";
- *
- * assert.equal(isRealPathAllowed("/srv/www", "/srv/www/a.txt", false), true);
- * assert.equal(isRealPathAllowed("/srv/www", "/etc/passwd", false), false);
- * assert.equal(isRealPathAllowed("/srv/www", "/srv/www/.git/config", false), false);
- * assert.equal(isRealPathAllowed("/srv/www", "/srv/www/.well-known/x", false), true);
- * ```
  */
 export function isRealPathAllowed(
   rootReal: string,

@@ -24,15 +24,6 @@ import { resolveUrlPath } from "./resolve_path.ts";
  * The defaults of {@linkcode StaticHandlerOptions}, written once, as a
  * caller would write them (`onError` has none). Each field's `@default`
  * says the same; a test holds them to it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DEFAULT_STATIC_OPTIONS, resolveStaticOptions } from "./resolve_static_options.ts";
- *
- * assert.equal(DEFAULT_STATIC_OPTIONS.maxRanges, 16);
- * assert.equal(resolveStaticOptions().maxRanges, DEFAULT_STATIC_OPTIONS.maxRanges);
- * ```
  */
 export const DEFAULT_STATIC_OPTIONS: Readonly<
   Required<Omit<StaticHandlerOptions, "onError">>
@@ -241,15 +232,6 @@ type OptionName = keyof typeof RESOLVERS;
  * {@linkcode StaticHandlerOptions} with defaults applied and values checked:
  * what each resolver returns (paths under the root as segments, headers as
  * pairs), and `compress` split into the two switches the handler tests.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type ResolvedStaticOptions, resolveStaticOptions } from "./resolve_static_options.ts";
- *
- * const resolved: ResolvedStaticOptions = resolveStaticOptions({ urlRoot: "/static/" });
- * assert.deepEqual(resolved.urlRoot, ["static"]);
- * ```
  */
 export type ResolvedStaticOptions =
   & { [Name in OptionName]: ReturnType<(typeof RESOLVERS)[Name]> }
@@ -282,19 +264,6 @@ const NULL_MEANS_DEFAULT: ReadonlySet<string> = new Set([
  * @returns The resolved options.
  * @throws {TypeError} When an option has the wrong type.
  * @throws {RangeError} When an option has an unsupported value.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveStaticOptions } from "./resolve_static_options.ts";
- *
- * const resolved = resolveStaticOptions({ root: "public", spa: true });
- * assert.equal(resolved.root, "public");
- * assert.deepEqual(resolved.spa, ["index.html"]);
- * assert.deepEqual(resolved.index, ["index.html"]);
- * assert.throws(() => resolveStaticOptions({ revalidateMs: -1 }), RangeError);
- * assert.throws(() => resolveStaticOptions({ index: ["../x.html"] }), RangeError);
- * ```
  */
 export function resolveStaticOptions(
   options: StaticHandlerOptions = {},

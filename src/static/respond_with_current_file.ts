@@ -18,15 +18,6 @@ import { type FileAnswer, MemoryAnswer } from "./memory_answer.ts";
 /**
  * What {@linkcode respondWithCurrentFile} needs to look again when a file
  * changes under it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { LookAgain } from "./respond_with_current_file.ts";
- *
- * const hooks: Partial<LookAgain> = { changed() {} };
- * assert.equal(typeof hooks.changed, "function");
- * ```
  */
 export interface LookAgain {
   /**
@@ -73,36 +64,6 @@ export interface LookAgain {
  * @param entry The file's entry.
  * @param hooks How to look again.
  * @returns The answer.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { describeOpened, loadEntry } from "./file_entry.ts";
- * import { respondWithCurrentFile } from "./respond_with_current_file.ts";
- * import { responseOf } from "./memory_answer.ts";
- * import type { FileEntry } from "./file_cache.ts";
- *
- * const dir = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   const options = {
- *     containment: { kind: "anywhere" as const, root: "", rootReal: "", dotfiles: true },
- *     precompressed: false, etag: true, etagAlgorithm: "fnv1a" as const, now: 0,
- *   };
- *   await Deno.writeTextFile(`${dir}/a.txt`, "old");
- *   const stale = (await loadEntry(`${dir}/a.txt`, undefined, options)) as FileEntry;
- *   await Deno.writeTextFile(`${dir}/a.txt`, "changed");
- *   const answer = await respondWithCurrentFile(new Request("http://x/a.txt"), stale, {
- *     options: () => ({ cache: null, maxInMemoryBytes: 1024, gzip: false, cacheControl: null, maxRanges: 1 }),
- *     changed() {},
- *     find: async (entry) => (await loadEntry(entry.key, undefined, options)) as FileEntry,
- *     describe: (entry, file) => describeOpened(entry, file, options),
- *     gone: () => new Response(null, { status: 404 }),
- *   });
- *   assert.equal(await responseOf(answer).text(), "changed");
- * } finally {
- *   await Deno.remove(dir, { recursive: true });
- * }
- * ```
  */
 export async function respondWithCurrentFile(
   request: Request,

@@ -10,15 +10,6 @@ import { fsErrorStatus } from "./fs_error_status.ts";
 
 /**
  * How {@linkcode RootRealPath} keeps time.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { RootRealPathOptions } from "./root_real_path.ts";
- *
- * const options: RootRealPathOptions = { revalidateMs: 1000, now: () => 0 };
- * assert.equal(options.revalidateMs, 1000);
- * ```
  */
 export interface RootRealPathOptions {
   /** How long a resolved path is trusted, in ms (the file cache's bound). */
@@ -29,17 +20,6 @@ export interface RootRealPathOptions {
 
 /**
  * The root's real path as last resolved, and when.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { RootRealPath } from "./root_real_path.ts";
- *
- * const root = new RootRealPath(Deno.cwd(), { revalidateMs: 1000, now: () => 0 });
- * assert.equal(root.real, null);
- * assert.equal(await root.resolve(), Deno.realPathSync(Deno.cwd()));
- * assert.equal(root.readyForHit(0), true);
- * ```
  */
 export class RootRealPath {
   /** The real path, or `null` when unknown (never resolved, or gone). */

@@ -20,33 +20,12 @@ import { isHiddenPath } from "./resolve_path.ts";
  * What the file system holds at a path, as far as routing cares:
  * `forbidden` when reading it was refused (403), `missing` for anything
  * else that cannot be served there (404).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PathKind } from "./route_decision.ts";
- *
- * const kind: PathKind = "directory";
- * assert.equal(kind, "directory");
- * ```
  */
 export type PathKind = "file" | "directory" | "forbidden" | "missing";
 
 /**
  * What a request asks for, and what the disk holds where the decision
  * looked. A fact left `undefined` has not been looked at yet.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { RouteFacts } from "./route_decision.ts";
- *
- * const facts: RouteFacts = {
- *   segments: ["docs"], trailingSlash: true, acceptsHtml: false,
- *   target: "directory", index: "file",
- * };
- * assert.equal(facts.cleanUrl, undefined);
- * ```
  */
 export interface RouteFacts {
   /** The decoded path segments below the mount point (`urlRoot`). */
@@ -76,16 +55,6 @@ export interface RouteFacts {
  * The options routing weighs, as {@linkcode ResolvedStaticOptions} has
  * them (`urlRoot` only for whether there is a mount point, `spa` only for
  * whether there is a fallback).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveStaticOptions } from "./options.ts";
- * import type { RoutePolicy } from "./route_decision.ts";
- *
- * const policy: RoutePolicy = resolveStaticOptions({ cleanUrls: true });
- * assert.equal(policy.cleanUrls, true);
- * ```
  */
 export type RoutePolicy = Pick<
   ResolvedStaticOptions,
@@ -104,15 +73,6 @@ export type RoutePolicy = Pick<
  * - `list`: the folder's listing.
  * - `forbidden`: 403.
  * - `not-found`: the not-found answer (the 404 page, when there is one).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { RouteDecision } from "./route_decision.ts";
- *
- * const decision: RouteDecision = "redirect-to-slash";
- * assert.ok(decision.startsWith("redirect"));
- * ```
  */
 export type RouteDecision =
   | "look-target"
@@ -150,19 +110,6 @@ export type RouteDecision =
  * @param facts What the request asks for and what has been looked at.
  * @param policy The handler's routing options.
  * @returns The answer, or the fact to look at next.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveStaticOptions } from "./options.ts";
- * import { decideRoute, type RouteFacts } from "./route_decision.ts";
- *
- * const policy = resolveStaticOptions({});
- * const facts: RouteFacts = { segments: ["docs"], trailingSlash: false, acceptsHtml: false };
- * assert.equal(decideRoute(facts, policy), "look-target");
- * facts.target = "directory";
- * assert.equal(decideRoute(facts, policy), "redirect-to-slash");
- * ```
  */
 export function decideRoute(
   facts: RouteFacts,

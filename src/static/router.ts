@@ -66,31 +66,6 @@ function startsWith(
 
 /**
  * Routes requests to the files under a root.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveStaticOptions } from "./options.ts";
- * import { RootRealPath } from "./root_real_path.ts";
- * import { StaticRouter } from "./router.ts";
- * import { SiteFiles } from "./site_files.ts";
- *
- * const root = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   await Deno.mkdir(`${root}/docs`);
- *   const options = resolveStaticOptions({ root });
- *   const router = new StaticRouter(options, {
- *     files: new SiteFiles(options),
- *     root: new RootRealPath(root, options),
- *   });
- *   const answer = await router.route(new Request("http://x/docs?q=1"));
- *   assert(answer instanceof Response);
- *   assert.equal(answer.headers.get("location"), "/docs/?q=1");
- *   await answer.body?.cancel();
- * } finally {
- *   await Deno.remove(root, { recursive: true });
- * }
- * ```
  */
 export class StaticRouter {
   readonly #options: ResolvedStaticOptions;

@@ -25,12 +25,21 @@ import { statusResponse } from "./status_response.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serveFile, type ServeFileOptions } from "./serve_file.ts";
+ * import { serveFile } from "./serve_file.ts";
  *
- * const options: ServeFileOptions = { etagAlgorithm: "SHA-1" };
- * const response = await serveFile(new Request("http://localhost/"), "./missing.txt", options);
- * assert.equal(response.status, 404);
- * await response.body?.cancel();
+ * const path = await Deno.makeTempFile();
+ * try {
+ *   await Deno.writeTextFile(path, "hello");
+ *   const options = { etagAlgorithm: "SHA-1" } as const;
+ *   const first = await serveFile(new Request("http://localhost/a"), path, options);
+ *   await first.body?.cancel();
+ *   // A client revalidating its copy with the ETag gets no body again.
+ *   const headers = { "if-none-match": first.headers.get("etag")! };
+ *   const again = await serveFile(new Request("http://localhost/a", { headers }), path, options);
+ *   assert.equal(again.status, 304);
+ * } finally {
+ *   await Deno.remove(path);
+ * }
  * ```
  */
 export interface ServeFileOptions {

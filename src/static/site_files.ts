@@ -17,39 +17,11 @@ import type { ResolvedStaticOptions } from "./options.ts";
 /**
  * What a lookup found: the entry, or the status a client gets instead —
  * 404 for nothing servable there, 403 for a refusal.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { Found } from "./site_files.ts";
- *
- * const kindOf = (found: Found) => typeof found === "number" ? found : found.kind;
- * assert.equal(kindOf(404), 404);
- * assert.equal(kindOf({ kind: "directory", key: "/d", realPath: "/d", checkedAt: 0 }), "directory");
- * ```
  */
 export type Found = CacheEntry | 403 | 404;
 
 /**
  * The root's files, looked up through one cache.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveStaticOptions } from "./options.ts";
- * import { SiteFiles } from "./site_files.ts";
- *
- * const root = await Deno.realPath(await Deno.makeTempDir());
- * try {
- *   await Deno.writeTextFile(`${root}/a.txt`, "a");
- *   const files = new SiteFiles(resolveStaticOptions({ root }));
- *   const found = await files.lookup(`${root}/a.txt`, root);
- *   assert.equal(typeof found === "number" ? found : found.kind, "file");
- *   assert.equal(await files.lookup(`${root}/b.txt`, root), 404);
- * } finally {
- *   await Deno.remove(root, { recursive: true });
- * }
- * ```
  */
 export class SiteFiles {
   /** The cache every lookup goes through. */

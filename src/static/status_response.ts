@@ -17,17 +17,6 @@ const encoder = new TextEncoder();
  * @param method The request method (`HEAD` gets the headers only).
  * @param headers Extra headers, e.g. `Location` or `Allow`.
  * @returns The response.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { statusResponse } from "./status_response.ts";
- *
- * const response = statusResponse(404, "GET");
- * assert.equal(response.status, 404);
- * assert.equal(await response.text(), "404 Not Found\n");
- * assert.equal(response.headers.get("content-length"), "14");
- * ```
  */
 export function statusResponse(
   status: number,

@@ -4,6 +4,7 @@ import {
   CACHE_NO_CACHE,
   CACHE_REVALIDATE,
   cacheControlFor,
+  CacheControlMemo,
   isHashedFileName,
 } from "../../src/static/cache_control.ts";
 
@@ -54,4 +55,18 @@ Deno.test("cacheControlFor() applies a fixed value or a function", () => {
     info.name.endsWith(".css") ? "max-age=60" : null;
   assert.equal(cacheControlFor(policy, "a.css", "text/css"), "max-age=60");
   assert.equal(cacheControlFor(policy, "a.js", "text/javascript"), null);
+});
+
+Deno.test("CacheControlMemo runs a policy function once per file", () => {
+  let calls = 0;
+  const memo = new CacheControlMemo(() => {
+    calls++;
+    return "max-age=60";
+  });
+  const file = { name: "a.css", contentType: "text/css" };
+  assert.equal(memo.valueFor(file), "max-age=60");
+  assert.equal(memo.valueFor(file), "max-age=60");
+  assert.equal(calls, 1);
+  assert.equal(memo.valueFor({ ...file }), "max-age=60");
+  assert.equal(calls, 2, "another entry asks again");
 });

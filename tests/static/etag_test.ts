@@ -61,3 +61,14 @@ Deno.test("isEtagAlgorithm() accepts only supported names", () => {
     assert.equal(isEtagAlgorithm(value), false);
   }
 });
+
+Deno.test("computeEtag() writes the size in hex, then 8 hex digits of fnv1a or 16 of a digest", async () => {
+  const file = { size: 26, mtimeMs: 0 };
+  const fnv = await computeEtag(file, null, "fnv1a");
+  assert.match(fnv, /^"1a-[0-9a-f]{8}"$/);
+  assert.match(await computeEtag(file, null, "SHA-256"), /^"1a-[0-9a-f]{16}"$/);
+  assert.equal(
+    await computeEtag(file, "br", "fnv1a"),
+    fnv.slice(0, -1) + '-br"',
+  );
+});

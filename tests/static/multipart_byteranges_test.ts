@@ -24,6 +24,7 @@ Deno.test("planMultipartByteranges() produces the RFC 9110 §14.6 layout with an
   );
 });
 
-Deno.test("createBoundary() is random", () => {
+Deno.test("createBoundary() is random: 24 lowercase hex digits", () => {
   assert.notEqual(createBoundary(), createBoundary());
+  assert.match(createBoundary(), /^[0-9a-f]{24}$/);
 });

@@ -114,6 +114,10 @@ for (const [name, value, expected] of ifRangeCases) {
   });
 }
 
+Deno.test("parseEntityTags() reads * with whitespace around it", () => {
+  assert.equal(parseEntityTags(" * "), "*");
+});
+
 Deno.test("parseEntityTags() skips malformed members", () => {
   assert.deepEqual(parseEntityTags('"a",,bogus, W/"b" ,"c'), [
     { weak: false, opaque: '"a"' },
