@@ -103,26 +103,6 @@ export const DEFAULT_FILE_CACHE_OPTIONS: Readonly<Required<FileCacheOptions>> =
 /**
  * A bounded cache of file metadata and small file contents, revalidated by
  * time (see the module documentation for the staleness bound).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type CacheEntry, FileCache } from "./file_cache.ts";
- *
- * let clock = 0;
- * const cache = new FileCache({ revalidateMs: 1000, now: () => clock });
- * let loads = 0;
- * const loader = (key: string): Promise<CacheEntry> => {
- *   loads++;
- *   return Promise.resolve({ kind: "directory", key, realPath: key, checkedAt: clock });
- * };
- * await cache.lookup("/srv/www", loader);
- * await cache.lookup("/srv/www", loader);
- * assert.equal(loads, 1);
- * clock = 1000;
- * await cache.lookup("/srv/www", loader);
- * assert.equal(loads, 2);
- * ```
  */
 export class FileCache {
   /** The staleness bound in ms. */
