@@ -100,29 +100,40 @@ export function fastLaneResponseSize(init: FastLaneResponseInit): number {
     (embedsBody(init.body) ? init.body.length : 0);
 }
 
+/**
+ * What becomes of the connection after a fast-lane answer, as the answer
+ * must say it (RFC 9112 §9.3): `"persist"` for HTTP/1.1, where persistence
+ * goes without saying; `"keep-alive"` for an HTTP/1.0 client that asked for
+ * it; `"close"` for every other.
+ */
+export type FastLaneConnection = "persist" | "keep-alive" | "close";
+
 const encoder = new TextEncoder();
-const CLOSE_FIELD = encoder.encode("connection: close\r\n\r\n");
+const CONNECTION_FIELDS = {
+  "keep-alive": encoder.encode("connection: keep-alive\r\n\r\n"),
+  close: encoder.encode("connection: close\r\n\r\n"),
+};
 
 /**
- * What the engine writes first for an answer: its `head` buffer as it is
- * on a connection that persists, or a copy with `Connection: close` before
- * the empty line (RFC 9112 §9.6) on one that closes after it. A body that
- * is not embedded (`response.body`) follows.
+ * The bytes to write for a fast-lane answer: the answer itself when the
+ * connection simply persists, else a copy with the `Connection` field added
+ * at the end of the head (before the empty line; an embedded body follows).
  *
  * @param response The answer.
- * @param keepAlive Whether the connection persists after it.
- * @returns The bytes to write.
+ * @param connection What becomes of the connection.
+ * @returns The bytes.
  */
 export function fastLaneBytes(
   response: FastLaneResponse,
-  keepAlive: boolean,
+  connection: FastLaneConnection,
 ): Uint8Array {
-  if (keepAlive) return response.head;
+  if (connection === "persist") return response.head;
+  const field = CONNECTION_FIELDS[connection];
   const head = response.head;
   const at = response.headerBytes - 2; // the empty line that ends the head
-  const out = new Uint8Array(head.length + CLOSE_FIELD.length - 2);
+  const out = new Uint8Array(head.length + field.length - 2);
   out.set(head.subarray(0, at));
-  out.set(CLOSE_FIELD, at);
-  out.set(head.subarray(response.headerBytes), at + CLOSE_FIELD.length);
+  out.set(field, at);
+  out.set(head.subarray(response.headerBytes), at + field.length);
   return out;
 }

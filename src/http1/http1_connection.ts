@@ -181,7 +181,14 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           // Inline, not a method: the hottest path awaits no extra promise.
           keepAlive = head.keepAlive && !tracker.shuttingDown;
           const startedAt = this.options.onResponse ? performance.now() : 0;
-          const bytes = fastLaneBytes(fast, keepAlive);
+          const bytes = fastLaneBytes(
+            fast,
+            !keepAlive
+              ? "close"
+              : head.minorVersion === 0
+              ? "keep-alive"
+              : "persist",
+          );
           // One write in the common case; loop only on a partial write.
           this.sendWatch.arm();
           const n = await this.conn.write(bytes);
@@ -414,9 +421,13 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
 
 const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
 
-/** A GET or HEAD with no body, origin-form, HTTP/1.1: what a fast lane takes. */
+/**
+ * A GET or HEAD with no body, in origin form: what a fast lane takes, for
+ * HTTP/1.1 and HTTP/1.0 alike (an HTTP/1.0 client that asked for
+ * keep-alive gets it said back, as on the ordinary path).
+ */
 function isFastLaneCandidate(head: RequestHead): boolean {
-  return head.contentLength === 0 && head.minorVersion === 1 &&
+  return head.contentLength === 0 &&
     (head.method === "GET" || head.method === "HEAD") &&
     head.target.charCodeAt(0) === 0x2f; // "/"
 }

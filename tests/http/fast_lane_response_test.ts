@@ -81,14 +81,18 @@ Deno.test("serializeFastLaneResponse() writes a field value over 0x7f as latin1"
   assert.equal(fastLaneResponseSize(init), answer.head.length);
 });
 
-Deno.test("fastLaneBytes() adds Connection: close before the empty line, body kept after it", () => {
+Deno.test("fastLaneBytes() adds the Connection field before the empty line, body kept after it", () => {
   const answer = serializeFastLaneResponse(
     { status: 200, fields: "", body: small, contentLength: 5 },
     NOW,
   );
-  assert.equal(fastLaneBytes(answer, true), answer.head);
+  assert.equal(fastLaneBytes(answer, "persist"), answer.head);
   assert.equal(
-    decoder.decode(fastLaneBytes(answer, false)),
+    decoder.decode(fastLaneBytes(answer, "close")),
     `HTTP/1.1 200 OK\r\n${DATE}content-length: 5\r\nconnection: close\r\n\r\nhello`,
+  );
+  assert.equal(
+    decoder.decode(fastLaneBytes(answer, "keep-alive")),
+    `HTTP/1.1 200 OK\r\n${DATE}content-length: 5\r\nconnection: keep-alive\r\n\r\nhello`,
   );
 });

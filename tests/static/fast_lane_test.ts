@@ -120,6 +120,11 @@ Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
       "HEAD /style.css HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n",
       "GET /style.css HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n" +
       "Accept-Encoding: gzip;q=0.5\r\n\r\n",
+      // HTTP/1.0 with keep-alive asked for: said back, connection kept.
+      "GET /index.html HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+      "GET /app.js HTTP/1.0\r\nConnection: Keep-Alive\r\n" +
+      "Accept-Encoding: gzip\r\n\r\n",
+      "HEAD /note.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
       get("/index.html", { connection: "close" }),
     ];
     // Each request twice in a row, then the list again in another order, so
@@ -139,6 +144,38 @@ Deno.test("fast lane answers byte for byte as the ordinary path", async () => {
     assert.match(viaLane, /HTTP\/1\.1 304 Not Modified/);
     assert.match(viaLane, /content-encoding: gzip/);
     assert.match(viaLane, /content-encoding: br/);
+    assert.match(viaLane, /connection: keep-alive/);
+  });
+});
+
+Deno.test("fast lane answers HTTP/1.0: keep-alive only when asked, byte for byte as the ordinary path", async () => {
+  await withSite(async (root) => {
+    const fast = createStaticHandler({ root });
+    const slow = createStaticHandler({ root });
+    const plain: ServeHandler = (request) => slow(request);
+    let ordinary = 0;
+    const counted = Object.assign(
+      (request: Request) => {
+        ordinary++;
+        return fast(request);
+      },
+      { [FAST_LANE]: (fast as FastLaneCarrier)[FAST_LANE] },
+    );
+    const keepAlive =
+      "GET /note.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+    const plain10 = "GET /note.txt HTTP/1.0\r\n\r\n";
+    // The first answer records; the next two are the lane's, and the last,
+    // without keep-alive, closes the connection.
+    const requests = [keepAlive, keepAlive, keepAlive, plain10];
+    const viaLane = await exchange(counted, requests);
+    assert.equal(ordinary, 1, "only the first request took the ordinary path");
+    assert.equal(viaLane, await exchange(plain, requests));
+    const answers = viaLane.split(/(?=HTTP\/1\.1 )/);
+    assert.equal(answers.length, 4);
+    for (const answer of answers.slice(0, 3)) {
+      assert.match(answer, /\r\nconnection: keep-alive\r\n/);
+    }
+    assert.match(answers[3], /\r\nconnection: close\r\n/);
   });
 });
 

@@ -1,0 +1,106 @@
+// deno-lint-ignore-file no-console
+/**
+ * HTTP/1.0 keep-alive, as ApacheBench sends it (`ab -k`: HTTP/1.0 with
+ * `Connection: Keep-Alive`): berth's CLI and nginx (1 worker,
+ * `open_file_cache`) serve a 2 KiB file of the harness fixtures, and `ab -k
+ * -c 10 -n 50000` loads each in turn, repetitions interleaved. Prints
+ * requests/s medians and the ratio.
+ *
+ *   deno run -A bench/ab_keepalive.ts [--reps 3] [--requests 50000]
+ *
+ * Installs ab (apache2-utils) and nginx when missing. Loopback only.
+ *
+ * @module
+ */
+
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { aptEnsure } from "../support/host_commands.ts";
+import { median } from "./http/cases.ts";
+import { ensureFixtures } from "./http/fixtures.ts";
+import {
+  PidFile,
+  type ServerHandle,
+  serverRegistry,
+  startServer,
+  stopServer,
+} from "./http/servers.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    reps: { type: "string", default: "3" },
+    requests: { type: "string", default: "50000" },
+  },
+});
+const REPS = Number(values.reps);
+const REQUESTS = Number(values.requests);
+const REPO = resolve(new URL("..", import.meta.url).pathname);
+const out = join(REPO, "bench/out/ab_keepalive");
+await Deno.mkdir(out, { recursive: true });
+const site = join(REPO, "bench/fixtures/site");
+await ensureFixtures(site);
+// A 2 KiB file, as the issue measured.
+await Deno.writeFile(join(site, "two.txt"), new Uint8Array(2048).fill(0x61));
+if (!await aptEnsure("apache2-utils", "ab")) throw new Error("ab is missing");
+await aptEnsure("nginx", "nginx");
+
+/** One `ab -k` run: requests/s, and whether every request succeeded. */
+async function ab(port: number): Promise<number> {
+  const output = await new Deno.Command("ab", {
+    args: [
+      "-k",
+      "-q",
+      "-c",
+      "10",
+      "-n",
+      String(REQUESTS),
+      `http://127.0.0.1:${port}/two.txt`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  const failed = Number(/Failed requests:\s+(\d+)/.exec(text)?.[1] ?? NaN);
+  const keptAlive = Number(/Keep-Alive requests:\s+(\d+)/.exec(text)?.[1] ?? 0);
+  if (!output.success || failed !== 0 || keptAlive < REQUESTS * 0.99) {
+    throw new Error(`ab: failed ${failed}, kept alive ${keptAlive}\n${text}`);
+  }
+  return Number(/Requests per second:\s+([\d.]+)/.exec(text)![1]);
+}
+
+const registry = serverRegistry({ repo: REPO, site, out });
+const pidFile = new PidFile(join(out, "pids"));
+const handles: ServerHandle[] = [];
+try {
+  for (const name of ["berth", "nginx-1w"]) {
+    const handle = await startServer(
+      registry.find((s) => s.name === name)!,
+      out,
+      pidFile,
+    );
+    if (handle.state !== "ok") throw new Error(`${name}: ${handle.reason}`);
+    handles.push(handle);
+  }
+  const rps = new Map<string, number[]>();
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const handle of handles) {
+      const r = await ab(handle.spec.port);
+      rps.set(handle.spec.name, [...(rps.get(handle.spec.name) ?? []), r]);
+      console.error(`${handle.spec.name}: ${Math.round(r)} req/s`);
+    }
+  }
+  const berth = median(rps.get("berth")!);
+  const nginx = median(rps.get("nginx-1w")!);
+  console.log(
+    `\nab -k -c 10 -n ${REQUESTS}, 2 KiB file, ${REPS} runs interleaved, medians\n`,
+  );
+  console.log("| berth | nginx 1w | berth : nginx |\n|---:|---:|---:|");
+  console.log(
+    `| ${berth.toFixed(0)} | ${nginx.toFixed(0)} | ${
+      (berth / nginx).toFixed(2)
+    }× |`,
+  );
+} finally {
+  for (const handle of handles) await stopServer(handle, pidFile);
+}
