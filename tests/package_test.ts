@@ -1,0 +1,110 @@
+/**
+ * berth as a JSR package: what `deno publish` would upload, and what the
+ * package exports.
+ * `deno publish --dry-run` works offline: it checks the package and lists
+ * its files without contacting the registry.
+ */
+
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import denoJson from "../deno.json" with { type: "json" };
+
+const REPO_URL = new URL("../", import.meta.url);
+const REPO = fileURLToPath(REPO_URL).replace(/\/$/, "");
+const ENV = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
+const decoder = new TextDecoder();
+
+/** Run `deno ARGS` in the repository; its exit code and output. */
+async function deno(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: REPO,
+    env: ENV,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Every `.ts` file under `src/`, as a path from the repository. */
+function sourceFiles(folder = "src"): string[] {
+  const files: string[] = [];
+  for (const entry of Deno.readDirSync(new URL(`${folder}/`, REPO_URL))) {
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory) files.push(...sourceFiles(path));
+    else if (entry.isFile && entry.name.endsWith(".ts")) files.push(path);
+  }
+  return files;
+}
+
+Deno.test("deno publish --dry-run passes and lists only what users need", async () => {
+  // --allow-dirty: the suite also runs before a commit.
+  const { code, stdout, stderr } = await deno([
+    "publish",
+    "--dry-run",
+    "--allow-dirty",
+  ]);
+  const output = stdout + stderr;
+  assert.equal(code, 0, output);
+  assert.match(output, /Success Dry run complete/);
+  const prefix = `file://${REPO}/`;
+  const published = [...output.matchAll(/^\s+(file:\S+) \([^)]*\)$/gm)]
+    .map(([, url]) => url.slice(prefix.length)).sort();
+  const wanted = [
+    "ARCHITECTURE.md",
+    "LICENSE",
+    "README.md",
+    "deno.json",
+    "main.ts",
+    "mod.ts",
+    ...sourceFiles(),
+  ].sort();
+  assert.deepEqual(published, wanted);
+  // What only contributors need stays home.
+  const stray = published.filter((path) =>
+    /^(?:tests|bench|tools|support|static|\.ci)\//.test(path) ||
+    /_test\.ts$|_bench\.ts$/.test(path)
+  );
+  assert.deepEqual(stray, []);
+});
+
+Deno.test("deno.json exports the library and the command line, under an MIT license", async () => {
+  assert.equal(denoJson.name, "@berth/berth");
+  assert.equal(denoJson.license, "MIT");
+  assert.deepEqual(denoJson.exports, { ".": "./mod.ts", "./cli": "./main.ts" });
+  const license = await Deno.readTextFile(new URL("LICENSE", REPO_URL));
+  assert.match(
+    license,
+    /^MIT License\n\nCopyright \(c\) 2026 the berth authors\n/,
+  );
+});
+
+Deno.test("jsr:@berth/berth/cli runs the command line (resolved to this package here)", async () => {
+  // Inside the package's own folder a jsr: specifier of its name resolves to
+  // the local files: the same export path a user runs once it is published.
+  const { code, stdout, stderr } = await deno([
+    "run",
+    "--allow-read",
+    "jsr:@berth/berth/cli",
+    "--version",
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, `berth ${denoJson.version}\n`);
+});
+
+Deno.test("Importing the cli export does nothing: main.ts starts only as the main module", async () => {
+  const { code, stdout, stderr } = await deno([
+    "eval",
+    `await import("@berth/berth/cli"); console.log("imported");`,
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, "imported\n");
+  assert.equal(stderr, "");
+});
