@@ -1,6 +1,6 @@
 /**
- * berth as a JSR package: what `deno publish` would upload, and what the
- * package exports.
+ * berth as a JSR package: what `deno publish` would upload, what the package
+ * exports, and how its documentation reads to a user of those exports.
  * `deno publish --dry-run` works offline: it checks the package and lists
  * its files without contacting the registry.
  */
@@ -107,4 +107,54 @@ Deno.test("Importing the cli export does nothing: main.ts starts only as the mai
   assert.equal(code, 0, stderr);
   assert.equal(stdout, "imported\n");
   assert.equal(stderr, "");
+});
+
+/** Every documentation text of the exports, with where it is. */
+function docTexts(node: unknown, where: string, found: [string, string][]) {
+  if (Array.isArray(node)) {
+    for (const item of node) docTexts(item, where, found);
+  } else if (typeof node === "object" && node !== null) {
+    const record = node as Record<string, unknown>;
+    const here = typeof record.name === "string"
+      ? `${where}.${record.name}`
+      : where;
+    if (typeof record.doc === "string") found.push([here, record.doc]);
+    for (const value of Object.values(record)) docTexts(value, here, found);
+  }
+}
+
+Deno.test("The exports' documentation reads as a user writes: examples import the package, links name exports", async () => {
+  const { code, stdout, stderr } = await deno([
+    "doc",
+    "--json",
+    "mod.ts",
+    "main.ts",
+  ]);
+  assert.equal(code, 0, stderr);
+  const doc = JSON.parse(stdout) as {
+    nodes: Record<string, { symbols: { name: string }[] }>;
+  };
+  const exported = new Set(
+    Object.values(doc.nodes).flatMap((node) => node.symbols.map((s) => s.name)),
+  );
+  assert.ok(exported.has("createStaticHandler"));
+  const texts: [string, string][] = [];
+  docTexts(doc.nodes, "", texts);
+  const relativeImports: string[] = [];
+  const examples: string[] = [];
+  const unexportedLinks: string[] = [];
+  for (const [where, text] of texts) {
+    for (const [, specifier] of text.matchAll(/\bfrom "([^"]+)"/g)) {
+      examples.push(specifier);
+      if (specifier.startsWith(".")) {
+        relativeImports.push(`${where}: ${specifier}`);
+      }
+    }
+    for (const [, target] of text.matchAll(/\{@link(?:code)?\s+([\w$]+)/g)) {
+      if (!exported.has(target)) unexportedLinks.push(`${where}: ${target}`);
+    }
+  }
+  assert.ok(examples.includes("@berth/berth"), "some example imports berth");
+  assert.deepEqual(relativeImports, []);
+  assert.deepEqual(unexportedLinks, []);
 });
