@@ -6,11 +6,12 @@
  */
 
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
+import { spawnUntil } from "./e2e/_process.ts";
+import { publishDryRun, REPO } from "./_package.ts";
 
 const REPO_URL = new URL("../", import.meta.url);
-const REPO = fileURLToPath(REPO_URL).replace(/\/$/, "");
 const ENV = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
 const decoder = new TextDecoder();
 
@@ -45,18 +46,9 @@ function sourceFiles(folder = "src"): string[] {
 }
 
 Deno.test("deno publish --dry-run passes and lists only what users need", async () => {
-  // --allow-dirty: the suite also runs before a commit.
-  const { code, stdout, stderr } = await deno([
-    "publish",
-    "--dry-run",
-    "--allow-dirty",
-  ]);
-  const output = stdout + stderr;
+  const { code, output, files } = await publishDryRun();
   assert.equal(code, 0, output);
   assert.match(output, /Success Dry run complete/);
-  const prefix = `file://${REPO}/`;
-  const published = [...output.matchAll(/^\s+(file:\S+) \([^)]*\)$/gm)]
-    .map(([, url]) => url.slice(prefix.length)).sort();
   const wanted = [
     "ARCHITECTURE.md",
     "LICENSE",
@@ -66,9 +58,9 @@ Deno.test("deno publish --dry-run passes and lists only what users need", async 
     "mod.ts",
     ...sourceFiles(),
   ].sort();
-  assert.deepEqual(published, wanted);
+  assert.deepEqual(files, wanted);
   // What only contributors need stays home.
-  const stray = published.filter((path) =>
+  const stray = files.filter((path) =>
     /^(?:tests|bench|tools|support|static|\.ci)\//.test(path) ||
     /_test\.ts$|_bench\.ts$/.test(path)
   );
@@ -107,6 +99,67 @@ Deno.test("Importing the cli export does nothing: main.ts starts only as the mai
   assert.equal(code, 0, stderr);
   assert.equal(stdout, "imported\n");
   assert.equal(stderr, "");
+});
+
+/**
+ * `deno install -g` the CLI into a temporary root with `flags`, run the
+ * installed `berth` with `args` until its output matches `pattern`, stop it.
+ */
+async function withInstalledBerth(
+  flags: string[],
+  args: string[],
+  pattern: RegExp,
+): Promise<{ code: number; output: string }> {
+  const root = await Deno.makeTempDir({ prefix: "berth-install-" });
+  try {
+    const installed = await deno([
+      "install",
+      "-g",
+      "--root",
+      root,
+      ...flags,
+      "-n",
+      "berth",
+      "main.ts",
+    ]);
+    assert.equal(installed.code, 0, installed.stderr);
+    // The installed script runs `deno`: this one.
+    const path = `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? ""}`;
+    const child = await spawnUntil(`${root}/bin/berth`, args, pattern, {
+      cwd: REPO,
+      env: { PATH: path },
+    });
+    return await child.stop("SIGTERM");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+Deno.test({
+  name:
+    "deno install ignores the repository's deno.json: --workers needs --unstable-net given to deno install",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const permissions = ["--allow-net=127.0.0.1", "--allow-read"];
+    const args = ["static", "--port", "0", "--workers", "2"];
+    const without = await withInstalledBerth(
+      permissions,
+      args,
+      /--unstable-net/,
+    );
+    assert.equal(without.code, 1, without.output);
+    assert.match(
+      without.output,
+      /^berth: --workers needs SO_REUSEPORT.*--unstable-net/m,
+    );
+    const withFlag = await withInstalledBerth(
+      ["--unstable-net", ...permissions],
+      args,
+      /2 worker threads share the port/,
+    );
+    assert.equal(withFlag.code, 0, withFlag.output);
+    assert.match(withFlag.output, /^Listening on http:\/\/127\.0\.0\.1:\d+\//);
+  },
 });
 
 /** Every documentation text of the exports, with where it is. */
