@@ -1,9 +1,11 @@
 /**
  * The berth command line: serve a folder over HTTP/1.1.
  *
- *     deno run --allow-net --allow-read main.ts [ROOT] [flags]
+ *     deno run --allow-net --allow-read jsr:@berth/berth/cli [ROOT] [flags]
  *
- * Run with `--help` for every flag.
+ * (`main.ts` in a clone.) Run with `--help` for every flag; `--workers`
+ * also needs `--unstable-net`. Importing this module does nothing: it
+ * starts only as the main module.
  *
  * @module
  */

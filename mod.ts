@@ -3,7 +3,7 @@
  * with zero dependencies, importable by URL.
  *
  * ```ts ignore
- * import { serve } from "./mod.ts";
+ * import { serve } from "@berth/berth";
  *
  * serve((request) => new Response(`hello ${new URL(request.url).pathname}`), {
  *   port: 8000,

@@ -97,7 +97,7 @@ const MAX_ACCEPT_BACKOFF_MS = 1000;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serve } from "./serve.ts";
+ * import { serve } from "@berth/berth";
  *
  * const server = serve(() => new Response("hello"), {
  *   hostname: "127.0.0.1",
@@ -261,7 +261,7 @@ function listen(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { listenUrl } from "./serve.ts";
+ * import { listenUrl } from "@berth/berth";
  *
  * // What an `onListen` callback would print.
  * assert.equal(

@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { STATUS_TEXT } from "./status_text.ts";
+ * import { STATUS_TEXT } from "@berth/berth";
  *
  * assert.equal(STATUS_TEXT[404], "Not Found");
  * ```

@@ -13,8 +13,7 @@ import type { RequestHead } from "./request_head.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { AccessLogEntry } from "./access_log_entry.ts";
- * import { serve } from "../serve.ts";
+ * import { type AccessLogEntry, serve } from "@berth/berth";
  *
  * const logged = Promise.withResolvers<AccessLogEntry>();
  * const server = serve(() => new Response("hello"), {
@@ -55,8 +54,10 @@ export interface AccessLogEntry {
   userAgent: string;
   /**
    * For a request that did not parse (`method` is `""`): its request line as
-   * far as it was received, escaped by {@linkcode escapeRequestLine}, so it
-   * can go into a log as is. `""` for a request that parsed.
+   * far as it was received (to its first CRLF), cut to 256 characters and
+   * escaped as nginx escapes it: control bytes, `"`, `\` and bytes over
+   * 0x7E become `\xHH`, so it can go into a log as is. `""` for a request
+   * that parsed.
    */
   requestLine: string;
 }

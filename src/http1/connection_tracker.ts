@@ -1,12 +1,18 @@
 /**
  * The set of open connections: for shutdown (close the idle ones, wait for
  * the busy ones), for timeouts, which one shared sweep enforces instead of
- * a timer per request, and for `maxConnections`, which closes idle
- * connections to make room before it turns a new one away.
+ * a timer per request (idle connections are also closed at their deadline,
+ * on one timer: see idle_connections.ts), and for `maxConnections`, which
+ * closes idle connections to make room before it turns a new one away.
  *
  * @module
  */
 
+import {
+  type IdleConnection,
+  IdleConnections,
+  type IdleKind,
+} from "./idle_connections.ts";
 import { TurnGate } from "./turn_gate.ts";
 
 /**
@@ -16,32 +22,13 @@ import { TurnGate } from "./turn_gate.ts";
  */
 const FAIR_TURN_REQUESTS = 2;
 
-/**
- * Why a connection is idle, least useful first: which one is closed when
- * room is needed.
- *
- * - `"lingering"`: answered and closing, only reading away what the client
- *   still sends.
- * - `"keep-alive"`: between requests (RFC 9112 §9.6 lets a server close it
- *   at any time).
- * - `"new"`: open but not a byte of a request yet.
- */
-export type IdleKind = "lingering" | "keep-alive" | "new";
-
-/** The kinds, least useful first. */
-const IDLE_ORDER: readonly IdleKind[] = ["lingering", "keep-alive", "new"];
-
 /** One connection as the tracker sees it. */
-export interface TrackedConnection {
-  /** When the current wait times out (ms since epoch), `0` for never. */
-  deadline: number;
+export interface TrackedConnection extends IdleConnection {
   /**
    * `true` while waiting for a request that has not started to arrive, or
    * lingering; set through {@linkcode ConnectionTracker.setIdle}.
    */
   idle: boolean;
-  /** Called by the sweep once `deadline` has passed. */
-  timeout(): void;
   /** The sweep tick in which this connection last answered a request. */
   activeTick?: number;
   /** The tick before that one, so a close can leave both counts. */
@@ -57,12 +44,8 @@ export class ConnectionTracker {
   /** Turns between busy connections (see turn_gate.ts). */
   readonly turns: TurnGate = new TurnGate(FAIR_TURN_REQUESTS);
   readonly #connections = new Set<TrackedConnection>();
-  /**
-   * The idle connections by kind, in `IDLE_ORDER`. A `Set` keeps insertion
-   * order, so each one's first member has been idle longest: finding whom
-   * to close is O(1), not a scan of every connection.
-   */
-  readonly #idle: Set<TrackedConnection>[] = IDLE_ORDER.map(() => new Set());
+  /** The idle ones, by kind: whom to close for room, and when. */
+  readonly #idle = new IdleConnections<TrackedConnection>();
   readonly #sweepMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   #drained: PromiseWithResolvers<void> | undefined;
@@ -72,7 +55,7 @@ export class ConnectionTracker {
 
   /**
    * @param sweepMs How often deadlines are checked: the precision of every
-   *   timeout.
+   *   timeout but an idle connection's, which is met on time.
    */
   constructor(sweepMs: number) {
     this.#sweepMs = sweepMs;
@@ -94,7 +77,7 @@ export class ConnectionTracker {
   /** Stop tracking a connection (it has closed). */
   delete(connection: TrackedConnection): void {
     if (!this.#connections.delete(connection)) return;
-    if (connection.idle) this.#dequeue(connection);
+    if (connection.idle) this.#idle.delete(connection);
     // A closed connection competes for nothing: it leaves the busy counts.
     const previous = this.#tick - 1;
     if (connection.activeTick === this.#tick) this.#activeNow--;
@@ -107,6 +90,7 @@ export class ConnectionTracker {
     if (this.#connections.size === 0) {
       clearInterval(this.#timer);
       this.#timer = undefined;
+      this.#idle.stop();
       this.#drained?.resolve();
       this.#drained = undefined;
     }
@@ -123,22 +107,17 @@ export class ConnectionTracker {
 
   /**
    * Note that `connection` became idle (it goes to the end of its kind's
-   * queue) or, with `null`, busy.
+   * queue, and times out at its `deadline`, which must be set first) or,
+   * with `null`, busy.
    *
    * @param connection A tracked connection.
    * @param kind Why it is idle, or `null` once it is busy.
    */
   setIdle(connection: TrackedConnection, kind: IdleKind | null): void {
-    if (connection.idle) this.#dequeue(connection);
+    if (connection.idle) this.#idle.delete(connection);
     connection.idle = kind !== null;
     if (kind !== null && this.#connections.has(connection)) {
-      this.#idle[IDLE_ORDER.indexOf(kind)].add(connection);
-    }
-  }
-
-  #dequeue(connection: TrackedConnection): void {
-    for (let i = 0; i < this.#idle.length; i++) {
-      if (this.#idle[i].delete(connection)) return;
+      this.#idle.add(connection, kind);
     }
   }
 
@@ -155,19 +134,12 @@ export class ConnectionTracker {
    */
   makeRoom(maxConnections: number): boolean {
     while (this.#connections.size > maxConnections) {
-      const idle = this.#leastUseful();
+      const idle = this.#idle.leastUseful();
       if (idle === undefined) return false;
       idle.close();
       this.delete(idle);
     }
     return true;
-  }
-
-  #leastUseful(): TrackedConnection | undefined {
-    for (let i = 0; i < this.#idle.length; i++) {
-      for (const connection of this.#idle[i]) return connection;
-    }
-    return undefined;
   }
 
   /** Note that `connection` just answered a request. */

@@ -1,6 +1,6 @@
 /**
  * One HTTP/1.1 connection as an object: its socket and reader, the server's
- * options, the client's address, the deadline the tracker's sweep enforces,
+ * options, the client's address, the deadline the tracker enforces,
  * and the access-log reports. {@linkcode Http1Connection.serve} is the
  * connection task: read a head, parse it, answer it (from a fast lane, or
  * through the handler), and go round again while the connection persists.
@@ -18,8 +18,9 @@ import { fastLaneBytes } from "../http/fast_lane_response.ts";
 import { accessLogEntry } from "./access_log_entry.ts";
 import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
-import type { IdleKind, TrackedConnection } from "./connection_tracker.ts";
+import type { TrackedConnection } from "./connection_tracker.ts";
 import type { ServeHandler } from "./handler.ts";
+import type { IdleKind } from "./idle_connections.ts";
 import { parseRequestHead } from "./parse_request_head.ts";
 import type { ReadWatch, RequestBodyOptions } from "./request_body.ts";
 import { type RequestHead, RequestParseError } from "./request_head.ts";
@@ -45,7 +46,7 @@ type Phase = "head" | "body" | "send";
 
 /**
  * One connection and everything its task needs. Tracked by the server's
- * {@linkcode ConnectionOptions.tracker}: the sweep calls `timeout()` once
+ * {@linkcode ConnectionOptions.tracker}: it calls `timeout()` once
  * `deadline` passes, shutdown calls `close()`.
  */
 export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
@@ -301,10 +302,10 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     } catch {
       return;
     }
-    // Idle, so the sweep and shutdown close it quietly, and a new connection
-    // may take its place.
-    this.setIdle("lingering");
+    // Idle, so its deadline, shutdown or a new connection close it quietly
+    // (the deadline first: the tracker times idle connections by it).
     this.deadline = Date.now() + LINGER_MS;
+    this.setIdle("lingering");
     let budget = LINGER_BYTES;
     const reader = this.reader;
     reader.start = reader.end;
@@ -333,7 +334,7 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     return this.#closing.signal;
   }
 
-  /** Called by the tracker's sweep once `deadline` has passed. */
+  /** Called by the tracker once `deadline` has passed. */
   timeout(): void {
     if (this.closed) return;
     if (
@@ -391,12 +392,12 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     const limits = this.options.limits;
     // Idle while no byte of a request has come: at maxConnections, such a
     // connection may be closed to make room (see ConnectionTracker.makeRoom).
-    if (nothingStarted(reader)) this.setIdle(first ? "new" : "keep-alive");
+    // The deadline first: the tracker closes an idle connection by it.
+    const idle = nothingStarted(reader);
     this.phase = "head";
     this.deadline = Date.now() +
-      (this.idle && !first
-        ? limits.keepAliveTimeoutMs
-        : limits.headersTimeoutMs);
+      (idle && !first ? limits.keepAliveTimeoutMs : limits.headersTimeoutMs);
+    if (idle) this.setIdle(first ? "new" : "keep-alive");
     try {
       while (true) {
         if (!await reader.fill()) {

@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serve } from "../serve.ts";
+ * import { serve } from "@berth/berth";
  *
  * const server = serve(async (request) => new Response(await request.text()), {
  *   hostname: "127.0.0.1",

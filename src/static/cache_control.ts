@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { type CacheControlInfo, defaultCacheControl } from "./cache_control.ts";
+ * import { type CacheControlInfo, defaultCacheControl } from "@berth/berth";
  *
  * // Images for a day; everything else as by default.
  * const policy = (info: CacheControlInfo) =>
@@ -31,7 +31,11 @@ export interface CacheControlInfo {
   name: string;
   /** The `Content-Type` that will be sent. */
   contentType: string;
-  /** Whether {@linkcode isHashedFileName} recognised a content hash in the name. */
+  /**
+   * Whether the name carries a content hash, as bundlers emit them
+   * (`app.3f9a1c2e.js`, `chunk-5GKVSQ3D.js`, `index-Bx3kP9aQ.js`): its
+   * content can never change under that name.
+   */
   hashed: boolean;
 }
 
@@ -42,7 +46,7 @@ export interface CacheControlInfo {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler } from "@berth/berth";
  *
  * const root = await Deno.makeTempDir();
  * try {
@@ -113,8 +117,8 @@ export function isHashedFileName(name: string): boolean {
 }
 
 /**
- * The default policy: {@linkcode CACHE_IMMUTABLE} for hashed names,
- * {@linkcode CACHE_NO_CACHE} for HTML, {@linkcode CACHE_REVALIDATE} for the
+ * The default policy: `public, max-age=31536000, immutable` for hashed
+ * names, `no-cache` for HTML, `public, max-age=0, must-revalidate` for the
  * rest.
  *
  * @param info The file being served.
@@ -123,7 +127,7 @@ export function isHashedFileName(name: string): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { defaultCacheControl } from "./cache_control.ts";
+ * import { defaultCacheControl } from "@berth/berth";
  *
  * assert.equal(
  *   defaultCacheControl({ name: "index.html", contentType: "text/html; charset=utf-8", hashed: false }),

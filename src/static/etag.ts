@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler } from "@berth/berth";
  *
  * const root = await Deno.makeTempDir();
  * try {

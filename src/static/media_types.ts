@@ -16,7 +16,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { MEDIA_TYPES } from "./media_types.ts";
+ * import { MEDIA_TYPES } from "@berth/berth";
  *
  * assert.equal(MEDIA_TYPES.woff2, "font/woff2");
  * assert.equal(MEDIA_TYPES.ts, "application/typescript");
@@ -192,7 +192,7 @@ export function extensionOf(path: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { contentType } from "./media_types.ts";
+ * import { contentType } from "@berth/berth";
  *
  * assert.equal(contentType("index.html"), "text/html; charset=utf-8");
  * assert.equal(contentType("logo.png"), "image/png");

@@ -28,7 +28,7 @@ export {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler } from "@berth/berth";
  *
  * const root = await Deno.makeTempDir();
  * try {
@@ -60,7 +60,7 @@ export type TrailingSlashPolicy = "redirect" | "always" | "never" | "ignore";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler } from "@berth/berth";
  *
  * const root = await Deno.makeTempDir();
  * try {
@@ -91,7 +91,7 @@ export type SymlinkPolicy = "inside-root" | "always" | "never";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler } from "@berth/berth";
  *
  * const root = await Deno.makeTempDir();
  * try {
@@ -125,7 +125,7 @@ export type CompressPolicy = boolean | "precompressed";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler } from "@berth/berth";
  *
  * const root = await Deno.makeTempDir();
  * try {

@@ -15,7 +15,7 @@ import { createStaticHandler, type StaticHandler } from "./static_handler.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serveDir, type ServeDirOptions } from "./serve_dir.ts";
+ * import { serveDir, type ServeDirOptions } from "@berth/berth";
  *
  * const options: ServeDirOptions = { fsRoot: ".", urlRoot: "assets", quiet: true };
  * const response = await serveDir(new Request("http://localhost/elsewhere"), options);
@@ -151,7 +151,7 @@ function handlerFor(options: ServeDirOptions): StaticHandler {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serveDir } from "./serve_dir.ts";
+ * import { serveDir } from "@berth/berth";
  *
  * const fsRoot = await Deno.makeTempDir();
  * try {

@@ -25,7 +25,7 @@ import { statusResponse } from "./status_response.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serveFile } from "./serve_file.ts";
+ * import { serveFile } from "@berth/berth";
  *
  * const path = await Deno.makeTempFile();
  * try {
@@ -74,7 +74,7 @@ export interface ServeFileOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { serveFile } from "./serve_file.ts";
+ * import { serveFile } from "@berth/berth";
  *
  * const path = await Deno.makeTempFile({ suffix: ".json" });
  * try {

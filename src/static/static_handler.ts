@@ -34,7 +34,7 @@ import { statusResponse } from "./status_response.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler, type StaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler, type StaticHandler } from "@berth/berth";
  *
  * const handler: StaticHandler = createStaticHandler({ root: "." });
  * const response = await handler(new Request("http://localhost/", { method: "DELETE" }));
@@ -89,7 +89,7 @@ export interface StaticInternals {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { createStaticHandler } from "./static_handler.ts";
+ * import { createStaticHandler } from "@berth/berth";
  *
  * const root = await Deno.makeTempDir();
  * try {

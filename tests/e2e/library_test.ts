@@ -1,13 +1,16 @@
 /**
  * Used as a library, for real: berth serves this repository, and a separate
  * Deno, in a folder with no `deno.json` and a fresh module cache, imports
- * `mod.ts` from it by URL, with `deno run` and with `deno serve`.
+ * `mod.ts` from it by URL, with `deno run` and with `deno serve`; and
+ * berth serves only the files `deno publish` would upload, and the CLI
+ * runs from them by URL, as `jsr:@berth/berth/cli` would.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { AccessLogEntry } from "../../src/http1/access_log_entry.ts";
 import { serve } from "../../src/serve.ts";
 import { createStaticHandler } from "../../src/static/static_handler.ts";
+import { publishDryRun } from "../_package.ts";
 import { spawnUntil } from "./_process.ts";
 
 const REPO = fromFileUrl(new URL("../../", import.meta.url));
@@ -26,12 +29,13 @@ interface Workspace {
 }
 
 /**
- * Serve the repository with berth (dotfiles hidden) while `fn` runs, in a
- * fresh project folder and module cache; remove both after. Returns the
- * requests the server answered.
+ * Serve the repository (or `root`) with berth (dotfiles hidden) while `fn`
+ * runs, in a fresh project folder and module cache; remove both after.
+ * Returns the requests the server answered.
  */
 async function withRepoServed(
   fn: (workspace: Workspace) => Promise<void>,
+  root: string = REPO,
 ): Promise<AccessLogEntry[]> {
   const entries: AccessLogEntry[] = [];
   const dir = await Deno.makeTempDir({ prefix: "berth-e2e-lib-" });
@@ -39,7 +43,7 @@ async function withRepoServed(
   try {
     await Deno.mkdir(`${dir}/site`);
     await Deno.writeTextFile(`${dir}/site/hello.txt`, HELLO);
-    const server = serve(createStaticHandler({ root: REPO, dotfiles: false }), {
+    const server = serve(createStaticHandler({ root, dotfiles: false }), {
       hostname: "127.0.0.1",
       port: 0,
       onListen() {},
@@ -61,6 +65,27 @@ async function withRepoServed(
     await Deno.remove(denoDir, { recursive: true });
   }
   return entries;
+}
+
+/** Run `deno ARGS` in the workspace's folder: its exit code and output. */
+async function runDeno(
+  args: string[],
+  { dir, env }: Pick<Workspace, "dir" | "env">,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: dir,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
 }
 
 /** Check that the child really fetched berth's modules from the server. */
@@ -105,25 +130,15 @@ console.log(await response.text());
 await server.shutdown();
 `,
     );
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-config",
-        `--allow-import=127.0.0.1:${port}`,
-        "--allow-net=127.0.0.1",
-        `--allow-read=${dir}`,
-        "script.ts",
-      ],
-      cwd: dir,
-      env,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decoder = new TextDecoder();
-    const stdout = decoder.decode(output.stdout);
-    const stderr = decoder.decode(output.stderr);
-    assert.equal(output.code, 0, `stdout: ${stdout}\nstderr: ${stderr}`);
+    const { code, stdout, stderr } = await runDeno([
+      "run",
+      "--no-config",
+      `--allow-import=127.0.0.1:${port}`,
+      "--allow-net=127.0.0.1",
+      `--allow-read=${dir}`,
+      "script.ts",
+    ], { dir, env });
+    assert.equal(code, 0, `stdout: ${stdout}\nstderr: ${stderr}`);
     const lines = stdout.split("\n");
     assert.match(lines[0], /^Listening on http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal(
@@ -193,4 +208,89 @@ export default {
     }
   });
   assertFetchedModules(entries);
+});
+
+Deno.test("Used as a library: without --allow-import, Deno refuses the URL import and names the flag", async () => {
+  await withRepoServed(async ({ port, modUrl, dir, env }) => {
+    await Deno.writeTextFile(
+      `${dir}/script.ts`,
+      `import { serve } from ${
+        JSON.stringify(modUrl)
+      };\nconsole.log(typeof serve);\n`,
+    );
+    const { code, stdout, stderr } = await runDeno(
+      ["run", "--no-config", "--allow-net=127.0.0.1", "script.ts"],
+      { dir, env },
+    );
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, "");
+    assert.match(
+      stderr,
+      new RegExp(
+        `Requires import access to "127\\.0\\.0\\.1:${port}", run again with the --allow-import flag`,
+      ),
+    );
+  });
+});
+
+Deno.test("The published files alone: the CLI runs from them by URL, serves a folder, asks for --unstable-net for --workers", async () => {
+  const { code, output, files } = await publishDryRun();
+  assert.equal(code, 0, output);
+  const packageDir = await Deno.makeTempDir({ prefix: "berth-e2e-package-" });
+  try {
+    for (const file of files) {
+      const target = `${packageDir}/${file}`;
+      await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), {
+        recursive: true,
+      });
+      await Deno.copyFile(`${REPO}${file}`, target);
+    }
+    const entries = await withRepoServed(async ({ port, dir, env }) => {
+      // The CLI by URL, as a user runs it from a folder of their own.
+      const cli = [
+        "run",
+        `--allow-import=127.0.0.1:${port}`,
+        "--allow-net=127.0.0.1",
+        `--allow-read=${dir}`,
+        `http://127.0.0.1:${port}/main.ts`,
+      ];
+      const child = await spawnUntil(
+        Deno.execPath(),
+        [...cli, "site", "--port", "0"],
+        /^Listening on (http:\/\/127\.0\.0\.1:\d+\/)/m,
+        { cwd: dir, env },
+      );
+      try {
+        const hello = await fetch(`${child.match[1]}hello.txt`);
+        assert.equal(hello.status, 200);
+        assert.equal(await hello.text(), HELLO);
+      } finally {
+        const { code, output } = await child.stop("SIGTERM");
+        assert.equal(code, 0, output);
+      }
+      // Run from elsewhere, the package's deno.json ("unstable": ["net"]) does
+      // not apply: --workers asks for the flag (on Linux; elsewhere berth
+      // serves from one thread).
+      if (Deno.build.os !== "linux") return;
+      const workers = await runDeno(
+        [...cli, "site", "--port", "0", "--workers", "2"],
+        { dir, env },
+      );
+      assert.equal(workers.code, 1, workers.stderr);
+      assert.match(
+        workers.stderr,
+        /^berth: --workers needs SO_REUSEPORT.*--unstable-net/,
+      );
+    }, packageDir);
+    // The CLI's whole module graph came from the package's files.
+    assert.ok(entries.some((entry) => entry.target === "/src/cli/run.ts"));
+    assert.deepEqual(
+      entries.filter((entry) => entry.status !== 200).map((entry) =>
+        `${entry.target} ${entry.status}`
+      ),
+      [],
+    );
+  } finally {
+    await Deno.remove(packageDir, { recursive: true });
+  }
 });

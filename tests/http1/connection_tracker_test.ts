@@ -112,3 +112,34 @@ Deno.test("ConnectionTracker forgets an idle connection that closed", () => {
   assert.deepEqual(closed, ["b"]);
   assert.equal(tracker.size, 0);
 });
+
+Deno.test("ConnectionTracker times out an idle connection at its deadline, not at the next sweep", async () => {
+  const tracker = new ConnectionTracker(60_000); // no sweep within the test
+  const timedOut = Promise.withResolvers<number>();
+  const idle: TrackedConnection = {
+    deadline: 0,
+    idle: false,
+    timeout: () => timedOut.resolve(Date.now()),
+    close() {},
+  };
+  const boundMs = 5_000;
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  tracker.add(idle);
+  try {
+    const deadline = Date.now() + 50;
+    idle.deadline = deadline;
+    tracker.setIdle(idle, "keep-alive");
+    const at = await Promise.race([
+      timedOut.promise,
+      new Promise<null>((resolve) => {
+        bound = setTimeout(() => resolve(null), boundMs);
+      }),
+    ]);
+    assert.notEqual(at, null, `no timeout within ${boundMs} ms`);
+    assert.ok(at! >= deadline, "not before the deadline");
+    assert.equal(idle.deadline, 0, "the deadline is spent");
+  } finally {
+    clearTimeout(bound);
+    tracker.delete(idle);
+  }
+});

@@ -1479,6 +1479,43 @@ Deno.test("serveConnection() closes quietly a connection idle past keepAliveTime
   assert.equal(conn.writeClosed, false);
 });
 
+Deno.test("serveConnection() closes an idle keep-alive connection at keepAliveTimeoutMs, not at the next sweep", async () => {
+  // A sweep a minute apart: only a close timed to the deadline itself lands
+  // within the bound. (A proxy reusing the connection relies on it staying
+  // open for the whole timeout, and on nothing much later.)
+  const keepAliveTimeoutMs = 200;
+  const boundMs = keepAliveTimeoutMs + 5_000;
+  const conn = new TestConn([`GET / HTTP/1.1\r\n${H}\r\n`], {
+    holdOpen: true,
+  });
+  const tracker = new ConnectionTracker(60_000);
+  const startedAt = Date.now();
+  const done = serveConnection(conn, () => new Response("hello"), {
+    limits: resolveLimits({ keepAliveTimeoutMs, headersTimeoutMs: 60_000 }),
+    tracker,
+    onError: () => new Response(),
+  });
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const closedAt = await Promise.race([
+      conn.whenClosed.then(() => Date.now()),
+      new Promise<null>((resolve) => {
+        bound = setTimeout(() => resolve(null), boundMs);
+      }),
+    ]);
+    assert.notEqual(closedAt, null, `still open after ${boundMs} ms`);
+    assert.ok(
+      closedAt! - startedAt >= keepAliveTimeoutMs,
+      "not closed before the timeout",
+    );
+    assert.equal(normalize(conn.output), ok("hello"));
+  } finally {
+    clearTimeout(bound);
+    conn.end();
+    await done;
+  }
+});
+
 Deno.test("serveConnection() closes quietly a new connection that sends nothing", async () => {
   const conn = new TestConn([], { holdOpen: true });
   const tracker = new ConnectionTracker(5);
