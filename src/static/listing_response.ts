@@ -13,7 +13,7 @@ import {
 import { fsErrorStatus } from "./fs_error_status.ts";
 import type { Containment } from "./locate_entry.ts";
 import { encodeUrlPath } from "./redirect.ts";
-import { statusResponse } from "./status_response.ts";
+import { responseInit, statusResponse } from "./status_response.ts";
 
 /**
  * Which folder {@linkcode listingResponse} lists, and how it is reached.
@@ -78,8 +78,8 @@ export function listingResponse(
     "cache-control": "no-cache",
     vary: "Accept",
   });
-  return new Response(request.method === "HEAD" ? null : body, {
-    status: 200,
-    headers,
-  });
+  return new Response(
+    request.method === "HEAD" ? null : body,
+    responseInit(200, headers),
+  );
 }

@@ -1168,3 +1168,52 @@ Deno.test("createStaticHandler() serves the same cached body repeatedly", async 
     }
   });
 });
+
+Deno.test("createStaticHandler() gives every answer its reason phrase as statusText", async () => {
+  await withFixture(async (fx) => {
+    const handler = handlerFor(fx, { listing: true, notFoundPage: false });
+    const etag = (await fetchPath(handler, "/hello.txt")).headers.get("etag")!;
+    const cases: [string, RequestInit, number, string][] = [
+      ["/hello.txt", {}, 200, "OK"],
+      ["/hello.txt", { method: "HEAD" }, 200, "OK"],
+      [
+        "/hello.txt",
+        { headers: { range: "bytes=0-4" } },
+        206,
+        "Partial Content",
+      ],
+      [
+        "/hello.txt",
+        { headers: { "if-none-match": etag } },
+        304,
+        "Not Modified",
+      ],
+      [
+        "/hello.txt",
+        { headers: { "if-match": '"x"' } },
+        412,
+        "Precondition Failed",
+      ],
+      [
+        "/hello.txt",
+        { headers: { range: "bytes=99-" } },
+        416,
+        "Range Not Satisfiable",
+      ],
+      ["/hello.txt", { method: "POST", body: "x" }, 405, "Method Not Allowed"],
+      ["/hello.txt", { method: "OPTIONS" }, 204, "No Content"],
+      ["/docs", {}, 301, "Moved Permanently"],
+      ["/listing/", {}, 200, "OK"],
+      ["/nope", {}, 404, "Not Found"],
+      ["/a%00b", {}, 400, "Bad Request"],
+    ];
+    for (const [path, init, status, statusText] of cases) {
+      const response = await handler(
+        new Request(`http://localhost${path}`, init),
+      );
+      await response.body?.cancel();
+      assert.equal(response.status, status, path);
+      assert.equal(response.statusText, statusText, `${path} ${status}`);
+    }
+  });
+});
