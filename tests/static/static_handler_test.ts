@@ -887,6 +887,7 @@ Deno.test("createStaticHandler() answers 416 with Content-Range for unsatisfiabl
         "bytes=100-200",
         "bytes=-0",
         "bytes=99999999999999999999-",
+        "bytes=5-1",
       ]
     ) {
       const a = await fetchPath(handler, "/hello.txt", { headers: { range } });
@@ -901,7 +902,7 @@ Deno.test("createStaticHandler() ignores bad or abusive Range headers with a ful
     const handler = handlerFor(fx);
     const thousand = "bytes=" +
       Array.from({ length: 1000 }, (_, i) => `${i}-${i}`).join(",");
-    for (const range of ["bytes=5-1", "pages=1-2", "bytes=x", thousand]) {
+    for (const range of ["pages=1-2", "bytes=x", thousand]) {
       const a = await fetchPath(handler, "/hello.txt", { headers: { range } });
       assert.equal(a.status, 200, range.slice(0, 20));
       assert.equal(a.text, "hello, world\n");
