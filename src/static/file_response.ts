@@ -48,6 +48,13 @@ export interface FileResponseOptions {
   /** Most ranges honoured in one request. */
   maxRanges: number;
   /**
+   * Whether a `Range` on an empty file is answered 416 (`"refuse"`) or
+   * ignored (`"ignore"`); see `AnswerConventions`.
+   *
+   * @default {"refuse"}
+   */
+  emptyFileRanges?: "refuse" | "ignore";
+  /**
    * `200` normally; `404` for a not-found page, which skips preconditions
    * and ranges.
    *
@@ -179,7 +186,9 @@ async function respond(
   const status = options.status ?? 200;
   const conditional = status === 200;
   const acceptEncoding = request.headers.get("accept-encoding");
-  const rangeHeader = conditional ? request.headers.get("range") : null;
+  const ranged = conditional &&
+    (entry.identity.size > 0 || options.emptyFileRanges !== "ignore");
+  const rangeHeader = ranged ? request.headers.get("range") : null;
   const identity = entry.identity;
   const held = options.file;
 
