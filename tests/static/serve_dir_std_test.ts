@@ -339,3 +339,82 @@ Deno.test("serveDir() answers std's conditional requests with 304", async () => 
     assert.equal(both.status, 200);
   });
 });
+
+// Where berth differs on purpose (the README's "For @std/http users").
+
+Deno.test("serveDir() differs from std on purpose: media types, ranges, ETags, HEAD, OPTIONS", async () => {
+  await withFixture(async (fx) => {
+    const mod = await ask(fx, "/mod.ts");
+    assert.equal(
+      mod.headers.get("content-type"),
+      "application/typescript; charset=UTF-8",
+    );
+    const multi = await ask(fx, "/hello.txt", {
+      headers: { range: "bytes=0-1, 7-8" },
+    });
+    assert.equal(multi.status, 206);
+    assert.match(
+      multi.headers.get("content-type")!,
+      /^multipart\/byteranges; boundary=/,
+    );
+    const etag = (await ask(fx, "/hello.txt")).headers.get("etag")!;
+    assert.match(etag, /^"[0-9a-f]+-[0-9a-f]+"$/, "strong, no W/");
+    const head = await ask(fx, "/hello.txt", { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(head.nullBody, true);
+    assert.equal(head.headers.get("content-length"), "13");
+    const options = await ask(fx, "/hello.txt", { method: "OPTIONS" });
+    assert.equal(options.status, 204);
+    assert.equal(options.headers.get("allow"), "GET, HEAD, OPTIONS");
+  });
+});
+
+Deno.test("serveDir() differs from std on purpose: paths, dotfiles, urlRoot", async () => {
+  await withFixture(async (fx) => {
+    assert.equal((await ask(fx, "/docs%2Findex.html")).status, 400);
+    assert.equal((await ask(fx, "/.well-known/security.txt")).status, 200);
+    assert.equal((await ask(fx, "/link-to-dotfile")).status, 404);
+    const mounted = { urlRoot: "static" };
+    assert.equal((await ask(fx, "/static/hello.txt", {}, mounted)).status, 200);
+    assert.equal((await ask(fx, "/statichello.txt", {}, mounted)).status, 404);
+  });
+});
+
+Deno.test("serveDir() differs from std on purpose: Cache-Control, nosniff, CORS on redirects", async () => {
+  await withFixture(async (fx) => {
+    const a = await ask(fx, "/hello.txt");
+    assert.equal(
+      a.headers.get("cache-control"),
+      "public, max-age=0, must-revalidate",
+    );
+    assert.equal(a.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(a.headers.get("server"), null);
+    const own = await ask(fx, "/hello.txt", {}, {
+      headers: ["Cache-Control: no-store"],
+    });
+    assert.equal(own.headers.get("cache-control"), "no-store");
+    const redirect = await ask(fx, "/docs", {}, {
+      enableCors: true,
+      headers: ["X-Extra: 1"],
+    });
+    assert.equal(redirect.status, 301);
+    assert.equal(redirect.headers.get("access-control-allow-origin"), "*");
+    assert.equal(redirect.headers.get("x-extra"), "1");
+  });
+});
+
+Deno.test("serveDir() lists a folder as JSON for Accept: application/json", async () => {
+  await withFixture(async (fx) => {
+    const a = await ask(fx, "/listing/", {
+      headers: { accept: "application/json" },
+    }, { showDirListing: true });
+    assert.equal(
+      a.headers.get("content-type"),
+      "application/json; charset=UTF-8",
+    );
+    const names = JSON.parse(a.text).entries.map((e: { name: string }) =>
+      e.name
+    );
+    assert.ok(names.includes("a.txt"));
+  });
+});

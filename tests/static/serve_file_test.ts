@@ -149,3 +149,22 @@ Deno.test("serveFile() takes { name } as etagAlgorithm and sends a Date", async 
     assert.ok(byObject.headers.has("date"));
   });
 });
+
+Deno.test("serveFile() describes the file it reads, whatever fileInfo says", async () => {
+  await withFixture(async (fx) => {
+    const path = `${fx.root}/hello.txt`;
+    const real = await readAnswer(
+      await serveFile(new Request("http://localhost/"), path),
+    );
+    const fileInfo = { ...(await Deno.stat(path)), size: 1, mtime: null };
+    const a = await readAnswer(
+      await serveFile(new Request("http://localhost/"), path, { fileInfo }),
+    );
+    assert.equal(a.headers.get("content-length"), "13");
+    assert.equal(a.headers.get("etag"), real.headers.get("etag"));
+    assert.equal(
+      a.headers.get("last-modified"),
+      real.headers.get("last-modified"),
+    );
+  });
+});
