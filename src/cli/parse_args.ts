@@ -45,12 +45,18 @@ const OPTIONS = {
   port: { type: "string", short: "p" },
   host: { type: "string" },
   unix: { type: "string" },
-  cert: { type: "string" },
-  key: { type: "string" },
+  // -c and -k as std's file_server spells them.
+  cert: { type: "string", short: "c" },
+  key: { type: "string", short: "k" },
   header: { type: "string", short: "H", multiple: true },
   cors: { type: "boolean" },
   "dir-listing": { type: "boolean" },
   dotfiles: { type: "boolean" },
+  // std's file_server turns these on by default and off with --no-…;
+  // berth's defaults are off, so alone they change nothing.
+  "no-cors": { type: "boolean" },
+  "no-dir-listing": { type: "boolean" },
+  "no-dotfiles": { type: "boolean" },
   spa: { type: "boolean" },
   "clean-urls": { type: "boolean" },
   revalidate: { type: "string" },
@@ -72,6 +78,9 @@ const OPTIONS = {
 export const CLI_FLAGS: readonly string[] = Object.keys(OPTIONS).map((name) =>
   `--${name}`
 );
+
+/** Short flags taking a value, which std's file_server also reads as `-p=N`. */
+const SHORT_WITH_VALUE = /^-([pHck])=(.*)$/s;
 
 // Control characters other than horizontal tab: never in a --spa file.
 // deno-lint-ignore no-control-regex
@@ -95,6 +104,8 @@ export function parseArgs(
   env: Record<string, string | undefined> = {},
 ): CliOptions {
   // node's parseArgs has no optional values: take `--spa=FILE` out first.
+  // It reads `-p=N` as the value "=N", where std's file_server (and its
+  // users' scripts) mean N.
   let spaFile: string | undefined;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -103,8 +114,11 @@ export function parseArgs(
       rest.push(...args.slice(i));
       break;
     }
+    const short = SHORT_WITH_VALUE.exec(arg);
     if (arg.startsWith("--spa=")) {
       spaFile = parseSpaFile(arg.slice("--spa=".length));
+    } else if (short !== null) {
+      rest.push(`-${short[1]}`, short[2]);
     } else {
       rest.push(arg);
     }
@@ -117,11 +131,12 @@ export function parseArgs(
       allowPositionals: true,
       strict: true,
       options: OPTIONS,
+      tokens: true,
     });
   } catch (error) {
     throw new UsageError(firstLine(error));
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   const spa = spaFile ?? (values.spa ? "index.html" : undefined);
 
   if (positionals.length > 1) {
@@ -183,9 +198,9 @@ export function parseArgs(
   const files: CliFileOptions = definedOnly({
     root: positionals[0] ?? CLI_DEFAULTS.files.root,
     headers: values.header?.map(parseHeader),
-    cors: values.cors,
-    listing: values["dir-listing"],
-    dotfiles: values.dotfiles,
+    cors: lastSwitch(tokens, "cors"),
+    listing: lastSwitch(tokens, "dir-listing"),
+    dotfiles: lastSwitch(tokens, "dotfiles"),
     spa,
     cleanUrls: values["clean-urls"],
     compress: values["no-compress"] ? false : undefined,
@@ -215,6 +230,23 @@ export function parseArgs(
     help: values.help ?? CLI_DEFAULTS.help,
     version: values.version ?? CLI_DEFAULTS.version,
   };
+}
+
+/**
+ * A switch that std's file_server also takes as `--no-NAME`: the last of
+ * the two given wins, as there; `undefined` when neither is.
+ */
+function lastSwitch(
+  tokens: readonly { kind: string; name?: string }[],
+  name: string,
+): boolean | undefined {
+  let value: boolean | undefined;
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    if (token.name === name) value = true;
+    if (token.name === `no-${name}`) value = false;
+  }
+  return value;
 }
 
 /** The object without its `undefined` fields: what no flag set stays out. */

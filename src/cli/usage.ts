@@ -37,8 +37,8 @@ Listening:
                               --host 0.0.0.0 exposes it on the network)
       --unix PATH             listen on a unix socket instead of TCP (default: off); Deno needs
                               --allow-read=PATH --allow-write=PATH --allow-net=unix:PATH
-      --cert FILE             HTTPS: the PEM certificate chain (default: off; needs --key)
-      --key FILE              HTTPS: the PEM private key (default: off; needs --cert)
+  -c, --cert FILE             HTTPS: the PEM certificate chain (default: off; needs --key)
+  -k, --key FILE              HTTPS: the PEM private key (default: off; needs --cert)
 
 Responses:
   -H, --header "Name: value"  add this header to every response; repeatable (default: none)
@@ -59,6 +59,14 @@ Responses:
       --revalidate MS         how long a file's metadata and bytes are trusted before the
                               next stat: a changed file is served within MS ms; 0 checks
                               on every request (default: ${DEFAULT_STATIC_OPTIONS.revalidateMs})
+
+Accepted for @std/http's file_server commands, which run unchanged:
+      --no-dir-listing, --no-dotfiles, --no-cors
+                              listing, dotfiles and CORS off: std turns them on by default,
+                              berth does not, so alone they change nothing; of --cors and
+                              --no-cors (and the others), the last one given wins
+  -c, -k, -p=N, -H=VALUE      std's short forms of --cert, --key, --port and --header;
+                              -v, -V, -h and --host mean what they mean in std
 
 Limits:
       --max-connections N     connections open at once; at the cap a new one replaces

@@ -209,9 +209,50 @@ export function renderListingHtml(
   showParent: boolean,
 ): string {
   const title = `Index of ${escapeHtml(displayPath)}`;
+  const parent = showParent ? hrefBase.replace(/[^/]*\/$/, "") : null;
+  return listingPage(title, title, listingRows(hrefBase, parent, entries));
+}
+
+/**
+ * Render a listing as an HTML page with relative links, as std's
+ * `serveDir` does: `./name` for each entry, `..` for the parent, and a
+ * heading whose names link back up to the mount point (`home`). They work
+ * under any prefix a proxy adds, as long as the folder's URL ends with `/`.
+ * Names are escaped and links percent-encoded, folders come first.
+ *
+ * @param displayPath The decoded URL path shown in the title, e.g. `/docs/`.
+ * @param below The folder's decoded segments below the mount point.
+ * @param entries From {@linkcode readListing}.
+ * @returns The HTML document.
+ */
+export function renderRelativeListingHtml(
+  displayPath: string,
+  below: readonly string[],
+  entries: readonly ListingEntry[],
+): string {
+  const names = ["home", ...below];
+  const crumbs = names.map((name, i) => {
+    const up = names.length - 1 - i;
+    const href = up === 0 ? "." : "../".repeat(up);
+    return `<a href="${href}">${escapeHtml(name)}</a>`;
+  });
+  const heading = `Index of ${crumbs.join("/")}/`;
+  const parent = below.length > 0 ? ".." : null;
+  return listingPage(
+    `Index of ${escapeHtml(displayPath)}`,
+    heading,
+    listingRows("./", parent, entries),
+  );
+}
+
+/** A row per entry, after the parent's when there is one. */
+function listingRows(
+  hrefBase: string,
+  parent: string | null,
+  entries: readonly ListingEntry[],
+): string[] {
   const rows: string[] = [];
-  if (showParent) {
-    const parent = hrefBase.replace(/[^/]*\/$/, "");
+  if (parent !== null) {
     rows.push(
       `<tr><td><a href="${
         escapeHtml(parent)
@@ -230,6 +271,11 @@ export function renderListingHtml(
       }</time></td></tr>`,
     );
   }
+  return rows;
+}
+
+/** The page around a listing's rows; `title` and `heading` are HTML. */
+function listingPage(title: string, heading: string, rows: string[]): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -242,7 +288,7 @@ ${LISTING_CSS}
 </head>
 <body>
 <main>
-<h1>${title}</h1>
+<h1>${heading}</h1>
 <table>
 <thead><tr><th>Name</th><th class="size">Size</th><th>Modified (UTC)</th></tr></thead>
 <tbody>

@@ -57,6 +57,22 @@ export function isEtagAlgorithm(value: unknown): value is EtagAlgorithm {
   return typeof value === "string" && ALGORITHMS.has(value);
 }
 
+/**
+ * The supported {@linkcode EtagAlgorithm} a name stands for, compared
+ * case-insensitively as Web Crypto compares algorithm names.
+ *
+ * @param name A name such as `"sha-256"`.
+ * @returns The algorithm (`"SHA-256"`), or `null` when none is supported by
+ *   that name.
+ */
+export function findEtagAlgorithm(name: string): EtagAlgorithm | null {
+  const lower = name.toLowerCase();
+  for (const algorithm of ALGORITHMS) {
+    if (algorithm.toLowerCase() === lower) return algorithm as EtagAlgorithm;
+  }
+  return null;
+}
+
 // 32-bit FNV-1a over UTF-16 code units; ample to tell versions of one file apart.
 function fnv1a(text: string): string {
   let hash = 0x811c9dc5;

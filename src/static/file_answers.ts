@@ -128,6 +128,7 @@ export class FileAnswers {
         ? "no-cache"
         : this.#cacheControl.valueFor(entry),
       maxRanges: options.maxRanges,
+      emptyFileRanges: options.emptyFileRanges,
       status,
       vary,
     };

@@ -28,7 +28,7 @@ import {
 import { type ByteRange, parseRange } from "./parse_range.ts";
 import { type FileAnswer, MemoryAnswer } from "./memory_answer.ts";
 import { evaluateIfRange, evaluatePreconditions } from "./preconditions.ts";
-import { statusResponse } from "./status_response.ts";
+import { responseInit, statusResponse } from "./status_response.ts";
 
 /**
  * How {@linkcode respondWithFile} answers.
@@ -47,6 +47,13 @@ export interface FileResponseOptions {
   cacheControl: string | null;
   /** Most ranges honoured in one request. */
   maxRanges: number;
+  /**
+   * Whether a `Range` on an empty file is answered 416 (`"refuse"`) or
+   * ignored (`"ignore"`); see `AnswerConventions`.
+   *
+   * @default {"refuse"}
+   */
+  emptyFileRanges?: "refuse" | "ignore";
   /**
    * `200` normally; `404` for a not-found page, which skips preconditions
    * and ranges.
@@ -179,7 +186,9 @@ async function respond(
   const status = options.status ?? 200;
   const conditional = status === 200;
   const acceptEncoding = request.headers.get("accept-encoding");
-  const rangeHeader = conditional ? request.headers.get("range") : null;
+  const ranged = conditional &&
+    (entry.identity.size > 0 || options.emptyFileRanges !== "ignore");
+  const rangeHeader = ranged ? request.headers.get("range") : null;
   const identity = entry.identity;
   const held = options.file;
 
@@ -225,7 +234,7 @@ async function respond(
       lastModified,
     });
     if (result === 304) {
-      return new Response(null, { status: 304, headers: common });
+      return new Response(null, responseInit(304, common));
     }
     if (result === 412) return statusResponse(412, method, common);
   }
@@ -242,7 +251,7 @@ async function respond(
     if (coded === null && isHead) {
       // The coded length is unknown without reading the file; HEAD may omit
       // Content-Length (RFC 9110 §9.3.2) and must not open the file.
-      return new Response(null, { status, headers });
+      return new Response(null, responseInit(status, headers));
     }
     let file: Descriptor | null = null;
     if (coded === null) {
@@ -265,7 +274,7 @@ async function respond(
       headers.set("content-length", String(coded.length));
       const response = new Response(
         isHead ? null : coded as Uint8Array<ArrayBuffer>,
-        { status, headers },
+        responseInit(status, headers),
       );
       if (!isHead && status === 200 && entry.gzip?.bytes === coded) {
         return new MemoryAnswer(response, entry, entry.gzip, coded);
@@ -276,7 +285,7 @@ async function respond(
     takeOver(file!);
     return new Response(
       gzipStream(createFileStream(file!, fullParts(identity.size))),
-      { status, headers },
+      responseInit(status, headers),
     );
   }
 
@@ -318,7 +327,7 @@ async function respond(
     headers.set("content-type", plan.contentType);
     headers.set("content-length", String(plan.length));
   }
-  if (isHead) return new Response(null, { status: responseStatus, headers });
+  if (isHead) return new Response(null, responseInit(responseStatus, headers));
 
   // 6. The body: memory when small, a stream otherwise.
   const body = bodyOf(entry, rep, options);
@@ -331,10 +340,10 @@ async function respond(
       : ranges.length === 1
       ? bytes.subarray(ranges[0].start, ranges[0].end + 1)
       : assembleParts(parts, bytes);
-    const response = new Response(body as Uint8Array<ArrayBuffer>, {
-      status: responseStatus,
-      headers,
-    });
+    const response = new Response(
+      body as Uint8Array<ArrayBuffer>,
+      responseInit(responseStatus, headers),
+    );
     if (ranges === null && status === 200 && rep.bytes === bytes) {
       return new MemoryAnswer(response, entry, rep, bytes);
     }
@@ -343,8 +352,8 @@ async function respond(
   // Large, or being written to: the stream owns the descriptor and sends
   // exactly the length its identity gave (file_stream.ts).
   takeOver(file!);
-  return new Response(createFileStream(file!, parts), {
-    status: responseStatus,
-    headers,
-  });
+  return new Response(
+    createFileStream(file!, parts),
+    responseInit(responseStatus, headers),
+  );
 }

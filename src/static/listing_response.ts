@@ -5,15 +5,17 @@
  * @module
  */
 
+import type { AnswerConventions } from "./answer_conventions.ts";
 import {
   readListing,
   renderListingHtml,
   renderListingJson,
+  renderRelativeListingHtml,
 } from "./dir_listing.ts";
 import { fsErrorStatus } from "./fs_error_status.ts";
 import type { Containment } from "./locate_entry.ts";
 import { encodeUrlPath } from "./redirect.ts";
-import { statusResponse } from "./status_response.ts";
+import { responseInit, statusResponse } from "./status_response.ts";
 
 /**
  * Which folder {@linkcode listingResponse} lists, and how it is reached.
@@ -27,6 +29,8 @@ export interface ListedFolder {
   readonly segments: readonly string[];
   /** Which entries may be listed (as which may be served). */
   readonly containment: Containment;
+  /** Absolute links (berth's) or relative ones (std's). */
+  readonly links: AnswerConventions["listingLinks"];
 }
 
 function wantsJson(request: Request): boolean {
@@ -60,9 +64,12 @@ export function listingResponse(
   const displayPath = all.length ? `/${all.join("/")}/` : "/";
   const hrefBase = encodeUrlPath(all, true);
   const json = wantsJson(request);
+  const relative = folder.links === "relative";
   const body = new TextEncoder().encode(
     json
       ? renderListingJson(displayPath, hrefBase, entries)
+      : relative
+      ? renderRelativeListingHtml(displayPath, folder.segments, entries)
       : renderListingHtml(
         displayPath,
         hrefBase,
@@ -78,8 +85,10 @@ export function listingResponse(
     "cache-control": "no-cache",
     vary: "Accept",
   });
-  return new Response(request.method === "HEAD" ? null : body, {
-    status: 200,
-    headers,
-  });
+  // std's listings say so; a Range on one is ignored (RFC 9110 §14.2).
+  if (relative) headers.set("accept-ranges", "bytes");
+  return new Response(
+    request.method === "HEAD" ? null : body,
+    responseInit(200, headers),
+  );
 }

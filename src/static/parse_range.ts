@@ -18,7 +18,8 @@ export interface ByteRange {
  * What to do with a `Range` header:
  * - `none`: ignore it and send the whole representation (absent, another
  *   unit, malformed, or too many ranges);
- * - `unsatisfiable`: answer 416 with `Content-Range: bytes *\/SIZE`;
+ * - `unsatisfiable`: answer 416 with `Content-Range: bytes *\/SIZE` (no
+ *   range overlaps the representation, or one is invalid);
  * - `ranges`: one range (a plain 206) or several sorted, non-overlapping
  *   ranges (a `multipart/byteranges` 206).
  */
@@ -52,7 +53,9 @@ const SUFFIX_RANGE = /^-(\d+)$/;
  * end; `N-` runs to the end; `-N` is the last N bytes (the whole file when
  * N ≥ size). A spec whose start is at or past the end, `-0`, or any number
  * that is not a safe integer is unsatisfiable — such values cannot be
- * represented exactly, so they are refused rather than guessed at. Several
+ * represented exactly, so they are refused rather than guessed at. A spec
+ * whose last byte comes before its first (`bytes=500-200`) is invalid, and
+ * makes the whole header unsatisfiable (RFC 9110 §14.1.1, §14.2). Several
  * ranges are sorted and overlapping or adjacent ones coalesced
  * (RFC 9110 §14.2 allows it); if one range remains it is a single range.
  *
@@ -107,7 +110,9 @@ export function parseRange(
       const first = Number(match[1]);
       const open = match[2] === "";
       const last = open ? Infinity : Number(match[2]);
-      if (last < first) return NONE; // invalid syntax: ignore the header
+      // RFC 9110 §14.1.1: a last byte before the first makes the range
+      // invalid, and §14.2 answers an invalid set with 416.
+      if (last < first) return UNSATISFIABLE;
       if (!Number.isSafeInteger(first)) continue;
       // A written last-byte-pos too large for a number (400 nines parse to
       // Infinity) is unsatisfiable, never "to the end" like an open range.

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { join, relative, resolve, sep } from "node:path";
+import { join, posix, relative, resolve, sep } from "node:path";
 
 /**
  * A URL path decoded into safe segments.
@@ -178,6 +178,49 @@ export function resolveUrlPath(
   const last = rawSegments[rawSegments.length - 1];
   const trailingSlash = last === "" || /^(\.|%2e){1,2}$/i.test(last);
   return { ok: true, segments, trailingSlash };
+}
+
+/**
+ * Where std's `serveDir` sends a path whose decoded form is not canonical:
+ * the whole path percent-decoded, then its empty, `.` and `..` segments
+ * resolved as POSIX paths are (`//a//b/` → `a`, `b` and a slash;
+ * `/%2F..%2F..` → `/`). A redirect there is safe whatever the path held:
+ * it never leaves the root, and its `Location` is built from the segments,
+ * each encoded again (`encodeUrlPath`), so the next request is checked by
+ * {@linkcode resolveUrlPath} like any other.
+ *
+ * @param rawPath The raw pathname, starting with `/`.
+ * @returns The canonical form's segments and trailing slash, or `null`
+ *   when decoding leaves nothing to resolve (or fails: then
+ *   {@linkcode resolveUrlPath} refuses the path).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalPathOf } from "./resolve_path.ts";
+ *
+ * assert.deepEqual(canonicalPathOf("/docs//a.txt"), {
+ *   segments: ["docs", "a.txt"],
+ *   trailingSlash: false,
+ * });
+ * assert.equal(canonicalPathOf("/docs/a.txt"), null);
+ * ```
+ */
+export function canonicalPathOf(
+  rawPath: string,
+): { segments: string[]; trailingSlash: boolean } | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return null;
+  }
+  const normalized = posix.normalize(decoded);
+  if (normalized === decoded) return null;
+  return {
+    segments: normalized.split("/").filter((segment) => segment !== ""),
+    trailingSlash: normalized.endsWith("/"),
+  };
 }
 
 /**

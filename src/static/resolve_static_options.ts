@@ -6,6 +6,10 @@
  */
 
 import {
+  type AnswerConventions,
+  BERTH_CONVENTIONS,
+} from "./answer_conventions.ts";
+import {
   type CacheControlPolicy,
   defaultCacheControl,
 } from "./cache_control.ts";
@@ -231,7 +235,9 @@ type OptionName = keyof typeof RESOLVERS;
 /**
  * {@linkcode StaticHandlerOptions} with defaults applied and values checked:
  * what each resolver returns (paths under the root as segments, headers as
- * pairs), and `compress` split into the two switches the handler tests.
+ * pairs), `compress` split into the two switches the handler tests, and the
+ * entry point's {@linkcode AnswerConventions} (berth's, from
+ * {@linkcode resolveStaticOptions}).
  */
 export type ResolvedStaticOptions =
   & { [Name in OptionName]: ReturnType<(typeof RESOLVERS)[Name]> }
@@ -240,7 +246,8 @@ export type ResolvedStaticOptions =
     precompressed: boolean;
     /** Whether on-the-fly gzip is used. */
     gzip: boolean;
-  };
+  }
+  & AnswerConventions;
 
 /**
  * Options for which `null` has always meant "the default" (they were read
@@ -258,7 +265,8 @@ const NULL_MEANS_DEFAULT: ReadonlySet<string> = new Set([
 /**
  * Apply defaults and validate options, so mistakes surface when the handler
  * is created rather than on some later request. An option left `undefined`
- * takes its default from {@linkcode DEFAULT_STATIC_OPTIONS}.
+ * takes its default from {@linkcode DEFAULT_STATIC_OPTIONS}; the
+ * conventions are berth's.
  *
  * @param options The options as given.
  * @returns The resolved options.
@@ -283,11 +291,12 @@ export function resolveStaticOptions(
   }
   const fields = resolved as Omit<
     ResolvedStaticOptions,
-    "precompressed" | "gzip"
+    "precompressed" | "gzip" | keyof AnswerConventions
   >;
   return {
     ...fields,
     precompressed: fields.compress !== false,
     gzip: fields.compress === true,
+    ...BERTH_CONVENTIONS,
   };
 }

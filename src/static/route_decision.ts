@@ -58,7 +58,13 @@ export interface RouteFacts {
  */
 export type RoutePolicy = Pick<
   ResolvedStaticOptions,
-  "dotfiles" | "trailingSlash" | "urlRoot" | "listing" | "cleanUrls" | "spa"
+  | "dotfiles"
+  | "trailingSlash"
+  | "urlRoot"
+  | "listing"
+  | "cleanUrls"
+  | "spa"
+  | "fileWithSlash"
 >;
 
 /**
@@ -94,7 +100,8 @@ export type RouteDecision =
  *
  * In order: a hidden path (without `dotfiles`) is not found, unlooked-at.
  * A file is served — with a trailing slash it does not have, only under
- * `trailingSlash: "ignore"` (`"never"` redirects it to the slash-less form).
+ * `trailingSlash: "ignore"` (`"never"` redirects it to the slash-less form,
+ * and so does `"redirect"` under std's `fileWithSlash` convention).
  * A folder below the site's top gets its canonical slash form first
  * (`"redirect"`/`"always"` add the slash, `"never"` removes it); then its
  * first index file is served, or else it is listed (with `listing`) or not
@@ -124,8 +131,13 @@ export function decideRoute(
   if (target === "file") {
     if (slash && segments.length > 0) {
       if (rule === "never") return "redirect-to-no-slash";
-      // `/file.txt/` names a folder that does not exist (ENOTDIR).
-      if (rule !== "ignore") return "not-found";
+      if (rule !== "ignore") {
+        // `/file.txt/` names a folder that does not exist (ENOTDIR); std
+        // sends the client to the file instead.
+        return policy.fileWithSlash === "redirect" && rule === "redirect"
+          ? "redirect-to-no-slash"
+          : "not-found";
+      }
     }
     return "serve-target";
   }

@@ -16,7 +16,11 @@ import { listingResponse } from "./listing_response.ts";
 import type { FileAnswer } from "./memory_answer.ts";
 import type { ResolvedStaticOptions } from "./options.ts";
 import { redirectResponse } from "./redirect.ts";
-import { joinInsideRoot, resolveUrlPath } from "./resolve_path.ts";
+import {
+  canonicalPathOf,
+  joinInsideRoot,
+  resolveUrlPath,
+} from "./resolve_path.ts";
 import type { RootRealPath } from "./root_real_path.ts";
 import {
   decideRoute,
@@ -94,8 +98,10 @@ export class StaticRouter {
 
   /**
    * Answer a request: `OPTIONS` with 204, methods other than GET and HEAD
-   * with 405, a malformed or dangerous path with 400 (or 404, 414), a path
-   * outside the mount point with 404, and the rest as routing decides.
+   * with 405, a non-canonical path with a 301 to its canonical form (under
+   * std's conventions), a malformed or dangerous path with 400 (or 404,
+   * 414), a path outside the mount point with 404, and the rest as routing
+   * decides.
    *
    * @param request The request.
    * @returns The answer.
@@ -110,6 +116,18 @@ export class StaticRouter {
       return statusResponse(405, method, { allow: ALLOWED_METHODS });
     }
     const url = new URL(request.url);
+    if (options.nonCanonicalPaths === "redirect") {
+      const canonical = canonicalPathOf(url.pathname);
+      if (canonical !== null) {
+        if (!startsWith(canonical.segments, options.urlRoot)) {
+          return statusResponse(404, method);
+        }
+        return redirectResponse(method, canonical.segments, {
+          trailingSlash: canonical.trailingSlash,
+          search: url.search,
+        });
+      }
+    }
     const resolved = resolveUrlPath(url.pathname);
     if (!resolved.ok) return statusResponse(resolved.status, method);
     if (!startsWith(resolved.segments, options.urlRoot)) {
@@ -187,6 +205,7 @@ export class StaticRouter {
             mount: this.#options.urlRoot,
             segments: route.segments,
             containment: this.#files.containment(route.rootReal),
+            links: this.#options.listingLinks,
           }) ?? this.#answers.notFound(route);
         case "forbidden":
           return statusResponse(403, route.method);

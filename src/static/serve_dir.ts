@@ -5,8 +5,10 @@
  * @module
  */
 
-import type { EtagAlgorithm } from "./etag.ts";
-import { createStaticHandler, type StaticHandler } from "./static_handler.ts";
+import { STD_CONVENTIONS } from "./answer_conventions.ts";
+import { resolveStaticOptions } from "./resolve_static_options.ts";
+import { type StaticHandler, staticHandlerFrom } from "./static_handler.ts";
+import { asStdAnswer, stdEtagAlgorithm } from "./std_answer.ts";
 
 /**
  * Options for {@linkcode serveDir}: the names and meanings of `@std/http`'s
@@ -59,7 +61,9 @@ export interface ServeDirOptions {
    */
   showIndex?: boolean;
   /**
-   * Send `Access-Control-Allow-Origin: *` (and answer CORS preflights).
+   * Send `Access-Control-Allow-Origin: *` and std's
+   * `Access-Control-Allow-Headers` on every answer (and answer CORS
+   * preflights).
    *
    * @default {false}
    */
@@ -72,17 +76,26 @@ export interface ServeDirOptions {
    */
   quiet?: boolean;
   /**
-   * The hash used for ETags.
+   * The hash behind ETags: a Web Crypto name (`"SHA-1"`, `"SHA-256"`,
+   * `"SHA-384"`, `"SHA-512"`, or `{ name }`, any case), or `"fnv1a"`.
    *
    * @default {"SHA-256"}
    */
-  etagAlgorithm?: EtagAlgorithm;
+  etagAlgorithm?: AlgorithmIdentifier;
   /**
    * Extra headers for every response, as `"Name: value"` strings.
    *
    * @default {[]}
    */
   headers?: string[];
+  /**
+   * Not in std (which never compresses): use precompressed `.br`, `.zst`
+   * and `.gz` siblings, and gzip compressible files on the fly, for clients
+   * that accept them.
+   *
+   * @default {false}
+   */
+  compress?: boolean;
 }
 
 // Handlers are reused across calls with equal options so the metadata and
@@ -93,6 +106,7 @@ const handlers = new Map<string, StaticHandler>();
 
 function handlerFor(options: ServeDirOptions): StaticHandler {
   const quiet = options.quiet ?? false;
+  const etagAlgorithm = stdEtagAlgorithm(options.etagAlgorithm);
   const key = JSON.stringify([
     options.fsRoot ?? ".",
     options.urlRoot ?? "",
@@ -101,20 +115,22 @@ function handlerFor(options: ServeDirOptions): StaticHandler {
     options.showIndex ?? true,
     options.enableCors ?? false,
     quiet,
-    options.etagAlgorithm ?? "SHA-256",
+    etagAlgorithm,
     options.headers ?? [],
+    options.compress ?? false,
   ]);
   let handler = handlers.get(key);
   if (handler === undefined) {
-    handler = createStaticHandler({
+    const resolved = resolveStaticOptions({
       root: options.fsRoot || ".",
       urlRoot: options.urlRoot ?? "",
       listing: options.showDirListing ?? false,
       dotfiles: options.showDotfiles ?? false,
       index: (options.showIndex ?? true) ? ["index.html"] : false,
       cors: options.enableCors ?? false,
-      etagAlgorithm: options.etagAlgorithm ?? "SHA-256",
+      etagAlgorithm,
       headers: options.headers ?? [],
+      compress: options.compress ?? false,
       // std stats on every request; so does this, while still keeping
       // small files' bytes in memory (validated by that stat).
       revalidateMs: 0,
@@ -125,6 +141,7 @@ function handlerFor(options: ServeDirOptions): StaticHandler {
         console.error(error instanceof Error ? error.message : error);
       },
     });
+    handler = staticHandlerFrom({ ...resolved, ...STD_CONVENTIONS });
     if (handlers.size >= MAX_HANDLERS) {
       handlers.delete(handlers.keys().next().value as string);
     }
@@ -135,11 +152,14 @@ function handlerFor(options: ServeDirOptions): StaticHandler {
 
 /**
  * Serve the files under `fsRoot`, like `@std/http`'s `serveDir`: same
- * options, same defaults. Berth is deliberately stricter where std is
- * permissive: symlinks are followed only when their real path stays inside
- * the root, and dotfiles are 404 (except `/.well-known/`) unless
- * `showDotfiles`. Berth also adds strong ETags, multipart ranges,
- * precompressed siblings and on-the-fly gzip.
+ * options, same defaults, and answers written as std writes them (status
+ * texts, `charset=UTF-8`, absolute redirects, reason-phrase error bodies,
+ * relative listing links, no compression unless `compress`). Berth is
+ * deliberately stricter where std is permissive: symlinks are followed only
+ * when their real path stays inside the root, and dotfiles are 404 (except
+ * `/.well-known/`) unless `showDotfiles`. Its ETags are strong, and several
+ * ranges get a multipart 206. The README's "For `@std/http` users" lists
+ * every difference.
  *
  * Calls with equal options share one cache; files are re-stat'ed on every
  * request, so changes are visible at once.
@@ -169,7 +189,11 @@ export async function serveDir(
   request: Request,
   options: ServeDirOptions = {},
 ): Promise<Response> {
-  const response = await handlerFor(options)(request);
+  const response = await asStdAnswer(
+    request,
+    await handlerFor(options)(request),
+    { cors: options.enableCors ?? false },
+  );
   if (!(options.quiet ?? false)) {
     const time = new Date().toISOString();
     const path = new URL(request.url).pathname;

@@ -5,7 +5,6 @@
  */
 
 import { resolve } from "node:path";
-import type { EtagAlgorithm } from "./etag.ts";
 import type { FileEntry } from "./file_cache.ts";
 import {
   describeOpened,
@@ -15,9 +14,11 @@ import {
 import { responseOf } from "./memory_answer.ts";
 import { respondWithCurrentFile } from "./respond_with_current_file.ts";
 import { cacheControlFor } from "./cache_control.ts";
+import { STD_CONVENTIONS } from "./answer_conventions.ts";
 import { ALLOWED_METHODS } from "./cors.ts";
 import { fsErrorStatus } from "./fs_error_status.ts";
 import { statusResponse } from "./status_response.ts";
+import { asStdAnswer, stdEtagAlgorithm } from "./std_answer.ts";
 
 /**
  * Options for {@linkcode serveFile}, as in `@std/http`'s `ServeFileOptions`.
@@ -44,11 +45,12 @@ import { statusResponse } from "./status_response.ts";
  */
 export interface ServeFileOptions {
   /**
-   * The hash used for the ETag.
+   * The hash behind the ETag: a Web Crypto name (`"SHA-1"`, `"SHA-256"`,
+   * `"SHA-384"`, `"SHA-512"`, or `{ name }`, any case), or `"fnv1a"`.
    *
    * @default {"SHA-256"}
    */
-  etagAlgorithm?: EtagAlgorithm;
+  etagAlgorithm?: AlgorithmIdentifier;
   /**
    * A `Deno.stat` result for the file. Accepted for compatibility; berth
    * stats the file itself so the validators always describe the bytes sent.
@@ -56,13 +58,21 @@ export interface ServeFileOptions {
    * @default {undefined}
    */
   fileInfo?: Deno.FileInfo;
+  /**
+   * Not in std (which never compresses): gzip a compressible file on the
+   * fly for a client that accepts it.
+   *
+   * @default {false}
+   */
+  compress?: boolean;
 }
 
 /**
  * Answer a request with one file, like `@std/http`'s `serveFile`: the path
  * is used as given (no root, no dotfile rule — the caller chose it), with
  * berth's full HTTP semantics: media type, strong ETag, `Last-Modified`,
- * preconditions, ranges and multipart ranges, on-the-fly gzip, HEAD.
+ * preconditions, ranges and multipart ranges, HEAD, and gzip only with
+ * `compress`. Answers are written as std writes them (see `serveDir`).
  * Missing files and directories are 404, unreadable ones 403; methods other
  * than GET and HEAD get 405 (`OPTIONS` 204).
  *
@@ -80,7 +90,7 @@ export interface ServeFileOptions {
  * try {
  *   await Deno.writeTextFile(path, '{"ok":true}');
  *   const response = await serveFile(new Request("http://localhost/data"), path);
- *   assert.equal(response.headers.get("content-type"), "application/json; charset=utf-8");
+ *   assert.equal(response.headers.get("content-type"), "application/json; charset=UTF-8");
  *   assert.deepEqual(await response.json(), { ok: true });
  * } finally {
  *   await Deno.remove(path);
@@ -94,7 +104,7 @@ export async function serveFile(
 ): Promise<Response> {
   const response = await answer(request, filePath, options);
   response.headers.set("x-content-type-options", "nosniff");
-  return response;
+  return await asStdAnswer(request, response, { cors: false });
 }
 
 /** Bodies up to this size are read whole; larger ones stream. */
@@ -118,7 +128,7 @@ async function answer(
     containment: { kind: "anywhere", root: "", rootReal: "", dotfiles: true },
     precompressed: false,
     etag: true,
-    etagAlgorithm: options.etagAlgorithm ?? "SHA-256",
+    etagAlgorithm: stdEtagAlgorithm(options.etagAlgorithm),
     now: 0,
     readBytesUpTo: MAX_IN_MEMORY_BYTES,
   };
@@ -140,13 +150,14 @@ async function answer(
       options: (current) => ({
         cache: null,
         maxInMemoryBytes: MAX_IN_MEMORY_BYTES,
-        gzip: true,
+        gzip: options.compress ?? false,
         cacheControl: cacheControlFor(
           undefined,
           current.name,
           current.contentType,
         ),
         maxRanges: 16,
+        emptyFileRanges: STD_CONVENTIONS.emptyFileRanges,
       }),
       changed() {},
       find,

@@ -111,7 +111,18 @@ export interface StaticInternals {
 export function createStaticHandler(
   options: StaticHandlerOptions = {},
 ): StaticHandler {
-  const opts: ResolvedStaticOptions = resolveStaticOptions(options);
+  return staticHandlerFrom(resolveStaticOptions(options));
+}
+
+/**
+ * The handler for options already resolved, answering with the conventions
+ * they carry: how `serveDir` makes one with std's. Not part of the public
+ * API.
+ *
+ * @param opts Resolved options (see `resolveStaticOptions`).
+ * @returns The handler.
+ */
+export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   const files = new SiteFiles(opts);
   const cache = files.cache;
   const root = new RootRealPath(files.root, opts);

@@ -145,6 +145,9 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--max-body-bytes",
     "--max-connections",
     "--no-compress",
+    "--no-cors",
+    "--no-dir-listing",
+    "--no-dotfiles",
     "--port",
     "--quiet",
     "--revalidate",
@@ -156,6 +159,55 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--version",
     "--workers",
   ]);
+});
+
+Deno.test("parseArgs() accepts @std/http file_server's flags, the last of --X and --no-X winning", () => {
+  const table: [string[], Want][] = [
+    [["--no-dir-listing"], { files: { listing: false } }],
+    [["--no-dotfiles"], { files: { dotfiles: false } }],
+    [["--no-cors"], { files: { cors: false } }],
+    [["--cors", "--no-cors"], { files: { cors: false } }],
+    [["--no-cors", "--cors"], { files: { cors: true } }],
+    [["--dir-listing", "--no-dir-listing", "--dir-listing"], {
+      files: { listing: true },
+    }],
+    [
+      ["-c", "c.pem", "-k", "k.pem"],
+      { tlsPaths: { certPath: "c.pem", keyPath: "k.pem" } },
+    ],
+    [["-p=4507"], { listen: { port: 4507 } }],
+    [["-H=Cache-Control: no-cache"], {
+      files: { headers: ["Cache-Control: no-cache"] },
+    }],
+    [["-c=c.pem", "-k=k.pem"], {
+      tlsPaths: { certPath: "c.pem", keyPath: "k.pem" },
+    }],
+    // The command std's own tests run, with berth's other defaults.
+    [
+      [
+        "testdata",
+        "--cors",
+        "-p",
+        "4507",
+        "--no-dir-listing",
+        "--no-dotfiles",
+        "-v",
+      ],
+      {
+        files: {
+          root: "testdata",
+          cors: true,
+          listing: false,
+          dotfiles: false,
+        },
+        listen: { port: 4507 },
+        log: { verbose: true },
+      },
+    ],
+  ];
+  for (const [args, want] of table) {
+    assert.deepEqual(parseArgs(args), expected(want), args.join(" "));
+  }
 });
 
 Deno.test("parseArgs() honors PORT when --port is absent", () => {

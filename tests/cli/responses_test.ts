@@ -180,3 +180,32 @@ Deno.test("--revalidate sets how long a file's bytes are trusted", async () => {
     });
   }
 });
+
+Deno.test("a command written for @std/http's file_server runs unchanged", async () => {
+  // std's own tests start its file server with these flags.
+  await withRoot(FILES, async (root) => {
+    const flags = [
+      root,
+      "--cors",
+      "-p",
+      "0",
+      "--no-dir-listing",
+      "--no-dotfiles",
+      "-H=X-Std: yes",
+      "-q",
+    ];
+    await withCli(flags, async (cli) => {
+      const page = await get(new URL("/about.html", cli.url));
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get("x-std"), "yes");
+      assert.equal(page.headers.get("access-control-allow-origin"), "*");
+      assert.equal((await get(new URL("/sub/", cli.url))).status, 404);
+      assert.equal((await get(new URL("/.hidden", cli.url))).status, 404);
+    });
+    await withCli([root, "-p=0", "--dir-listing", "--no-cors"], async (cli) => {
+      const listing = await get(new URL("/sub/", cli.url));
+      assert.equal(listing.status, 200);
+      assert.equal(listing.headers.get("access-control-allow-origin"), null);
+    });
+  });
+});

@@ -9,3 +9,15 @@ Deno.test("usage() opens with the name and the version it is given", () => {
 Deno.test("USAGE_HINT points to --help", () => {
   assert.match(USAGE_HINT, /--help/);
 });
+
+Deno.test("usage() says which flags are accepted for @std/http's file_server", () => {
+  const page = usage("1.2.3");
+  const start = page.indexOf("Accepted for @std/http");
+  assert.ok(start > 0, "a section for std's flags");
+  const section = page.slice(start, page.indexOf("\n\n", start));
+  for (
+    const flag of ["--no-dir-listing", "--no-dotfiles", "--no-cors", "-c", "-k"]
+  ) {
+    assert.ok(section.includes(flag), flag);
+  }
+});

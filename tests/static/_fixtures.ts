@@ -152,10 +152,24 @@ export async function makeFixture(): Promise<Fixture> {
   };
 }
 
+/** Run `fn` on a fresh fixture tree, removed afterwards. */
+export async function withFixture(
+  fn: (fx: Fixture) => Promise<void>,
+): Promise<void> {
+  const fx = await makeFixture();
+  try {
+    await fn(fx);
+  } finally {
+    await fx.cleanup();
+  }
+}
+
 /** A fully read response. */
 export interface Answer {
   /** The status. */
   status: number;
+  /** The reason phrase the response carries. */
+  statusText: string;
   /** The headers. */
   headers: Headers;
   /** The body bytes (empty for a null body). */
@@ -182,6 +196,7 @@ export async function readAnswer(response: Response): Promise<Answer> {
   const bytes = new Uint8Array(await response.arrayBuffer());
   return {
     status: response.status,
+    statusText: response.statusText,
     headers: response.headers,
     bytes,
     text: new TextDecoder().decode(bytes),

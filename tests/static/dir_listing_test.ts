@@ -5,6 +5,7 @@ import {
   readListing,
   renderListingHtml,
   renderListingJson,
+  renderRelativeListingHtml,
 } from "../../src/static/dir_listing.ts";
 
 Deno.test("readListing() lists folders first, hides dotfiles and links that leave the root", async () => {
@@ -150,4 +151,31 @@ Deno.test("readListing() leaves out names no link could open (backslash, control
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("renderRelativeListingHtml() links entries, the parent and each heading name relatively", () => {
+  const html = renderRelativeListingHtml("/docs/<b>/", ["docs", "<b>"], [
+    { name: "a b.txt", kind: "file", size: 1, mtimeMs: 0 },
+    { name: "sub", kind: "directory", size: null, mtimeMs: null },
+    { name: "<img src=x>", kind: "file", size: 1, mtimeMs: 0 },
+  ]);
+  assert.ok(html.includes('<a href="./a%20b.txt">a b.txt</a>'));
+  assert.ok(html.includes('<a href="./sub/">sub/</a>'));
+  assert.ok(
+    html.includes('<a href="./%3Cimg%20src%3Dx%3E">&lt;img src=x&gt;</a>'),
+  );
+  assert.ok(html.includes('<a href="..">../</a>'));
+  assert.ok(
+    html.includes(
+      'Index of <a href="../../">home</a>/<a href="../">docs</a>/<a href=".">&lt;b&gt;</a>/',
+    ),
+  );
+  assert.ok(!html.includes("<b>"));
+  assert.ok(html.includes("<title>Index of /docs/&lt;b&gt;/</title>"));
+});
+
+Deno.test("renderRelativeListingHtml() has no parent link at the mount point", () => {
+  const html = renderRelativeListingHtml("/", [], []);
+  assert.ok(html.includes('Index of <a href=".">home</a>/'));
+  assert.ok(!html.includes('href=".."'));
 });

@@ -3,6 +3,7 @@ import {
   codedEtag,
   computeEtag,
   type EtagAlgorithm,
+  findEtagAlgorithm,
   isEtagAlgorithm,
 } from "../../src/static/etag.ts";
 
@@ -71,4 +72,12 @@ Deno.test("computeEtag() writes the size in hex, then 8 hex digits of fnv1a or 1
     await computeEtag(file, "br", "fnv1a"),
     fnv.slice(0, -1) + '-br"',
   );
+});
+
+Deno.test("findEtagAlgorithm() finds a supported hash by any case of its name", () => {
+  assert.equal(findEtagAlgorithm("SHA-256"), "SHA-256");
+  assert.equal(findEtagAlgorithm("sha-1"), "SHA-1");
+  assert.equal(findEtagAlgorithm("FNV1A"), "fnv1a");
+  assert.equal(findEtagAlgorithm("MD5"), null);
+  assert.equal(findEtagAlgorithm("SHA256"), null);
 });

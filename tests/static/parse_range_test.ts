@@ -15,8 +15,12 @@ const cases: [string | null, number, RangeResult][] = [
   ["bytes=-0", 100, { type: "unsatisfiable" }],
   ["bytes=0-0", 0, { type: "unsatisfiable" }],
   ["bytes=-5", 0, { type: "none" }],
+  // A range whose last byte comes before its first is invalid (RFC 9110
+  // §14.1.1), and an invalid set is refused with 416 (§14.2).
+  ["bytes=9-0", 100, { type: "unsatisfiable" }],
+  ["bytes=0-1,9-0", 100, { type: "unsatisfiable" }],
+  ["bytes=500-200", 100, { type: "unsatisfiable" }],
   // Syntax errors make the header ignorable (RFC 9110 §14.2).
-  ["bytes=9-0", 100, { type: "none" }],
   ["bytes=a-b", 100, { type: "none" }],
   ["bytes=", 100, { type: "none" }],
   ["bytes 0-9", 100, { type: "none" }],

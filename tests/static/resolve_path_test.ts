@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  canonicalPathOf,
   isHiddenPath,
   isInsideRoot,
   isRealPathAllowed,
@@ -148,4 +149,28 @@ Deno.test("isHiddenPath() allows only the top-level .well-known", () => {
   assert.equal(isHiddenPath(["a", ".git"]), true);
   assert.equal(isHiddenPath([".well-known", "acme-challenge", "t"]), false);
   assert.equal(isHiddenPath(["a", ".well-known"]), true);
+});
+
+Deno.test("canonicalPathOf() resolves what std's serveDir redirects, and nothing else", () => {
+  const cases: [
+    string,
+    { segments: string[]; trailingSlash: boolean } | null,
+  ][] = [
+    ["/", null],
+    ["/a/b.txt", null],
+    ["/a/", null],
+    ["/caf%C3%A9/a%20b", null],
+    // An encoded slash that normalizing leaves alone: no redirect (and
+    // resolveUrlPath refuses it).
+    ["/a%2Fb", null],
+    ["/%E0%A4%A", null],
+    ["//a", { segments: ["a"], trailingSlash: false }],
+    ["/a//b///", { segments: ["a", "b"], trailingSlash: true }],
+    ["/%2F..%2F..%2F..", { segments: [], trailingSlash: true }],
+    ["/a/%2F..%2Fb", { segments: ["b"], trailingSlash: false }],
+    ["//a%5C//", { segments: ["a\\"], trailingSlash: true }],
+  ];
+  for (const [path, want] of cases) {
+    assert.deepEqual(canonicalPathOf(path), want, path);
+  }
 });

@@ -12,9 +12,17 @@ import {
   createStaticHandler,
   STATIC_INTERNALS,
   type StaticHandler,
+  staticHandlerFrom,
   type StaticInternals,
 } from "../../src/static/static_handler.ts";
-import type { StaticHandlerOptions } from "../../src/static/options.ts";
+import {
+  resolveStaticOptions,
+  type StaticHandlerOptions,
+} from "../../src/static/options.ts";
+import {
+  type AnswerConventions,
+  STD_CONVENTIONS,
+} from "../../src/static/answer_conventions.ts";
 
 const HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
 
@@ -27,6 +35,8 @@ interface Row {
     accept?: string;
     /** Paths (relative to the root) whose lookup fails with EACCES. */
     forbidden?: string[];
+    /** Conventions other than berth's (`serveDir` uses std's). */
+    conventions?: AnswerConventions;
   };
   want: {
     status: number;
@@ -124,6 +134,31 @@ const ROWS: Row[] = [
     name: "a file with a trailing slash",
     input: { path: "/hello.txt/" },
     want: { status: 404, lookups: ["hello.txt", "404.html"] },
+  },
+  {
+    name: "a file with a trailing slash, under std's conventions",
+    input: { path: "/hello.txt/", conventions: STD_CONVENTIONS },
+    want: { status: 301, location: "/hello.txt", lookups: ["hello.txt"] },
+  },
+  {
+    name: "a path with empty segments",
+    input: { path: "//docs//index.html" },
+    want: { status: 200, body: "docs", lookups: ["docs/index.html"] },
+  },
+  {
+    name: "a path with empty segments, under std's conventions, unlooked-at",
+    input: { path: "//docs//index.html", conventions: STD_CONVENTIONS },
+    want: { status: 301, location: "/docs/index.html", lookups: [] },
+  },
+  {
+    name: "encoded slashes and dots",
+    input: { path: "/%2F..%2F..", options: { notFoundPage: false } },
+    want: { status: 400, lookups: [] },
+  },
+  {
+    name: "encoded slashes and dots, under std's conventions",
+    input: { path: "/%2F..%2F..", conventions: STD_CONVENTIONS },
+    want: { status: 301, location: "/", lookups: [] },
   },
   {
     name: "a file with a trailing slash, trailingSlash never",
@@ -346,7 +381,13 @@ function spyOnLookups(
 for (const { name, input, want } of ROWS) {
   Deno.test(`createStaticHandler() routes ${name}`, async () => {
     await withSite(async (root) => {
-      const handler = createStaticHandler({ root, ...input.options });
+      const options = { root, ...input.options };
+      const handler = input.conventions === undefined
+        ? createStaticHandler(options)
+        : staticHandlerFrom({
+          ...resolveStaticOptions(options),
+          ...input.conventions,
+        });
       const lookups = spyOnLookups(handler, root, input.forbidden ?? []);
       const response = await handler(
         new Request(`http://localhost${input.path}`, {

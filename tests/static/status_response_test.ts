@@ -20,3 +20,9 @@ Deno.test("statusResponse() sends no body for HEAD, 204 and 304", () => {
   assert.equal(statusResponse(204, "OPTIONS", { allow: "GET" }).body, null);
   assert.equal(statusResponse(304, "GET").body, null);
 });
+
+Deno.test("statusResponse() carries the reason phrase as statusText", () => {
+  assert.equal(statusResponse(403, "GET").statusText, "Forbidden");
+  assert.equal(statusResponse(304, "GET").statusText, "Not Modified");
+  assert.equal(statusResponse(599, "GET").statusText, "");
+});

@@ -352,8 +352,6 @@ export const CORPUS: CorpusEntry[] = [
     kind: "odd",
     title: "Range end before start",
     raw: get("/big.bin", "Range: bytes=5-1\r\n"),
-    explain:
-      "An invalid range (first > last): RFC 9110 §14.2 lets a server ignore it (berth: full 200) or refuse it (nginx: 416).",
   },
 
   // -- hostile -------------------------------------------------------------
