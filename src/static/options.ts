@@ -296,6 +296,20 @@ export interface StaticHandlerOptions {
    */
   onError?: (error: unknown, request: Request) => void;
   /**
+   * An app to answer what is not a file: files first, then the app. With
+   * it, the handler answers only GET and HEAD for what it finds under the
+   * root (files, indexes, listings, redirects to them, 403); every other
+   * request goes to the app, with the `info` the engine gave — other
+   * methods (OPTIONS included), paths outside `urlRoot` (so `urlRoot` mounts
+   * the files under a prefix), paths no file can have, and whatever would
+   * be a 404 (the `notFoundPage` is then not used). The app's responses are
+   * passed on as they are. Cached files keep the fast lane on berth's
+   * engine: the engine still sees only this one handler.
+   *
+   * @default {undefined}
+   */
+  fallback?(request: Request, info?: unknown): Response | Promise<Response>;
+  /**
    * The cache clock in ms (monotonic). For tests that move time.
    *
    * @default {performance.now}

@@ -26,11 +26,11 @@ import { resolveUrlPath } from "./resolve_path.ts";
 
 /**
  * The defaults of {@linkcode StaticHandlerOptions}, written once, as a
- * caller would write them (`onError` has none). Each field's `@default`
+ * caller would write them (`onError` and `fallback` have none). Each field's `@default`
  * says the same; a test holds them to it.
  */
 export const DEFAULT_STATIC_OPTIONS: Readonly<
-  Required<Omit<StaticHandlerOptions, "onError">>
+  Required<Omit<StaticHandlerOptions, "onError" | "fallback">>
 > = Object.freeze({
   root: ".",
   urlRoot: "",
@@ -220,8 +220,11 @@ const RESOLVERS = {
     if (max < 1) throw new RangeError(`Option "${name}" must be at least 1`);
     return max;
   },
-  /** The one option without a default. */
+  /** The two options without a default. */
   onError(value, name): StaticHandlerOptions["onError"] {
+    return value === undefined ? undefined : fn(value, name);
+  },
+  fallback(value, name): StaticHandlerOptions["fallback"] {
     return value === undefined ? undefined : fn(value, name);
   },
   now: fn<() => number>,

@@ -30,6 +30,12 @@ import {
 import type { Found, SiteFiles } from "./site_files.ts";
 import { statusResponse } from "./status_response.ts";
 
+/**
+ * What the router answers when a `fallback` app is to answer instead: the
+ * request names no file (see `StaticHandlerOptions.fallback`).
+ */
+export const NOT_A_FILE: unique symbol = Symbol("not a file");
+
 /** One request being routed: what it asks, and what has been found. */
 interface Route extends Asked, RouteFacts {
   readonly url: URL;
@@ -78,6 +84,8 @@ export class StaticRouter {
   readonly #answers: FileAnswers;
   /** The SPA fallback's path, or `null` for none. */
   readonly #spaPath: string | null;
+  /** Whether an app answers what is not a file. */
+  readonly #passOn: boolean;
 
   /**
    * @param options The handler's options.
@@ -94,6 +102,7 @@ export class StaticRouter {
     this.#spaPath = options.spa === null
       ? null
       : joinInsideRoot(parts.files.root, options.spa);
+    this.#passOn = options.fallback !== undefined;
   }
 
   /**
@@ -101,18 +110,20 @@ export class StaticRouter {
    * with 405, a non-canonical path with a 301 to its canonical form (under
    * std's conventions), a malformed or dangerous path with 400 (or 404,
    * 414), a path outside the mount point with 404, and the rest as routing
-   * decides.
+   * decides. With a `fallback` app, each of these but a file found (and
+   * what leads to it) is {@linkcode NOT_A_FILE} instead.
    *
    * @param request The request.
-   * @returns The answer.
+   * @returns The answer, or {@linkcode NOT_A_FILE} for the app.
    * @throws What an unexpected file-system error threw (a 500 for the
    *   caller to give).
    */
-  async route(request: Request): Promise<FileAnswer> {
+  async route(request: Request): Promise<FileAnswer | typeof NOT_A_FILE> {
     const method = request.method;
     const options = this.#options;
-    if (method === "OPTIONS") return preflightResponse(request, options.cors);
     if (method !== "GET" && method !== "HEAD") {
+      if (this.#passOn) return NOT_A_FILE;
+      if (method === "OPTIONS") return preflightResponse(request, options.cors);
       return statusResponse(405, method, { allow: ALLOWED_METHODS });
     }
     const url = new URL(request.url);
@@ -129,17 +140,23 @@ export class StaticRouter {
       }
     }
     const resolved = resolveUrlPath(url.pathname);
-    if (!resolved.ok) return statusResponse(resolved.status, method);
+    if (!resolved.ok) {
+      return this.#passOn ? NOT_A_FILE : statusResponse(resolved.status, method);
+    }
     if (!startsWith(resolved.segments, options.urlRoot)) {
-      return statusResponse(404, method);
+      return this.#passOn ? NOT_A_FILE : statusResponse(404, method);
     }
     const segments = resolved.segments.slice(options.urlRoot.length);
     const rootReal = await this.#root.resolve();
-    if (rootReal === null) return statusResponse(404, method);
+    if (rootReal === null) {
+      return this.#passOn ? NOT_A_FILE : statusResponse(404, method);
+    }
     const path = joinInsideRoot(this.#files.root, segments);
     // Segments are validated: a join outside the root is not expected.
     if (path === null) {
-      return this.#answers.notFound({ request, method, rootReal });
+      return this.#passOn
+        ? NOT_A_FILE
+        : this.#answers.notFound({ request, method, rootReal });
     }
     const route: Route = {
       request,
@@ -161,7 +178,7 @@ export class StaticRouter {
   }
 
   /** Look up what routing asks for until it decides, and carry it out. */
-  async #decide(route: Route): Promise<FileAnswer> {
+  async #decide(route: Route): Promise<FileAnswer | typeof NOT_A_FILE> {
     for (;;) {
       const decision = decideRoute(route, this.#options);
       const { path, rootReal } = route;
@@ -206,13 +223,18 @@ export class StaticRouter {
             segments: route.segments,
             containment: this.#files.containment(route.rootReal),
             links: this.#options.listingLinks,
-          }) ?? this.#answers.notFound(route);
+          }) ?? this.#notFound(route);
         case "forbidden":
           return statusResponse(403, route.method);
         case "not-found":
-          return this.#answers.notFound(route);
+          return this.#notFound(route);
       }
     }
+  }
+
+  /** Not found here: the app's, or the 404 page. */
+  #notFound(route: Route): Promise<FileAnswer> | typeof NOT_A_FILE {
+    return this.#passOn ? NOT_A_FILE : this.#answers.notFound(route);
   }
 
   /**

@@ -23,13 +23,14 @@ import {
   type StaticHandlerOptions,
 } from "./options.ts";
 import { RootRealPath } from "./root_real_path.ts";
-import { StaticRouter } from "./router.ts";
+import { NOT_A_FILE, StaticRouter } from "./router.ts";
 import { SiteFiles } from "./site_files.ts";
 import { statusResponse } from "./status_response.ts";
 
 /**
  * A Web-standard request handler, as accepted by `Deno.serve` and berth's
- * `serve()`.
+ * `serve()`. The second argument, the engine's `info`, is handed to the
+ * `fallback` app, if any, and otherwise unused.
  *
  * @example
  * ```ts
@@ -42,7 +43,10 @@ import { statusResponse } from "./status_response.ts";
  * await response.body?.cancel();
  * ```
  */
-export type StaticHandler = (request: Request) => Promise<Response>;
+export type StaticHandler = (
+  request: Request,
+  info?: unknown,
+) => Promise<Response>;
 
 /**
  * Where a handler made by {@linkcode createStaticHandler} exposes its file
@@ -135,14 +139,20 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     });
   }, { gzip: opts.gzip });
 
-  async function staticHandler(request: Request): Promise<Response> {
-    let answer: FileAnswer;
+  async function staticHandler(
+    request: Request,
+    info?: unknown,
+  ): Promise<Response> {
+    let answer: FileAnswer | typeof NOT_A_FILE;
     try {
       answer = await router.route(request);
     } catch (error) {
       opts.onError?.(error, request);
       answer = statusResponse(500, request.method);
     }
+    // Not a file: the app's, as it answers (its errors are its own: the
+    // engine answers them 500).
+    if (answer === NOT_A_FILE) return await opts.fallback!(request, info);
     const response = responseOf(answer);
     const headers = response.headers;
     headers.set("x-content-type-options", "nosniff");
