@@ -141,7 +141,9 @@ export class StaticRouter {
     }
     const resolved = resolveUrlPath(url.pathname);
     if (!resolved.ok) {
-      return this.#passOn ? NOT_A_FILE : statusResponse(resolved.status, method);
+      return this.#passOn
+        ? NOT_A_FILE
+        : statusResponse(resolved.status, method);
     }
     if (!startsWith(resolved.segments, options.urlRoot)) {
       return this.#passOn ? NOT_A_FILE : statusResponse(404, method);
