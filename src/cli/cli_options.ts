@@ -32,6 +32,7 @@ export interface CliFileOptions extends
     | "revalidateMs"
     | "headers"
     | "cors"
+    | "siteRules"
   > {
   /** The folder to serve (ROOT). */
   root: string;

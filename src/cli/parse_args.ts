@@ -61,6 +61,7 @@ const OPTIONS = {
   "clean-urls": { type: "boolean" },
   revalidate: { type: "string" },
   "no-compress": { type: "boolean" },
+  "no-site-rules": { type: "boolean" },
   "cache-control": { type: "string" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
@@ -204,6 +205,7 @@ export function parseArgs(
     spa,
     cleanUrls: values["clean-urls"],
     compress: values["no-compress"] ? false : undefined,
+    siteRules: values["no-site-rules"] ? false : undefined,
     cacheControl: parseCacheControl(values["cache-control"]),
     revalidateMs: parseRevalidate(values.revalidate),
   });

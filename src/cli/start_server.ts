@@ -7,7 +7,11 @@
  */
 
 import { serve, type ServeOptions, type Server } from "../serve.ts";
-import { createStaticHandler } from "../static/static_handler.ts";
+import {
+  createStaticHandler,
+  STATIC_INTERNALS,
+  type StaticInternals,
+} from "../static/static_handler.ts";
 import { formatAccessLine } from "./access_log.ts";
 import type { CliListenOptions, CliOptions } from "./cli_options.ts";
 import type { ListenTarget } from "./listen_error.ts";
@@ -94,8 +98,11 @@ export function startServer(
   workerId?: number,
 ): Server<Deno.Addr> {
   const { log } = config;
+  // One thread says what the site's rules skipped: every worker reads them.
+  const speaks = workerId === undefined || workerId === 1;
   const handler = createStaticHandler({
     ...config.files,
+    onWarning: speaks ? (message) => reporter.error(message) : undefined,
     onError(error, request) {
       reporter.error(
         `error serving ${request.method} ${new URL(request.url).pathname}: ${
@@ -104,6 +111,10 @@ export function startServer(
       );
     },
   });
+  // The site's rules are read at start, so a bad line is reported then.
+  (handler as unknown as { [STATIC_INTERNALS]: StaticInternals })[
+    STATIC_INTERNALS
+  ].warmUp().catch(() => {});
   const format = { format: log.format, verbose: log.verbose, workerId };
   return serve<Deno.Addr>(handler, {
     ...config.listen,

@@ -53,6 +53,9 @@ Responses:
       --clean-urls            serve /about from about.html (default: off)
       --no-compress           send files as they are: no gzip, no precompressed .br/.zst/.gz
                               siblings (default: compress)
+      --no-site-rules         serve ROOT/_redirects and ROOT/_headers as files instead of
+                              following them (default: follow them, as Netlify and
+                              Cloudflare Pages do)
       --cache-control VALUE   this Cache-Control on every file (default: no-cache for HTML,
                               a year and immutable for hashed names like app.3f9a1c2e.js,
                               must-revalidate for the rest)

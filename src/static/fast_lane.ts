@@ -153,6 +153,17 @@ export class StaticFastLane {
   }
 
   /**
+   * Forget every answer recorded: the site's rules changed, and any path
+   * may now be answered otherwise. The cache stops counting their bytes.
+   */
+  forgetAll(): void {
+    for (const file of new Set(this.#paths.values())) {
+      this.#cache.hold(file.entry, null);
+    }
+    this.#paths.clear();
+  }
+
+  /**
    * Remember a 200 the ordinary path gave from memory, for the next request
    * that would get the same answer. Answers that vary on anything but
    * `Accept-Encoding` are not remembered.

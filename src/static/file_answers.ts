@@ -82,6 +82,18 @@ export class FileAnswers {
   }
 
   /**
+   * Answer with a file as a not-found page (status 404): what a
+   * `_redirects` rule with status 404 serves.
+   *
+   * @param asked The request.
+   * @param entry The page's entry.
+   * @returns The answer.
+   */
+  notFoundWith(asked: Asked, entry: FileEntry): Promise<FileAnswer> {
+    return this.#answer(asked, entry, 404, NO_VARY);
+  }
+
+  /**
    * Answer not found: the 404 page with status 404 when there is one,
    * else a plain 404.
    *

@@ -289,6 +289,21 @@ export interface StaticHandlerOptions {
    */
   maxRanges?: number;
   /**
+   * Follow the site's own `_redirects` and `_headers` files at the root
+   * (the convention of Netlify and Cloudflare Pages: see the README), re-read
+   * within `revalidateMs` when they change. Neither file is ever served.
+   *
+   * @default {true}
+   */
+  siteRules?: boolean;
+  /**
+   * Told what the handler skipped and why, once each: a bad line of a
+   * `_redirects` or `_headers` file (`_redirects:3: …; line skipped`).
+   *
+   * @default {undefined}
+   */
+  onWarning?: (message: string) => void;
+  /**
    * Called with unexpected errors (answered 500 with a generic body). The
    * handler never logs by itself.
    *

@@ -82,7 +82,9 @@ const STATUSES: ReadonlySet<number> = new Set([
  * @param status A rule's status.
  * @returns `false` for a rewrite (200) or a not-found page (404).
  */
-export function isRedirect(status: RedirectStatus): boolean {
+export function isRedirect(
+  status: RedirectStatus,
+): status is 301 | 302 | 303 | 307 | 308 {
   return status !== 200 && status !== 404;
 }
 

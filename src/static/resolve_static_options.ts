@@ -26,11 +26,12 @@ import { resolveUrlPath } from "./resolve_path.ts";
 
 /**
  * The defaults of {@linkcode StaticHandlerOptions}, written once, as a
- * caller would write them (`onError` and `fallback` have none). Each field's `@default`
+ * caller would write them (`onError`, `onWarning` and `fallback` have
+ * none). Each field's `@default`
  * says the same; a test holds them to it.
  */
 export const DEFAULT_STATIC_OPTIONS: Readonly<
-  Required<Omit<StaticHandlerOptions, "onError" | "fallback">>
+  Required<Omit<StaticHandlerOptions, "onError" | "onWarning" | "fallback">>
 > = Object.freeze({
   root: ".",
   urlRoot: "",
@@ -53,6 +54,7 @@ export const DEFAULT_STATIC_OPTIONS: Readonly<
   cacheBudgetBytes: DEFAULT_FILE_CACHE_OPTIONS.budgetBytes,
   notFoundPage: "404.html",
   maxRanges: 16,
+  siteRules: true,
   now: DEFAULT_FILE_CACHE_OPTIONS.now,
 });
 
@@ -220,7 +222,11 @@ const RESOLVERS = {
     if (max < 1) throw new RangeError(`Option "${name}" must be at least 1`);
     return max;
   },
-  /** The two options without a default. */
+  siteRules: boolean,
+  /** The three options without a default. */
+  onWarning(value, name): StaticHandlerOptions["onWarning"] {
+    return value === undefined ? undefined : fn(value, name);
+  },
   onError(value, name): StaticHandlerOptions["onError"] {
     return value === undefined ? undefined : fn(value, name);
   },

@@ -13,7 +13,7 @@ import { ALLOWED_METHODS, preflightResponse } from "./cors.ts";
 import { type Asked, FileAnswers } from "./file_answers.ts";
 import type { FileEntry } from "./file_cache.ts";
 import { listingResponse } from "./listing_response.ts";
-import type { FileAnswer } from "./memory_answer.ts";
+import { type FileAnswer, responseOf } from "./memory_answer.ts";
 import type { ResolvedStaticOptions } from "./options.ts";
 import { redirectResponse } from "./redirect.ts";
 import {
@@ -27,8 +27,11 @@ import {
   type PathKind,
   type RouteFacts,
 } from "./route_decision.ts";
+import { isRedirect, type RedirectStatus } from "./redirects_file.ts";
 import type { Found, SiteFiles } from "./site_files.ts";
+import { RULE_FILES, type SiteRules } from "./site_rules.ts";
 import { statusResponse } from "./status_response.ts";
+import { fillUrlTarget, matchUrlPattern } from "./url_pattern.ts";
 
 /**
  * What the router answers when a `fallback` app is to answer instead: the
@@ -46,6 +49,8 @@ interface Route extends Asked, RouteFacts {
    * decision serves (it always follows the lookup of what it serves).
    */
   file: FileEntry | null;
+  /** 404 when a `_redirects` rule serves this path as a not-found page. */
+  readonly status?: 404;
 }
 
 function acceptsHtml(request: Request): boolean {
@@ -75,6 +80,29 @@ function startsWith(
 }
 
 /**
+ * A `_redirects` rule's redirect: `Location` as the rule says (a path under
+ * the mount point, or an absolute URL), the request's query kept when the
+ * target has none, no body.
+ */
+function ruleRedirect(
+  route: Route,
+  mount: readonly string[],
+  status: RedirectStatus,
+  target: string,
+): Response {
+  let location = target.startsWith("/") && mount.length > 0
+    ? "/" + mount.map(encodeURIComponent).join("/") + target
+    : target;
+  if (!location.includes("?") && route.url.search !== "") {
+    const hash = location.indexOf("#");
+    location = hash === -1
+      ? location + route.url.search
+      : location.slice(0, hash) + route.url.search + location.slice(hash);
+  }
+  return statusResponse(status, route.method, { location });
+}
+
+/**
  * Routes requests to the files under a root.
  */
 export class StaticRouter {
@@ -86,14 +114,17 @@ export class StaticRouter {
   readonly #spaPath: string | null;
   /** Whether an app answers what is not a file. */
   readonly #passOn: boolean;
+  /** The site's `_redirects` and `_headers`, or `null` when not followed. */
+  readonly #rules: SiteRules | null;
 
   /**
    * @param options The handler's options.
-   * @param parts Where files are found, and the root's real path.
+   * @param parts Where files are found, the root's real path, and the
+   *   site's rules (`null` when not followed).
    */
   constructor(
     options: ResolvedStaticOptions,
-    parts: { files: SiteFiles; root: RootRealPath },
+    parts: { files: SiteFiles; root: RootRealPath; rules: SiteRules | null },
   ) {
     this.#options = options;
     this.#files = parts.files;
@@ -103,6 +134,7 @@ export class StaticRouter {
       ? null
       : joinInsideRoot(parts.files.root, options.spa);
     this.#passOn = options.fallback !== undefined;
+    this.#rules = parts.rules;
   }
 
   /**
@@ -176,7 +208,89 @@ export class StaticRouter {
       spa: undefined,
       file: null,
     };
+    if (this.#rules !== null) {
+      const ruled = await this.#followRules(route, this.#rules);
+      if (ruled !== undefined) return ruled;
+    }
     return await this.#decide(route);
+  }
+
+  /**
+   * What the site's rules say of this request: its rules files are never
+   * served; the first `_redirects` rule that matches — and is not shadowed
+   * by a file at its FROM, unless forced — redirects, or serves its TO here
+   * (200, 404). `undefined`: no rule applies.
+   */
+  async #followRules(
+    route: Route,
+    rules: SiteRules,
+  ): Promise<FileAnswer | typeof NOT_A_FILE | undefined> {
+    const segments = route.segments;
+    if (segments.length === 1 && RULE_FILES.includes(segments[0])) {
+      return this.#notFound(route);
+    }
+    const { redirects } = await rules.current(route.rootReal);
+    let shadowed: boolean | undefined;
+    for (const rule of redirects) {
+      const params = matchUrlPattern(rule.from, segments);
+      if (params === null) continue;
+      if (!rule.force) {
+        shadowed ??= await this.#namesFile(route);
+        if (shadowed) continue;
+      }
+      const target = fillUrlTarget(rule.to, params);
+      if (isRedirect(rule.status)) {
+        return ruleRedirect(route, this.#options.urlRoot, rule.status, target);
+      }
+      return await this.#rewrite(route, target, rule.status);
+    }
+    return undefined;
+  }
+
+  /** Whether a file (or a folder's index file) answers at this path. */
+  async #namesFile(route: Route): Promise<boolean> {
+    const found = await this.#files.lookup(route.path, route.rootReal);
+    if (typeof found === "number") return false;
+    if (found.kind === "file") return true;
+    for (const name of this.#options.index) {
+      const index = await this.#files.lookup(
+        join(route.path, name),
+        route.rootReal,
+      );
+      if (typeof index !== "number" && index.kind === "file") return true;
+    }
+    return false;
+  }
+
+  /**
+   * Serve `target`'s content at this URL, with `status`: routed as a
+   * request for it (no rule applies twice), and never kept by the fast lane,
+   * which would otherwise keep answering this path after the rule changed.
+   */
+  async #rewrite(
+    route: Route,
+    target: string,
+    status: 200 | 404,
+  ): Promise<FileAnswer | typeof NOT_A_FILE> {
+    const resolved = resolveUrlPath(target.replace(/[?#].*$/, ""));
+    const path = resolved.ok
+      ? joinInsideRoot(this.#files.root, resolved.segments)
+      : null;
+    if (!resolved.ok || path === null) return this.#notFound(route);
+    const rewritten: Route = {
+      ...route,
+      path,
+      segments: resolved.segments,
+      trailingSlash: resolved.trailingSlash,
+      target: undefined,
+      index: undefined,
+      cleanUrl: undefined,
+      spa: undefined,
+      file: null,
+      status: status === 404 ? 404 : undefined,
+    };
+    const answer = await this.#decide(rewritten);
+    return answer === NOT_A_FILE ? answer : responseOf(answer);
   }
 
   /** Look up what routing asks for until it decides, and carry it out. */
@@ -205,7 +319,9 @@ export class StaticRouter {
         case "serve-target":
         case "serve-index":
         case "serve-clean-url":
-          return this.#answers.file(route, route.file!);
+          return route.status === 404
+            ? this.#answers.notFoundWith(route, route.file!)
+            : this.#answers.file(route, route.file!);
         case "serve-spa":
           return this.#answers.file(route, route.file!, true);
         case "redirect-to-slash":

@@ -134,8 +134,10 @@ function handlerFor(options: ServeDirOptions): StaticHandler {
       // std stats on every request; so does this, while still keeping
       // small files' bytes in memory (validated by that stat).
       revalidateMs: 0,
-      // std answers a plain 404; it has no 404 page.
+      // std answers a plain 404; it has no 404 page, and serves _redirects
+      // and _headers as files.
       notFoundPage: false,
+      siteRules: false,
       onError: quiet ? undefined : (error) => {
         // deno-lint-ignore no-console
         console.error(error instanceof Error ? error.message : error);

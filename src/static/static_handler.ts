@@ -24,7 +24,9 @@ import {
 } from "./options.ts";
 import { RootRealPath } from "./root_real_path.ts";
 import { NOT_A_FILE, StaticRouter } from "./router.ts";
+import { resolveUrlPath } from "./resolve_path.ts";
 import { SiteFiles } from "./site_files.ts";
+import { SiteRules } from "./site_rules.ts";
 import { statusResponse } from "./status_response.ts";
 
 /**
@@ -61,6 +63,11 @@ export interface StaticInternals {
   readonly cache: FileCache;
   /** The handler's fast lane. */
   readonly fastLane: StaticFastLane;
+  /**
+   * Read the site's rules now (the command line does at start, so a bad
+   * line is reported then); resolves when done.
+   */
+  readonly warmUp: () => Promise<void>;
 }
 
 /**
@@ -118,6 +125,25 @@ export function createStaticHandler(
   return staticHandlerFrom(resolveStaticOptions(options));
 }
 
+/** What `_headers` does to an answer: removals first, then what it sets. */
+function applySiteHeaders(
+  headers: Headers,
+  rules: SiteRules,
+  pathname: string,
+  mount: readonly string[],
+): void {
+  const resolved = resolveUrlPath(pathname);
+  if (!resolved.ok) return;
+  const segments = resolved.segments;
+  for (let i = 0; i < mount.length; i++) {
+    if (segments[i] !== mount[i]) return;
+  }
+  const changes = rules.headersFor(segments.slice(mount.length));
+  if (changes === null) return;
+  for (const name of changes.remove) headers.delete(name);
+  for (const [name, value] of changes.set) headers.set(name, value);
+}
+
 /**
  * The handler for options already resolved, answering with the conventions
  * they carry: how `serveDir` makes one with std's. Not part of the public
@@ -130,7 +156,15 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   const files = new SiteFiles(opts);
   const cache = files.cache;
   const root = new RootRealPath(files.root, opts);
-  const router = new StaticRouter(opts, { files, root });
+  const rules = opts.siteRules
+    ? new SiteRules(files, {
+      warn: (message) => opts.onWarning?.(message),
+      // What was recorded may now be redirected, rewritten or have other
+      // headers.
+      changed: () => fastLane.forgetAll(),
+    }, { now: opts.now, revalidateMs: opts.revalidateMs })
+    : null;
+  const router = new StaticRouter(opts, { files, root, rules });
   const fastLane = new StaticFastLane(cache, (entry) => {
     // Only with a fresh root: the reload checks containment against it.
     if (root.real === null) return;
@@ -158,9 +192,13 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     headers.set("x-content-type-options", "nosniff");
     if (opts.cors) addCorsHeaders(headers);
     for (const [name, value] of opts.headers) headers.set(name, value);
+    const pathname = new URL(request.url).pathname;
+    if (rules !== null) {
+      applySiteHeaders(headers, rules, pathname, opts.urlRoot);
+    }
     // Recorded with its headers final, so both lanes answer alike.
     if (answer instanceof MemoryAnswer && root.real !== null) {
-      fastLane.record(new URL(request.url).pathname, answer);
+      fastLane.record(pathname, answer);
     }
     return response;
   }
@@ -170,12 +208,21 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   const serveFast: FastLane = (request, nowMs) => {
     // One read of the cache's clock serves the root's check and the file's.
     const now = opts.now();
-    return root.readyForHit(now)
-      ? fastLane.serve(request, nowMs, now)
-      : undefined;
+    if (!root.readyForHit(now)) return undefined;
+    if (rules !== null) {
+      // The rules decide before any file does: as fresh as the file, and
+      // looked at again ahead of time as files are.
+      if (!rules.fresh(now)) return undefined;
+      rules.refreshAhead(now, root.real!);
+    }
+    return fastLane.serve(request, nowMs, now);
+  };
+  const warmUp = async () => {
+    const real = await root.resolve();
+    if (rules !== null && real !== null) await rules.current(real);
   };
   return Object.assign(staticHandler, {
     [FAST_LANE]: serveFast,
-    [STATIC_INTERNALS]: { cache, fastLane },
+    [STATIC_INTERNALS]: { cache, fastLane, warmUp },
   });
 }

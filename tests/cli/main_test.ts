@@ -165,3 +165,34 @@ Deno.test("main.ts says at start when it cannot hold a directory while it opens 
   });
   assert.doesNotMatch(documented.stderr, note);
 });
+
+Deno.test("main.ts follows ROOT/_redirects, and reports its bad lines on stderr at start", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${root}/index.html`, "<h1>home</h1>");
+    await Deno.writeTextFile(`${root}/_redirects`, "/old / 302\n/bad\n");
+    const { stderr } = await withCli(
+      [root, "--port", "0", "-q"],
+      async (cli) => {
+        const old = await fetch(new URL("/old", cli.url), {
+          redirect: "manual",
+        });
+        assert.equal(old.status, 302);
+        assert.equal(old.headers.get("location"), "/");
+        await old.body?.cancel();
+        assert.equal((await get(new URL("/_redirects", cli.url))).status, 404);
+        await cli.stderr.waitFor(/_redirects:2: a rule needs FROM and TO/);
+      },
+    );
+    assert.equal(stderr.match(/_redirects:2/g)?.length, 1, "reported once");
+    const files = await withCli(
+      [root, "--port", "0", "-q", "--no-site-rules"],
+      async (cli) => {
+        assert.equal((await get(new URL("/_redirects", cli.url))).status, 200);
+      },
+    );
+    assert.doesNotMatch(files.stderr, /_redirects:2/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -91,6 +91,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["dist", "--spa"], { files: { spa: "index.html", root: "dist" } }],
     [["--clean-urls"], { files: { cleanUrls: true } }],
     [["--no-compress"], { files: { compress: false } }],
+    [["--no-site-rules"], { files: { siteRules: false } }],
     [
       ["--cache-control", "public, max-age=60"],
       { files: { cacheControl: "public, max-age=60" } },
@@ -148,6 +149,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--no-cors",
     "--no-dir-listing",
     "--no-dotfiles",
+    "--no-site-rules",
     "--port",
     "--quiet",
     "--revalidate",

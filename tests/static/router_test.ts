@@ -381,7 +381,9 @@ function spyOnLookups(
 for (const { name, input, want } of ROWS) {
   Deno.test(`createStaticHandler() routes ${name}`, async () => {
     await withSite(async (root) => {
-      const options = { root, ...input.options };
+      // The site's rules files are looked up too, once per revalidateMs
+      // (tests/static/site_rules_test.ts): routing's own lookups are these.
+      const options = { root, siteRules: false, ...input.options };
       const handler = input.conventions === undefined
         ? createStaticHandler(options)
         : staticHandlerFrom({
