@@ -12,6 +12,7 @@
  * @module
  */
 
+import { unsupportedDeno } from "../http/deno_version.ts";
 import { FAST_LANE, type FastLane } from "../http/fast_lane.ts";
 import { addCorsHeaders } from "./cors.ts";
 import { StaticFastLane } from "./fast_lane.ts";
@@ -85,6 +86,8 @@ export interface StaticInternals {
  * @param options See {@linkcode StaticHandlerOptions}; all optional.
  * @returns The handler.
  * @throws {TypeError | RangeError} When an option is invalid.
+ * @throws {Error} On a Deno older than berth supports (2.9.5); the message
+ *   names the version to install.
  *
  * @example
  * ```ts
@@ -111,6 +114,8 @@ export interface StaticInternals {
 export function createStaticHandler(
   options: StaticHandlerOptions = {},
 ): StaticHandler {
+  const unsupported = unsupportedDeno(Deno.version.deno);
+  if (unsupported !== null) throw new Error(unsupported);
   const opts: ResolvedStaticOptions = resolveStaticOptions(options);
   const files = new SiteFiles(opts);
   const cache = files.cache;
