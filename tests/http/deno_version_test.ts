@@ -1,14 +1,19 @@
 /**
- * The supported Deno range: the version comparison, and the runtime
- * behaviour that sets the minimum.
+ * The supported Deno range: the version comparison, the runtime behaviour
+ * that sets the minimum, and that the README and CI name the same versions
+ * as the code.
  */
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
+  MINIMUM_DENO_VERSION,
   PINNED_DENO_VERSION,
   unsupportedDeno,
 } from "../../src/http/deno_version.ts";
+
+const README = new URL("../../README.md", import.meta.url);
+const CI = new URL("../../.ci/run", import.meta.url);
 
 Deno.test("unsupportedDeno() refuses versions before the minimum, and only those", () => {
   const table: { version: string; refused: boolean }[] = [
@@ -107,4 +112,16 @@ Deno.test("importing mod.ts on an older Deno checks nothing: no output, no error
   assert.equal(decoder.decode(output.stderr), "");
   assert.equal(decoder.decode(output.stdout), "");
   assert.equal(output.code, 0);
+});
+
+Deno.test("README and .ci/run name the versions the code checks", async () => {
+  const readme = await Deno.readTextFile(README);
+  assert.ok(
+    readme.includes(`Deno ${MINIMUM_DENO_VERSION} or later`),
+    `README says "Deno ${MINIMUM_DENO_VERSION} or later"`,
+  );
+  assert.ok(readme.includes(`npm install -g deno@${PINNED_DENO_VERSION}`));
+  const ci = await Deno.readTextFile(CI);
+  assert.match(ci, new RegExp(`^PINNED=${PINNED_DENO_VERSION}$`, "m"));
+  assert.match(ci, new RegExp(`^OLDEST=${MINIMUM_DENO_VERSION}$`, "m"));
 });
