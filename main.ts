@@ -12,12 +12,19 @@
 
 // deno-lint-ignore-file no-console
 
+import { unsupportedDeno } from "./src/http/deno_version.ts";
 import { parseArgs, UsageError } from "./src/cli/parse_args.ts";
 import { run } from "./src/cli/run.ts";
 import { usage, USAGE_HINT } from "./src/cli/usage.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 async function main(args: string[]): Promise<number> {
+  // First: on an older Deno, one clear line rather than a strange failure.
+  const unsupported = unsupportedDeno(Deno.version.deno);
+  if (unsupported !== null) {
+    console.error(`berth: ${unsupported}`);
+    return 1;
+  }
   let options;
   try {
     options = parseArgs(args, { PORT: readEnv("PORT") });

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { unsupportedDeno } from "./http/deno_version.ts";
 import type { AccessLogEntry } from "./http1/access_log_entry.ts";
 import { ConnectionTracker } from "./http1/connection_tracker.ts";
 import type { ServeHandler } from "./http1/handler.ts";
@@ -93,6 +94,8 @@ const MAX_ACCEPT_BACKOFF_MS = 1000;
  * @returns The running server.
  * @throws {RangeError} When a limit is invalid.
  * @throws {TypeError} When `cert` comes without `key` or the reverse.
+ * @throws {Error} On a Deno older than berth supports (2.9.5); the message
+ *   names the version to install.
  *
  * @example
  * ```ts
@@ -113,6 +116,8 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
   handler: ServeHandler<Addr>,
   options: ServeOptions<Addr> = {},
 ): Server<Addr> {
+  const unsupported = unsupportedDeno(Deno.version.deno);
+  if (unsupported !== null) throw new Error(unsupported);
   if (typeof handler !== "function") {
     throw new TypeError("serve() needs a handler function");
   }

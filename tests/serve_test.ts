@@ -6,6 +6,8 @@
  */
 
 import assert from "node:assert/strict";
+import { unsupportedDeno } from "../src/http/deno_version.ts";
+import { withDenoVersion } from "./_pretend_deno.ts";
 import { serve, type ServeOptions, type Server } from "../src/serve.ts";
 import type { ServeHandler } from "../src/http1/handler.ts";
 import {
@@ -588,6 +590,14 @@ Deno.test("serve() at maxConnections answers 503 when every connection is busy",
 
 // ---------------------------------------------------------------------------
 // Lifecycle and listeners
+
+Deno.test("serve() throws on a Deno older than it supports, naming the version to install", () => {
+  withDenoVersion("2.9.4", () => {
+    assert.throws(() => start(() => new Response("never")), {
+      message: unsupportedDeno("2.9.4")!,
+    });
+  });
+});
 
 Deno.test("serve() passes the address to onListen", async () => {
   let heard: Deno.NetAddr | undefined;

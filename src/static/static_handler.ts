@@ -12,6 +12,7 @@
  * @module
  */
 
+import { unsupportedDeno } from "../http/deno_version.ts";
 import { FAST_LANE, type FastLane } from "../http/fast_lane.ts";
 import { addCorsHeaders } from "./cors.ts";
 import { StaticFastLane } from "./fast_lane.ts";
@@ -96,6 +97,8 @@ export interface StaticInternals {
  * @param options See {@linkcode StaticHandlerOptions}; all optional.
  * @returns The handler.
  * @throws {TypeError | RangeError} When an option is invalid.
+ * @throws {Error} On a Deno older than berth supports (2.9.5); the message
+ *   names the version to install.
  *
  * @example
  * ```ts
@@ -153,6 +156,8 @@ function applySiteHeaders(
  * @returns The handler.
  */
 export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
+  const unsupported = unsupportedDeno(Deno.version.deno);
+  if (unsupported !== null) throw new Error(unsupported);
   const files = new SiteFiles(opts);
   const cache = files.cache;
   const root = new RootRealPath(files.root, opts);

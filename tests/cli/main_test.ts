@@ -5,7 +5,16 @@
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
 import { CLI_FLAGS } from "../../src/cli/parse_args.ts";
-import { get, REPO, runCli, startCli, withCli } from "./_cli.ts";
+import { fileURLToPath } from "node:url";
+import { unsupportedDeno } from "../../src/http/deno_version.ts";
+import {
+  DEFAULT_PERMISSIONS,
+  get,
+  REPO,
+  runCli,
+  startCli,
+  withCli,
+} from "./_cli.ts";
 
 const NO_STACK = /\bat .*\.ts:\d+|^\s+at /m;
 
@@ -72,6 +81,21 @@ Deno.test("main.ts exits 2 with a one-line reason and the usage hint on a bad co
     assert.equal(stderr.split("\n")[1], "Run with --help for usage.");
     assert.equal(stderr.trimEnd().split("\n").length, 2);
     assert.doesNotMatch(stderr, NO_STACK);
+  }
+});
+
+Deno.test("main.ts on a Deno older than it supports exits 1 with one line naming the version to install", async () => {
+  const older = fileURLToPath(
+    new URL("../_older_deno_preload.ts", import.meta.url),
+  );
+  // --help first: it would exit at once (0) without the check.
+  for (const args of [["--help"], ["--port", "0"]]) {
+    const { code, stdout, stderr } = await runCli(args, {
+      deno: [...DEFAULT_PERMISSIONS, "--preload", older],
+    });
+    assert.equal(code, 1);
+    assert.equal(stdout, "");
+    assert.equal(stderr, `berth: ${unsupportedDeno("2.8.3")}\n`);
   }
 });
 

@@ -14,6 +14,8 @@ import {
 import { createStaticHandler } from "../../src/static/static_handler.ts";
 import type { StaticHandlerOptions } from "../../src/static/options.ts";
 import { TRAVERSAL_PATHS } from "./_traversal.ts";
+import { unsupportedDeno } from "../../src/http/deno_version.ts";
+import { withDenoVersion } from "../_pretend_deno.ts";
 
 async function withFixture(fn: (fx: Fixture) => Promise<void>): Promise<void> {
   const fx = await makeFixture();
@@ -33,6 +35,14 @@ function assertNoSecret(answer: Answer, label: string): void {
 }
 
 // ---------------------------------------------------------------- methods
+
+Deno.test("createStaticHandler() throws on a Deno older than berth supports, naming the version to install", () => {
+  withDenoVersion("2.8.3", () => {
+    assert.throws(() => createStaticHandler({ root: "." }), {
+      message: unsupportedDeno("2.8.3")!,
+    });
+  });
+});
 
 Deno.test("createStaticHandler() answers GET with the file and its headers", async () => {
   await withFixture(async (fx) => {
