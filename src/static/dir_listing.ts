@@ -20,6 +20,8 @@ export interface ListingEntry {
   size: number | null;
   /** Modification time in ms since the epoch, or `null` when unknown. */
   mtimeMs: number | null;
+  /** Its permission bits (`FileInfo.mode`), or `null` when unknown. */
+  mode?: number | null;
 }
 
 /**
@@ -104,6 +106,7 @@ export function readListing(
       kind: info.isDirectory ? "directory" : "file",
       size: info.isDirectory ? null : info.size,
       mtimeMs: info.mtime?.getTime() ?? null,
+      mode: info.mode,
     });
   }
   return entries.sort((a, b) =>
@@ -187,6 +190,21 @@ function hrefFor(base: string, entry: ListingEntry): string {
     (entry.kind === "directory" ? "/" : "");
 }
 
+/**
+ * A mode as std's listing writes it: the kind (`d` or `-`), then the
+ * owner's, group's and others' `rwx`, space-separated (`d rwx r-x r-x`).
+ */
+function modeText(entry: ListingEntry): string {
+  if (entry.mode === undefined || entry.mode === null) return "(unknown mode)";
+  const bits = (shift: number) =>
+    ((entry.mode! >> shift) & 4 ? "r" : "-") +
+    ((entry.mode! >> shift) & 2 ? "w" : "-") +
+    ((entry.mode! >> shift) & 1 ? "x" : "-");
+  return `${entry.kind === "directory" ? "d" : "-"} ${bits(6)} ${bits(3)} ${
+    bits(0)
+  }`;
+}
+
 function isoDate(ms: number | null): string {
   return ms === null ? "" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 }
@@ -241,7 +259,8 @@ export function renderRelativeListingHtml(
   return listingPage(
     `Index of ${escapeHtml(displayPath)}`,
     heading,
-    listingRows("./", parent, entries),
+    listingRows("./", parent, entries, true),
+    true,
   );
 }
 
@@ -250,11 +269,12 @@ function listingRows(
   hrefBase: string,
   parent: string | null,
   entries: readonly ListingEntry[],
+  withMode = false,
 ): string[] {
   const rows: string[] = [];
   if (parent !== null) {
     rows.push(
-      `<tr><td><a href="${
+      `<tr>${withMode ? "<td></td>" : ""}<td><a href="${
         escapeHtml(parent)
       }">../</a></td><td></td><td></td></tr>`,
     );
@@ -263,8 +283,11 @@ function listingRows(
     const label = entry.name + (entry.kind === "directory" ? "/" : "");
     const size = entry.size === null ? "" : formatSize(entry.size);
     const date = isoDate(entry.mtimeMs);
+    const mode = withMode
+      ? `<td class="mode">\n  ${modeText(entry)}\n</td>`
+      : "";
     rows.push(
-      `<tr><td><a href="${escapeHtml(hrefFor(hrefBase, entry))}">${
+      `<tr>${mode}<td><a href="${escapeHtml(hrefFor(hrefBase, entry))}">${
         escapeHtml(label)
       }</a></td><td class="size">${size}</td><td><time datetime="${date}">${
         date.replace("T", " ").replace("Z", "")
@@ -275,7 +298,12 @@ function listingRows(
 }
 
 /** The page around a listing's rows; `title` and `heading` are HTML. */
-function listingPage(title: string, heading: string, rows: string[]): string {
+function listingPage(
+  title: string,
+  heading: string,
+  rows: string[],
+  withMode = false,
+): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -290,7 +318,9 @@ ${LISTING_CSS}
 <main>
 <h1>${heading}</h1>
 <table>
-<thead><tr><th>Name</th><th class="size">Size</th><th>Modified (UTC)</th></tr></thead>
+<thead><tr>${
+    withMode ? "<th>Mode</th>" : ""
+  }<th>Name</th><th class="size">Size</th><th>Modified (UTC)</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody>

@@ -179,3 +179,26 @@ Deno.test("renderRelativeListingHtml() has no parent link at the mount point", (
   assert.ok(html.includes('Index of <a href=".">home</a>/'));
   assert.ok(!html.includes('href=".."'));
 });
+
+Deno.test("renderRelativeListingHtml() has std's mode column: the kind, then rwx for owner, group and others", () => {
+  const html = renderRelativeListingHtml("/d/", ["d"], [
+    { name: "sub", kind: "directory", size: null, mtimeMs: 0, mode: 0o755 },
+    { name: "a.txt", kind: "file", size: 1, mtimeMs: 0, mode: 0o640 },
+    { name: "b.txt", kind: "file", size: 1, mtimeMs: 0, mode: null },
+  ]);
+  assert.match(html, /<th>Mode<\/th>/);
+  assert.match(html, /<td class="mode">\s*d rwx r-x r-x\s*<\/td>/);
+  assert.match(html, /<td class="mode">\s*- rw- r-- ---\s*<\/td>/);
+  assert.match(html, /<td class="mode">\s*\(unknown mode\)\s*<\/td>/);
+  // berth's own listing has no mode column.
+  assert.doesNotMatch(
+    renderListingHtml("/d/", "/d/", [{
+      name: "a.txt",
+      kind: "file",
+      size: 1,
+      mtimeMs: 0,
+      mode: 0o644,
+    }], false),
+    /class="mode"/,
+  );
+});
