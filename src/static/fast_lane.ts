@@ -68,6 +68,20 @@ const NOT_IN_304 = new Set([
 ]);
 
 /**
+ * What an answer is recorded with, besides itself.
+ */
+export interface RecordedWith {
+  /**
+   * What the answer owes to its URL path rather than to its file (the
+   * fields `_headers` set): paths to one file share its answers only while
+   * this is the same for them all.
+   */
+  readonly pathKey: string;
+}
+
+const PLAIN: RecordedWith = { pathKey: "" };
+
+/**
  * What {@linkcode StaticFastLane} must know of the file handler.
  */
 export interface StaticFastLaneOptions {
@@ -171,10 +185,16 @@ export class StaticFastLane {
    * @param pathname The URL path as `new URL(request.url).pathname` gives it.
    * @param answer What the ordinary path answered, its response's headers
    *   final, with the entry and representation whose bytes are the body.
+   * @param recordedWith What the answer owes to its path.
    */
-  record(pathname: string, answer: MemoryAnswer): void {
+  record(
+    pathname: string,
+    answer: MemoryAnswer,
+    recordedWith: RecordedWith = PLAIN,
+  ): void {
     const { response, entry, rep, body } = answer;
     if (response.status !== 200 || rep.bytes !== body) return;
+    const { pathKey } = recordedWith;
     let varyEncoding = false;
     let fields200 = "";
     let fields304 = "";
@@ -197,14 +217,15 @@ export class StaticFastLane {
     let file = held instanceof LaneFile ? held : undefined;
     if (
       file === undefined || file.index !== this.#paths ||
-      file.varyEncoding !== varyEncoding
+      file.varyEncoding !== varyEncoding || file.pathKey !== pathKey
     ) {
-      file = new LaneFile(
-        this.#paths,
-        entry,
+      // A new file record: the old one's paths, answered otherwise, go.
+      file = new LaneFile(this.#paths, entry, {
         varyEncoding,
-        this.#gzip && shouldCompress(entry.contentType, entry.identity.size),
-      );
+        gzipEligible: this.#gzip &&
+          shouldCompress(entry.contentType, entry.identity.size),
+        pathKey,
+      });
     }
     // One variant per representation: a new one replaces the old.
     file.variants = file.variants.filter((v) => v.rep !== rep);

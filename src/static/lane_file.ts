@@ -43,26 +43,42 @@ export interface Variant {
   notModified: FastLaneResponse | null;
 }
 
+/** How a {@linkcode LaneFile}'s answers were made. */
+export interface LaneFileTraits {
+  /** Whether its answers vary on `Accept-Encoding` at all. */
+  readonly varyEncoding: boolean;
+  /** Whether identity may be gzipped on the fly (as the ordinary path). */
+  readonly gzipEligible: boolean;
+  /**
+   * What its answers owe to the paths that lead to it (`RecordedWith`):
+   * the same for every one of them.
+   */
+  readonly pathKey: string;
+}
+
 /**
  * What the lane keeps for one cached file, hung on its cache entry: the
  * cache counts it and releases it with the file's bytes.
  */
-export class LaneFile implements DerivedBytes {
+export class LaneFile implements DerivedBytes, LaneFileTraits {
   heldBytes = 0;
   referenced = false;
   readonly paths: string[] = [];
   variants: Variant[] = [];
   readonly codings: ContentCoding[];
+  readonly varyEncoding: boolean;
+  readonly gzipEligible: boolean;
+  readonly pathKey: string;
 
   constructor(
     readonly index: Map<string, LaneFile>,
     readonly entry: FileEntry,
-    /** Whether its answers vary on `Accept-Encoding` at all. */
-    readonly varyEncoding: boolean,
-    /** Whether identity may be gzipped on the fly (as the ordinary path). */
-    readonly gzipEligible: boolean,
+    traits: LaneFileTraits,
   ) {
     this.codings = entry.siblings.map((sibling) => sibling.coding!);
+    this.varyEncoding = traits.varyEncoding;
+    this.gzipEligible = traits.gzipEligible;
+    this.pathKey = traits.pathKey;
   }
 
   /** Re-add what it holds, after a change. */

@@ -128,23 +128,35 @@ export function createStaticHandler(
   return staticHandlerFrom(resolveStaticOptions(options));
 }
 
-/** What `_headers` does to an answer: removals first, then what it sets. */
+/**
+ * What `_headers` does to an answer: removals first, then what it sets.
+ * Returns what was done, as a key (`""` for nothing): two paths to one
+ * file that get different fields cannot share the fast lane's answers.
+ */
 function applySiteHeaders(
   headers: Headers,
   rules: SiteRules,
   pathname: string,
   mount: readonly string[],
-): void {
+): string {
   const resolved = resolveUrlPath(pathname);
-  if (!resolved.ok) return;
+  if (!resolved.ok) return "";
   const segments = resolved.segments;
   for (let i = 0; i < mount.length; i++) {
-    if (segments[i] !== mount[i]) return;
+    if (segments[i] !== mount[i]) return "";
   }
   const changes = rules.headersFor(segments.slice(mount.length));
-  if (changes === null) return;
-  for (const name of changes.remove) headers.delete(name);
-  for (const [name, value] of changes.set) headers.set(name, value);
+  if (changes === null) return "";
+  let key = "";
+  for (const name of changes.remove) {
+    headers.delete(name);
+    key += "!" + name + "\n";
+  }
+  for (const [name, value] of changes.set) {
+    headers.set(name, value);
+    key += name + ": " + value + "\n";
+  }
+  return key;
 }
 
 /**
@@ -198,12 +210,12 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     if (opts.cors) addCorsHeaders(headers);
     for (const [name, value] of opts.headers) headers.set(name, value);
     const pathname = new URL(request.url).pathname;
-    if (rules !== null) {
-      applySiteHeaders(headers, rules, pathname, opts.urlRoot);
-    }
+    const pathKey = rules === null
+      ? ""
+      : applySiteHeaders(headers, rules, pathname, opts.urlRoot);
     // Recorded with its headers final, so both lanes answer alike.
     if (answer instanceof MemoryAnswer && root.real !== null) {
-      fastLane.record(pathname, answer);
+      fastLane.record(pathname, answer, { pathKey });
     }
     return response;
   }
