@@ -35,6 +35,13 @@ export interface Variant {
   readonly fields200: string;
   /** The same for the 304. */
   readonly fields304: string;
+  /**
+   * The 200's `Berth-Explain` words, for the access log (`explain`); `""`
+   * when the handler does not explain.
+   */
+  readonly explain200: string;
+  /** The 304's. */
+  readonly explain304: string;
   /** What it may hold: itself and all three answers, built or not. */
   readonly heldBytes: number;
   second: number;
@@ -121,7 +128,10 @@ export function isCurrent(entry: FileEntry, rep: Representation): boolean {
 }
 
 /** What a variant's answers are made of. */
-export type AnswerParts = Pick<Variant, "body" | "fields200" | "fields304">;
+export type AnswerParts = Pick<
+  Variant,
+  "body" | "fields200" | "fields304" | "explain200" | "explain304"
+>;
 
 /**
  * The 200: with its body, or without it for a HEAD, which gets the same
@@ -136,6 +146,7 @@ export function okAnswer(
     fields: parts.fields200,
     body: withBody ? parts.body : null,
     contentLength: parts.body.length,
+    explain: parts.explain200,
   };
 }
 
@@ -146,6 +157,7 @@ export function notModifiedAnswer(parts: AnswerParts): FastLaneResponseInit {
     fields: parts.fields304,
     body: null,
     contentLength: -1,
+    explain: parts.explain304,
   };
 }
 
