@@ -6,6 +6,10 @@
 
 import assert from "node:assert/strict";
 import { relative } from "node:path";
+import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
+import type { AccessLogEntry } from "../../src/http1/access_log_entry.ts";
+import { resolveLimits } from "../../src/http1/limits.ts";
+import { serveConnection } from "../../src/http1/serve_connection.ts";
 import type { StaticHandlerOptions } from "../../src/static/options.ts";
 import {
   createStaticHandler,
@@ -13,6 +17,7 @@ import {
   type StaticHandler,
   type StaticInternals,
 } from "../../src/static/static_handler.ts";
+import { MockConn } from "../../support/mock_conn.ts";
 import { exchange, get } from "./_exchange.ts";
 
 const A_TXT = "a".repeat(1000);
@@ -531,5 +536,39 @@ Deno.test("explain: two paths to one file keep their own words in the fast lane"
       "200: _headers lines 1, 4",
       "fast lane: 200: _headers lines 1, 4",
     ]);
+  });
+});
+
+Deno.test("explain: the engine puts the words in the access log entry, on both lanes", async () => {
+  await withSite(async (root) => {
+    const handler = createStaticHandler({ root, explain: true });
+    const entries: AccessLogEntry[] = [];
+    const conn = new MockConn([
+      get("/a.txt") + get("/a.txt") + get("/.env"),
+    ]);
+    await serveConnection(conn, handler, {
+      limits: resolveLimits(),
+      tracker: new ConnectionTracker(1000),
+      onError: () => new Response("error", { status: 500 }),
+      onResponse: (entry) => entries.push(entry),
+    });
+    assert.deepEqual(entries.map((entry) => entry.explain), [
+      "200: file",
+      "fast lane: 200: file",
+      "404: dotfile hidden (use --dotfiles)",
+    ]);
+    // Without explain, nothing.
+    const plain: AccessLogEntry[] = [];
+    await serveConnection(
+      new MockConn([get("/a.txt") + get("/a.txt")]),
+      createStaticHandler({ root }),
+      {
+        limits: resolveLimits(),
+        tracker: new ConnectionTracker(1000),
+        onError: () => new Response("error", { status: 500 }),
+        onResponse: (entry) => plain.push(entry),
+      },
+    );
+    assert.deepEqual(plain.map((entry) => entry.explain), ["", ""]);
   });
 });
