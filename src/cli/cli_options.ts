@@ -33,6 +33,7 @@ export interface CliFileOptions extends
     | "headers"
     | "cors"
     | "siteRules"
+    | "explain"
   > {
   /** The folder to serve (ROOT). */
   root: string;

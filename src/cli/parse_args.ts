@@ -63,6 +63,7 @@ const OPTIONS = {
   "no-compress": { type: "boolean" },
   "no-site-rules": { type: "boolean" },
   "cache-control": { type: "string" },
+  explain: { type: "boolean" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
   "log-format": { type: "string" },
@@ -208,6 +209,7 @@ export function parseArgs(
     siteRules: values["no-site-rules"] ? false : undefined,
     cacheControl: parseCacheControl(values["cache-control"]),
     revalidateMs: parseRevalidate(values.revalidate),
+    explain: values.explain,
   });
   const limits: CliLimits = {};
   for (const flag of Object.keys(LIMIT_FLAGS) as LimitFlag[]) {

@@ -283,6 +283,7 @@ export async function run(options: CliOptions): Promise<number> {
           ? networkInterfaces()
           : null,
         color: useColor(),
+        explain: files.explain,
       }).join("\n"),
     );
     if (options.log.verbose) error(settingsLine(config, workers));

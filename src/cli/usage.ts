@@ -62,6 +62,10 @@ Responses:
       --revalidate MS         how long a file's metadata and bytes are trusted before the
                               next stat: a changed file is served within MS ms; 0 checks
                               on every request (default: ${DEFAULT_STATIC_OPTIONS.revalidateMs})
+      --explain               say why in a Berth-Explain header on each response, and in the
+                              access log: "304: If-None-Match matched ...", "404: symlink
+                              leaves the root", "fast lane: 200: file" (default: off).
+                              For development: it tells clients how the site is laid out
 
 Accepted for @std/http's file_server commands, which run unchanged:
       --no-dir-listing, --no-dotfiles, --no-cors

@@ -49,6 +49,7 @@ Deno.test("parseArgs() leaves every other default to the library", () => {
   assert.equal(handler.dotfiles, false);
   assert.equal(handler.spa, null);
   assert.equal(handler.cleanUrls, false);
+  assert.equal(handler.explain, false);
   assert.deepEqual(handler.headers, []);
   const limit = resolveLimits(limits);
   assert.equal(limit.maxConnections, 10000);
@@ -92,6 +93,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--clean-urls"], { files: { cleanUrls: true } }],
     [["--no-compress"], { files: { compress: false } }],
     [["--no-site-rules"], { files: { siteRules: false } }],
+    [["--explain"], { files: { explain: true } }],
     [
       ["--cache-control", "public, max-age=60"],
       { files: { cacheControl: "public, max-age=60" } },
@@ -136,6 +138,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--cors",
     "--dir-listing",
     "--dotfiles",
+    "--explain",
     "--header",
     "--headers-timeout",
     "--help",
