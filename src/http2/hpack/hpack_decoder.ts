@@ -13,7 +13,7 @@
 
 import { compressionError } from "./compression_error.ts";
 import { DynamicTable } from "./dynamic_table.ts";
-import type { Http2Error } from "../http2_error.ts";
+import { Http2Error } from "../http2_error.ts";
 import { type BlockCursor, INTEGER_TOO_LARGE, readInteger } from "./integer.ts";
 import {
   STATIC_NAMES,
@@ -133,6 +133,17 @@ export class HpackDecoder {
     cursor.bytes = block;
     cursor.position = start;
     cursor.end = end;
+    const result = this.#decodeFields(cursor);
+    cursor.bytes = EMPTY; // hold no reference to the caller's buffer
+    if (!(result instanceof Http2Error) && this.#updateRequired) {
+      return compressionError("Missing table size update");
+    }
+    return result;
+  }
+
+  /** Decode the representations from the cursor to its end. */
+  #decodeFields(cursor: BlockCursor): DecodedFieldBlock | Http2Error {
+    const { bytes: block, end } = cursor;
     const result: DecodedFieldBlock = {
       names: [],
       values: [],
@@ -159,10 +170,6 @@ export class HpackDecoder {
         ? this.#indexed(cursor, result)
         : this.#literal(cursor, result, first);
       if (error) return error;
-    }
-    cursor.bytes = EMPTY;
-    if (this.#updateRequired) {
-      return compressionError("Missing table size update");
     }
     return result;
   }

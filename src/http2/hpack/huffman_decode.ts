@@ -22,11 +22,11 @@ const ACCEPT = 1;
 const TOO_LONG = 2;
 
 /** `decodeHuffman()` result: the string held EOS. */
-export const HUFFMAN_EOS = -1;
+export const HUFFMAN_EOS: number = -1;
 /** `decodeHuffman()` result: the padding was longer than 7 bits. */
-export const HUFFMAN_PADDING_TOO_LONG = -2;
+export const HUFFMAN_PADDING_TOO_LONG: number = -2;
 /** `decodeHuffman()` result: the padding was not all ones (or cut a code). */
-export const HUFFMAN_PADDING_NOT_ONES = -3;
+export const HUFFMAN_PADDING_NOT_ONES: number = -3;
 
 /** The code's tree: per inner node, its two children; a leaf is ~symbol. */
 function buildTree(): { children: Int16Array; ending: Uint8Array } {

@@ -15,9 +15,9 @@ import type { ByteWriter } from "./byte_writer.ts";
 export const MAX_INTEGER = 2 ** 31 - 1;
 
 /** `readInteger()` result: the block ended inside the integer. */
-export const INTEGER_TRUNCATED = -1;
+export const INTEGER_TRUNCATED: number = -1;
 /** `readInteger()` result: the integer is over `MAX_INTEGER`. */
-export const INTEGER_TOO_LARGE = -2;
+export const INTEGER_TOO_LARGE: number = -2;
 
 /** A position in a header block being decoded. */
 export interface BlockCursor {
