@@ -7,6 +7,7 @@
  */
 
 import { errorCodeName } from "./error_codes.ts";
+import type { Frame } from "./parse_frame.ts";
 
 /**
  * Whether an error ends one stream (RST_STREAM, RFC 9113 §5.4.2) or the
@@ -22,6 +23,12 @@ export class Http2Error extends Error {
   readonly scope: ErrorScope;
   /** The stream a stream error ends; `0` for a connection error. */
   readonly streamId: number;
+  /**
+   * The frame as parsed, when a stream error leaves part of it for the
+   * connection to process still: a HEADERS frame's field block must be
+   * decoded whatever becomes of its stream (RFC 9113 §4.3).
+   */
+  frame?: Frame;
 
   /**
    * Create an error; prefer {@link connectionError} and {@link streamError}.
