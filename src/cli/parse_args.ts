@@ -63,6 +63,7 @@ const OPTIONS = {
   "no-compress": { type: "boolean" },
   "no-site-rules": { type: "boolean" },
   "cache-control": { type: "string" },
+  "strict-exposure": { type: "boolean" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
   "log-format": { type: "string" },
@@ -229,6 +230,7 @@ export function parseArgs(
       verbose: values.verbose ?? CLI_DEFAULTS.log.verbose,
       quiet: values.quiet ?? CLI_DEFAULTS.log.quiet,
     },
+    strictExposure: values["strict-exposure"] ?? CLI_DEFAULTS.strictExposure,
     help: values.help ?? CLI_DEFAULTS.help,
     version: values.version ?? CLI_DEFAULTS.version,
   };

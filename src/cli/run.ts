@@ -18,6 +18,7 @@ import {
   networkInterfaces,
   useColor,
 } from "./banner.ts";
+import { reportExposure } from "./exposure_report.ts";
 import { describeListenError } from "./listen_error.ts";
 import { LogWriter } from "./log_writer.ts";
 import type { CliOptions, TlsPaths } from "./cli_options.ts";
@@ -250,6 +251,18 @@ export async function run(options: CliOptions): Promise<number> {
     error(tls);
     return 1;
   }
+  // Once, here in the main thread, whatever the number of workers.
+  const exposed = await reportExposure(
+    files.root,
+    resolveStaticOptions(files),
+    error,
+  );
+  if (options.strictExposure && exposed !== 0) {
+    error(
+      "--strict-exposure: not starting while the exposure audit is not clean",
+    );
+    return 1;
+  }
 
   const config = serverConfig(options, tls);
   const log = new LogWriter(Deno.stdout);
@@ -271,17 +284,18 @@ export async function run(options: CliOptions): Promise<number> {
       return 1;
     }
 
+    const interfaces = running.addr.transport === "tcp" &&
+        (running.addr.hostname === "0.0.0.0" ||
+          running.addr.hostname === "::")
+      ? networkInterfaces()
+      : null;
     console.log(
       bannerLines({
         addr: running.addr,
         secure: tls !== undefined,
         root: files.root,
         workers,
-        interfaces: running.addr.transport === "tcp" &&
-            (running.addr.hostname === "0.0.0.0" ||
-              running.addr.hostname === "::")
-          ? networkInterfaces()
-          : null,
+        interfaces,
         color: useColor(),
       }).join("\n"),
     );

@@ -12,6 +12,7 @@ const DEFAULTS: CliOptions = {
   limits: {},
   workers: 1,
   log: { format: "text", verbose: false, quiet: false },
+  strictExposure: false,
   help: false,
   version: false,
 };
@@ -92,6 +93,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--clean-urls"], { files: { cleanUrls: true } }],
     [["--no-compress"], { files: { compress: false } }],
     [["--no-site-rules"], { files: { siteRules: false } }],
+    [["--strict-exposure"], { strictExposure: true }],
     [
       ["--cache-control", "public, max-age=60"],
       { files: { cacheControl: "public, max-age=60" } },
@@ -156,6 +158,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--send-timeout",
     "--shutdown-timeout",
     "--spa",
+    "--strict-exposure",
     "--unix",
     "--verbose",
     "--version",
