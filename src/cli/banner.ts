@@ -26,6 +26,11 @@ export interface BannerInfo {
   interfaces: Deno.NetworkInterfaceInfo[] | null;
   /** ANSI colors (only on a terminal, and not with `NO_COLOR`). */
   color: boolean;
+  /**
+   * The least-privilege hint's lines, when berth was given more than this
+   * run needs (`least_privilege.ts`); none by default.
+   */
+  leastPrivilege?: readonly string[];
 }
 
 /**
@@ -72,8 +77,22 @@ export function bannerLines(info: BannerInfo): string[] {
   if (info.workers > 1) {
     lines.push(`  ${info.workers} worker threads share the port`);
   }
-  if (info.addr.transport !== "tcp") return lines;
-  const { hostname, port } = info.addr;
+  if (info.addr.transport === "tcp") {
+    lines.push(...networkLines(info.addr, info, { cyan, dim }));
+  }
+  for (const line of info.leastPrivilege ?? []) lines.push(dim(`  ${line}`));
+  return lines;
+}
+
+/** How to reach the server from elsewhere, or how to let it be reached. */
+function networkLines(
+  addr: Deno.NetAddr,
+  info: BannerInfo,
+  style: { cyan: (text: string) => string; dim: (text: string) => string },
+): string[] {
+  const { cyan, dim } = style;
+  const lines: string[] = [];
+  const { hostname, port } = addr;
   if (isLoopback(hostname)) {
     lines.push(dim("  Use --host 0.0.0.0 to expose on the network"));
   } else if (isWildcard(hostname)) {
@@ -85,12 +104,12 @@ export function bannerLines(info: BannerInfo): string[] {
         if (iface.family === "IPv6" && iface.address.startsWith("fe80:")) {
           continue; // link-local: useless in a URL without a zone
         }
-        const addr: Deno.NetAddr = {
+        const reachable: Deno.NetAddr = {
           transport: "tcp",
           hostname: iface.address,
           port,
         };
-        lines.push(`  Network: ${cyan(listenUrl(addr, info.secure))}`);
+        lines.push(`  Network: ${cyan(listenUrl(reachable, info.secure))}`);
       }
     }
   }

@@ -19,6 +19,7 @@ import {
   useColor,
 } from "./banner.ts";
 import { reportExposure } from "./exposure_report.ts";
+import { leastPrivilegeHint } from "./least_privilege.ts";
 import { describeListenError } from "./listen_error.ts";
 import { LogWriter } from "./log_writer.ts";
 import type { CliOptions, TlsPaths } from "./cli_options.ts";
@@ -297,6 +298,10 @@ export async function run(options: CliOptions): Promise<number> {
         workers,
         interfaces,
         color: useColor(),
+        leastPrivilege: leastPrivilegeHint(plan, {
+          workers,
+          listsInterfaces: interfaces !== null,
+        }),
       }).join("\n"),
     );
     if (options.log.verbose) error(settingsLine(config, workers));

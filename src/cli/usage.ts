@@ -110,10 +110,11 @@ Output:
   -V, --version               show the version
 
 The first line printed is "Listening on <url> — serving <root>", for scripts.
-Errors go to stderr. Exit status: 0 after SIGINT/SIGTERM (in-flight responses
-finish first; a second signal exits at once, 130 or 143), 1 when berth cannot
-serve (port in use, folder or permission missing, bad TLS files,
---strict-exposure), 2 on a bad command line.
+When berth was given more permissions than the run needs, the banner ends with
+the exact command that is enough. Errors go to stderr. Exit status: 0 after
+SIGINT/SIGTERM (in-flight responses finish first; a second signal exits at once,
+130 or 143), 1 when berth cannot serve (port in use, folder or permission
+missing, bad TLS files, --strict-exposure), 2 on a bad command line.
 
 Examples:
   Serve ./static at http://127.0.0.1:8000/:
