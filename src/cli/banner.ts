@@ -26,11 +26,6 @@ export interface BannerInfo {
   interfaces: Deno.NetworkInterfaceInfo[] | null;
   /** ANSI colors (only on a terminal, and not with `NO_COLOR`). */
   color: boolean;
-  /**
-   * The least-privilege hint's lines, when berth was given more than this
-   * run needs (`least_privilege.ts`); none by default.
-   */
-  leastPrivilege?: readonly string[];
 }
 
 /**
@@ -77,22 +72,8 @@ export function bannerLines(info: BannerInfo): string[] {
   if (info.workers > 1) {
     lines.push(`  ${info.workers} worker threads share the port`);
   }
-  if (info.addr.transport === "tcp") {
-    lines.push(...networkLines(info.addr, info, { cyan, dim }));
-  }
-  for (const line of info.leastPrivilege ?? []) lines.push(dim(`  ${line}`));
-  return lines;
-}
-
-/** How to reach the server from elsewhere, or how to let it be reached. */
-function networkLines(
-  addr: Deno.NetAddr,
-  info: BannerInfo,
-  style: { cyan: (text: string) => string; dim: (text: string) => string },
-): string[] {
-  const { cyan, dim } = style;
-  const lines: string[] = [];
-  const { hostname, port } = addr;
+  if (info.addr.transport !== "tcp") return lines;
+  const { hostname, port } = info.addr;
   if (isLoopback(hostname)) {
     lines.push(dim("  Use --host 0.0.0.0 to expose on the network"));
   } else if (isWildcard(hostname)) {
@@ -104,12 +85,12 @@ function networkLines(
         if (iface.family === "IPv6" && iface.address.startsWith("fe80:")) {
           continue; // link-local: useless in a URL without a zone
         }
-        const reachable: Deno.NetAddr = {
+        const addr: Deno.NetAddr = {
           transport: "tcp",
           hostname: iface.address,
           port,
         };
-        lines.push(`  Network: ${cyan(listenUrl(reachable, info.secure))}`);
+        lines.push(`  Network: ${cyan(listenUrl(addr, info.secure))}`);
       }
     }
   }
@@ -147,4 +128,19 @@ export function useColor(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Hints printed right after the banner, set off as its own hints are:
+ * indented, and dim on a terminal.
+ *
+ * @param hints The hint's lines (the least-privilege command…).
+ * @param color ANSI colors, as the banner has them.
+ * @returns The lines to print.
+ */
+export function bannerHints(
+  hints: readonly string[],
+  color: boolean,
+): string[] {
+  return hints.map((line) => color ? `\x1b[2m  ${line}\x1b[22m` : `  ${line}`);
 }

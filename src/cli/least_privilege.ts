@@ -288,14 +288,13 @@ function workingDirectory(): string | null {
  * containment mode, its main module and arguments.
  *
  * @param plan What berth is about to touch (the permission checks' plan).
- * @param run How many threads serve, and whether the banner lists the
- *   interfaces.
- * @returns The banner's lines, none when what was granted is no more than
- *   this run needs.
+ * @param workers How many threads serve.
+ * @returns The lines to print after the banner, none when what was
+ *   granted is no more than this run needs.
  */
 export function leastPrivilegeHint(
   plan: PermissionPlan,
-  run: { workers: number; listsInterfaces: boolean },
+  workers: number,
 ): string[] {
   const cwd = workingDirectory();
   const port = plan.listen.transport === "tcp" ? plan.listen.port : null;
@@ -307,12 +306,15 @@ export function leastPrivilegeHint(
     // Only a run that holds folders exactly needs it, to stay exact.
     workingDirectory: containmentMode() === "path" ? null : cwd,
     portFromEnv: envPort !== undefined && envPort === String(port),
-    listsInterfaces: run.listsInterfaces,
+    // As the banner does: on every interface, and allowed to list them.
+    listsInterfaces: (plan.listen.transport === "tcp" &&
+      (plan.listen.hostname === "0.0.0.0" || plan.listen.hostname === "::")) &&
+      grantedNow({ name: "sys", kind: "networkInterfaces" }),
   }, grantedNow);
   if (hint === null) return [];
   return leastPrivilegeLines(hint, {
     main: mainModuleArg(Deno.mainModule, cwd),
     args: Deno.args,
-    unstableNet: run.workers > 1,
+    unstableNet: workers > 1,
   });
 }

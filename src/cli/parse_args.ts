@@ -63,12 +63,12 @@ const OPTIONS = {
   "no-compress": { type: "boolean" },
   "no-site-rules": { type: "boolean" },
   "cache-control": { type: "string" },
-  "strict-exposure": { type: "boolean" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
   "log-format": { type: "string" },
   quiet: { type: "boolean", short: "q" },
   verbose: { type: "boolean", short: "v" },
+  "strict-exposure": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;

@@ -13,6 +13,7 @@ import type { Server } from "../serve.ts";
 import { resolveStaticOptions } from "../static/options.ts";
 import { containmentMode } from "../static/pinned_directory.ts";
 import {
+  bannerHints,
   bannerLines,
   displayPath,
   networkInterfaces,
@@ -285,25 +286,24 @@ export async function run(options: CliOptions): Promise<number> {
       return 1;
     }
 
-    const interfaces = running.addr.transport === "tcp" &&
-        (running.addr.hostname === "0.0.0.0" ||
-          running.addr.hostname === "::")
-      ? networkInterfaces()
-      : null;
     console.log(
       bannerLines({
         addr: running.addr,
         secure: tls !== undefined,
         root: files.root,
         workers,
-        interfaces,
+        interfaces: running.addr.transport === "tcp" &&
+            (running.addr.hostname === "0.0.0.0" ||
+              running.addr.hostname === "::")
+          ? networkInterfaces()
+          : null,
         color: useColor(),
-        leastPrivilege: leastPrivilegeHint(plan, {
-          workers,
-          listsInterfaces: interfaces !== null,
-        }),
       }).join("\n"),
     );
+    const hints = leastPrivilegeHint(plan, workers);
+    if (hints.length > 0) {
+      console.log(bannerHints(hints, useColor()).join("\n"));
+    }
     if (options.log.verbose) error(settingsLine(config, workers));
     if (containmentMode() === "path") error(PATH_MODE_NOTE);
 

@@ -93,7 +93,6 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--clean-urls"], { files: { cleanUrls: true } }],
     [["--no-compress"], { files: { compress: false } }],
     [["--no-site-rules"], { files: { siteRules: false } }],
-    [["--strict-exposure"], { strictExposure: true }],
     [
       ["--cache-control", "public, max-age=60"],
       { files: { cacheControl: "public, max-age=60" } },
@@ -117,6 +116,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--quiet"], { log: { quiet: true } }],
     [["-v"], { log: { verbose: true } }],
     [["--verbose"], { log: { verbose: true } }],
+    [["--strict-exposure"], { strictExposure: true }],
     [["-h"], { help: true }],
     [["--help"], { help: true }],
     [["-V"], { version: true }],
