@@ -129,18 +129,3 @@ export function useColor(): boolean {
     return false;
   }
 }
-
-/**
- * Hints printed right after the banner, set off as its own hints are:
- * indented, and dim on a terminal.
- *
- * @param hints The hint's lines (the least-privilege command…).
- * @param color ANSI colors, as the banner has them.
- * @returns The lines to print.
- */
-export function bannerHints(
-  hints: readonly string[],
-  color: boolean,
-): string[] {
-  return hints.map((line) => color ? `\x1b[2m  ${line}\x1b[22m` : `  ${line}`);
-}

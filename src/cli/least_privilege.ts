@@ -231,17 +231,24 @@ export function mainModuleArg(mainModule: string, cwd: string | null): string {
 }
 
 /**
- * The banner's lines for a run given more than it needs.
+ * The lines printed after the banner for a run given more than it needs,
+ * set off as the banner's own hints are: indented, dim on a terminal.
  *
  * @param hint What {@linkcode leastPrivilege} found.
  * @param run The main module (as {@linkcode mainModuleArg} gives it), the
- *   arguments, and whether `--workers` needs `--unstable-net`.
+ *   arguments, whether `--workers` needs `--unstable-net`, and whether
+ *   stdout gets ANSI colors.
  * @returns The lines: what was granted beyond the need, the command, and
  *   why the working directory is in it, when it is.
  */
 export function leastPrivilegeLines(
   hint: LeastPrivilege,
-  run: { main: string; args: readonly string[]; unstableNet: boolean },
+  run: {
+    main: string;
+    args: readonly string[];
+    unstableNet: boolean;
+    color: boolean;
+  },
 ): string[] {
   const command = [
     "deno",
@@ -252,17 +259,17 @@ export function leastPrivilegeLines(
     ...run.args,
   ].map(shellWord).join(" ");
   const lines = [
-    `This run needs less than it was given (${
+    `  This run needs less than it was given (${
       hint.beyond.join("; ")
     }). Least privilege:`,
-    `  ${command}`,
+    `    ${command}`,
   ];
   if (hint.narrowerRead !== null) {
     lines.push(
-      `  (. is the working directory: reading it lets berth hold folders exactly while it opens a file. --allow-read=${hint.narrowerRead} alone is narrower, but then a symlink swapped in inside the root is refused on a best-effort basis only: README, "Security defaults")`,
+      `    (. is the working directory: reading it lets berth hold folders exactly while it opens a file. --allow-read=${hint.narrowerRead} alone is narrower, but then a symlink swapped in inside the root is refused on a best-effort basis only: README, "Security defaults")`,
     );
   }
-  return lines;
+  return run.color ? lines.map((line) => `\x1b[2m${line}\x1b[22m`) : lines;
 }
 
 /** Whether Deno grants `descriptor` now (never prompting). */
@@ -288,13 +295,13 @@ function workingDirectory(): string | null {
  * containment mode, its main module and arguments.
  *
  * @param plan What berth is about to touch (the permission checks' plan).
- * @param workers How many threads serve.
+ * @param run How many threads serve, and whether stdout gets ANSI colors.
  * @returns The lines to print after the banner, none when what was
  *   granted is no more than this run needs.
  */
 export function leastPrivilegeHint(
   plan: PermissionPlan,
-  workers: number,
+  run: { workers: number; color: boolean },
 ): string[] {
   const cwd = workingDirectory();
   const port = plan.listen.transport === "tcp" ? plan.listen.port : null;
@@ -315,6 +322,7 @@ export function leastPrivilegeHint(
   return leastPrivilegeLines(hint, {
     main: mainModuleArg(Deno.mainModule, cwd),
     args: Deno.args,
-    unstableNet: workers > 1,
+    unstableNet: run.workers > 1,
+    color: run.color,
   });
 }

@@ -13,7 +13,6 @@ import type { Server } from "../serve.ts";
 import { resolveStaticOptions } from "../static/options.ts";
 import { containmentMode } from "../static/pinned_directory.ts";
 import {
-  bannerHints,
   bannerLines,
   displayPath,
   networkInterfaces,
@@ -300,10 +299,8 @@ export async function run(options: CliOptions): Promise<number> {
         color: useColor(),
       }).join("\n"),
     );
-    const hints = leastPrivilegeHint(plan, workers);
-    if (hints.length > 0) {
-      console.log(bannerHints(hints, useColor()).join("\n"));
-    }
+    const hint = leastPrivilegeHint(plan, { workers, color: useColor() });
+    if (hint.length > 0) console.log(hint.join("\n"));
     if (options.log.verbose) error(settingsLine(config, workers));
     if (containmentMode() === "path") error(PATH_MODE_NOTE);
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bannerHints, bannerLines, displayPath } from "../../src/cli/banner.ts";
+import { bannerLines, displayPath } from "../../src/cli/banner.ts";
 
 const ESC = "\x1b";
 
@@ -110,17 +110,4 @@ Deno.test("displayPath() shows relative paths with ./", () => {
   assert.equal(displayPath("./x"), "./x");
   assert.equal(displayPath("../x"), "../x");
   assert.equal(displayPath("/abs"), "/abs");
-});
-
-Deno.test("bannerHints() indents the lines after the banner, dim only on a terminal", () => {
-  const hint = ["This run needs less", "  deno run --allow-read=. main.ts"];
-  assert.deepEqual(bannerHints(hint, false), [
-    "  This run needs less",
-    "    deno run --allow-read=. main.ts",
-  ]);
-  assert.deepEqual(bannerHints(hint, true), [
-    `${ESC}[2m  This run needs less${ESC}[22m`,
-    `${ESC}[2m    deno run --allow-read=. main.ts${ESC}[22m`,
-  ]);
-  assert.deepEqual(bannerHints([], true), []);
 });

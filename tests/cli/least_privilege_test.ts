@@ -194,25 +194,33 @@ Deno.test("leastPrivilege() reads TLS files and berth's modules, writes and list
   ]);
 });
 
-Deno.test("leastPrivilegeLines() shows the command to run instead, quoted for a shell", () => {
-  const lines = leastPrivilegeLines({
+Deno.test("leastPrivilegeLines() shows the command to run instead, quoted for a shell, set off as the banner's hints", () => {
+  const hint = {
     beyond: ["read: every file"],
     flags: ["--allow-read=.", "--allow-net=127.0.0.1:8000"],
     narrowerRead: "./site",
-  }, {
+  };
+  const run = {
     main: "main.ts",
     args: ["site", "-H", "X-Frame-Options: DENY", "--workers", "2"],
     unstableNet: true,
-  });
+    color: false,
+  };
+  const lines = leastPrivilegeLines(hint, run);
   assert.equal(
     lines[0],
-    "This run needs less than it was given (read: every file). Least privilege:",
+    "  This run needs less than it was given (read: every file). Least privilege:",
   );
   assert.equal(
     lines[1],
-    "  deno run --allow-read=. --allow-net=127.0.0.1:8000 --unstable-net main.ts site -H 'X-Frame-Options: DENY' --workers 2",
+    "    deno run --allow-read=. --allow-net=127.0.0.1:8000 --unstable-net main.ts site -H 'X-Frame-Options: DENY' --workers 2",
   );
+  assert.match(lines[2], /^ {4}\(\. is the working directory: /);
   assert.match(lines[2], /--allow-read=\.\/site alone is narrower/);
+  assert.deepEqual(
+    leastPrivilegeLines(hint, { ...run, color: true }),
+    lines.map((line) => `\x1b[2m${line}\x1b[22m`),
+  );
   assert.equal(
     leastPrivilegeLines(
       { beyond: ["net: every host"], flags: [], narrowerRead: null },
@@ -220,9 +228,10 @@ Deno.test("leastPrivilegeLines() shows the command to run instead, quoted for a 
         main: "https://jsr.io/@berth/berth/0.1.0/main.ts",
         args: ["it's"],
         unstableNet: false,
+        color: false,
       },
     )[1],
-    `  deno run https://jsr.io/@berth/berth/0.1.0/main.ts 'it'\\''s'`,
+    `    deno run https://jsr.io/@berth/berth/0.1.0/main.ts 'it'\\''s'`,
   );
 });
 
