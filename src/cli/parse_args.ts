@@ -69,6 +69,7 @@ const OPTIONS = {
   "log-format": { type: "string" },
   quiet: { type: "boolean", short: "q" },
   verbose: { type: "boolean", short: "v" },
+  "strict-exposure": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -231,6 +232,7 @@ export function parseArgs(
       verbose: values.verbose ?? CLI_DEFAULTS.log.verbose,
       quiet: values.quiet ?? CLI_DEFAULTS.log.quiet,
     },
+    strictExposure: values["strict-exposure"] ?? CLI_DEFAULTS.strictExposure,
     help: values.help ?? CLI_DEFAULTS.help,
     version: values.version ?? CLI_DEFAULTS.version,
   };

@@ -12,6 +12,7 @@ const DEFAULTS: CliOptions = {
   limits: {},
   workers: 1,
   log: { format: "text", verbose: false, quiet: false },
+  strictExposure: false,
   help: false,
   version: false,
 };
@@ -117,6 +118,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--quiet"], { log: { quiet: true } }],
     [["-v"], { log: { verbose: true } }],
     [["--verbose"], { log: { verbose: true } }],
+    [["--strict-exposure"], { strictExposure: true }],
     [["-h"], { help: true }],
     [["--help"], { help: true }],
     [["-V"], { version: true }],
@@ -159,6 +161,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--send-timeout",
     "--shutdown-timeout",
     "--spa",
+    "--strict-exposure",
     "--unix",
     "--verbose",
     "--version",
