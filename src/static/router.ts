@@ -254,7 +254,7 @@ export class StaticRouter {
     rules: SiteRules,
   ): Promise<FileAnswer | typeof NOT_A_FILE | undefined> {
     const segments = route.segments;
-    if (segments.length === 1 && RULE_FILES.includes(segments[0])) {
+    if (isRuleFile(segments)) {
       route.explain?.note("rule-file");
       return this.#notFound(route);
     }
@@ -308,6 +308,12 @@ export class StaticRouter {
       : null;
     if (!resolved.ok || path === null) {
       route.explain?.note("bad-rule-target");
+      return this.#notFound(route);
+    }
+    // A rule may not hand out what a request may not ask for: the rules
+    // files themselves.
+    if (isRuleFile(resolved.segments)) {
+      route.explain?.note("rule-file");
       return this.#notFound(route);
     }
     const rewritten: Route = {
@@ -408,4 +414,9 @@ export class StaticRouter {
     }
     return "missing";
   }
+}
+
+/** Whether these root-relative segments name one of the site's rules files. */
+function isRuleFile(segments: readonly string[]): boolean {
+  return segments.length === 1 && RULE_FILES.includes(segments[0]);
 }
