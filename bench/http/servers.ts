@@ -63,21 +63,22 @@ export function serverRegistry(p: BenchPaths): ServerSpec[] {
     join(p.repo, "bench/servers", name),
     ...args,
   ];
-  const cli = (port: number, ...extra: string[]) => [
+  const cliOn = (root: string, port: number, ...extra: string[]) => [
     deno,
     "run",
     "--allow-net",
     "--allow-read",
     join(p.repo, "main.ts"),
-    p.site,
+    root,
     "--port",
     String(port),
     "--host",
     "127.0.0.1",
-    // No access log, as nginx runs with `access_log off`.
-    "--quiet",
     ...extra,
   ];
+  // No access log, as nginx runs with `access_log off`.
+  const cli = (port: number, ...extra: string[]) =>
+    cliOn(p.site, port, "--quiet", ...extra);
   const idleLimits = [
     "--max-connections",
     "20000",
@@ -264,6 +265,13 @@ export function serverRegistry(p: BenchPaths): ServerSpec[] {
         ...idleLimits,
       ),
       cmdlineMarker: "generic.ts",
+    },
+    {
+      name: "berth-site",
+      label: "berth CLI on the default site (`static/`), access log on",
+      port: port,
+      command: cliOn(join(p.repo, "static"), port++),
+      cmdlineMarker: "main.ts",
     },
   ];
 }
