@@ -40,6 +40,7 @@ import { writeResultsMd } from "./http/report.ts";
 import { targetRows } from "./http/targets.ts";
 import {
   type BenchPaths,
+  freeBasePort,
   PidFile,
   type ServerHandle,
   serverRegistry,
@@ -131,6 +132,8 @@ class Harness {
   readonly config: Config;
   readonly pidFile: PidFile;
   readonly logDir: string;
+  /** The first server's port (past any block of ports in use). */
+  readonly basePort: number;
   readonly registry: Map<string, ServerSpec>;
   readonly handles = new Map<string, ServerHandle>();
   holder: Deno.ChildProcess | undefined;
@@ -141,7 +144,10 @@ class Harness {
     this.logDir = join(paths.out, "logs");
     Deno.mkdirSync(this.logDir, { recursive: true });
     this.pidFile = new PidFile(join(paths.out, "pids"));
-    this.registry = new Map(serverRegistry(paths).map((s) => [s.name, s]));
+    this.basePort = freeBasePort(serverRegistry(paths).length);
+    this.registry = new Map(
+      serverRegistry(paths, this.basePort).map((s) => [s.name, s]),
+    );
   }
 
   async start(names: string[]): Promise<void> {
@@ -686,7 +692,7 @@ async function main(): Promise<number> {
         }
       }
     }
-    console.log("Starting servers");
+    console.log(`Starting servers (ports from ${h.basePort})`);
     await h.start([...names]);
     const caseResults = await runMatrix(h, cases);
     const stalled = await runStalled(

@@ -43,14 +43,40 @@ export interface ServerSpec {
 }
 
 const BASE_PORT = 18101;
+/** Blocks of ports tried by {@linkcode freeBasePort}: 18101, 18201, … */
+const PORT_BLOCKS = 10;
 
 /**
- * Every server of the harness.
+ * The first base port whose whole block of `count` ports is free on
+ * 127.0.0.1, so that a run on a shared machine does not meet a server someone
+ * else left on the default ports.
+ *
+ * @param count How many consecutive ports the registry needs.
+ * @returns The base port, or the default one when no block is free.
+ */
+export function freeBasePort(count: number): number {
+  for (let block = 0; block < PORT_BLOCKS; block++) {
+    const base = BASE_PORT + 100 * block;
+    let free = true;
+    for (let port = base; port < base + count && free; port++) {
+      free = isPortFree(port);
+    }
+    if (free) return base;
+  }
+  return BASE_PORT;
+}
+
+/**
+ * Every server of the harness, on consecutive ports from `basePort`.
  *
  * @param p Paths.
+ * @param basePort The first server's port.
  * @returns The registry, in display order.
  */
-export function serverRegistry(p: BenchPaths): ServerSpec[] {
+export function serverRegistry(
+  p: BenchPaths,
+  basePort: number = BASE_PORT,
+): ServerSpec[] {
   const limit = openFileLimitSync();
   const nofile = Number.isFinite(limit) ? limit : 65536;
   const deno = Deno.execPath();
@@ -121,13 +147,13 @@ export function serverRegistry(p: BenchPaths): ServerSpec[] {
       },
     };
   };
-  let port = BASE_PORT;
+  let port = basePort;
   return [
     {
       name: "berth",
       label: "berth CLI (main.ts)",
       port: port++,
-      command: cli(BASE_PORT),
+      command: cli(basePort),
       cmdlineMarker: "main.ts",
     },
     {
