@@ -67,10 +67,11 @@ export function freeBasePort(count: number): number {
 }
 
 /**
- * Every server of the harness, on consecutive ports from `basePort`.
+ * Every server of the harness.
  *
  * @param p Paths.
- * @param basePort The first server's port.
+ * @param basePort The first server's port; the others follow it (another
+ *   base lets a run share the machine with one on the default ports).
  * @returns The registry, in display order.
  */
 export function serverRegistry(
