@@ -64,6 +64,7 @@ const OPTIONS = {
   "no-site-rules": { type: "boolean" },
   "cache-control": { type: "string" },
   explain: { type: "boolean" },
+  "live-reload": { type: "boolean" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
   "log-format": { type: "string" },
@@ -211,6 +212,7 @@ export function parseArgs(
     cacheControl: parseCacheControl(values["cache-control"]),
     revalidateMs: parseRevalidate(values.revalidate),
     explain: values.explain,
+    liveReload: values["live-reload"],
   });
   const limits: CliLimits = {};
   for (const flag of Object.keys(LIMIT_FLAGS) as LimitFlag[]) {
