@@ -182,6 +182,13 @@ export function parseArgs(
   if (unix !== undefined && workers !== 1) {
     throw new UsageError("--workers shares a TCP port; not with --unix");
   }
+  // Each thread has its own cache: one that hears of a change cannot make
+  // the others forget theirs before a page reloads.
+  if (values["live-reload"] && workers !== 1) {
+    throw new UsageError(
+      "--live-reload is for development; not with --workers",
+    );
+  }
   if (values.quiet && values.verbose) {
     throw new UsageError("--quiet and --verbose cannot be used together");
   }

@@ -247,6 +247,8 @@ Deno.test("parseArgs() rejects bad input with a one-line UsageError", () => {
     [["--unix", "/s", "--host", "::1"], /--unix cannot be combined/],
     [["--unix", "/s", "--cert", "c", "--key", "k"], /not with --unix/],
     [["--unix", "/s", "--workers", "2"], /not with --unix/],
+    [["--live-reload", "--workers", "2"], /not with --workers/],
+    [["--workers", "auto", "--live-reload"], /not with --workers/],
     [["--cert", "c.pem"], /--cert needs --key/],
     [["--key", "k.pem"], /--key needs --cert/],
     [["--cert", "", "--key", "k"], /need file paths/],
