@@ -34,6 +34,7 @@ export interface CliFileOptions extends
     | "cors"
     | "siteRules"
     | "explain"
+    | "liveReload"
   > {
   /** The folder to serve (ROOT). */
   root: string;
