@@ -185,6 +185,7 @@ export class ConnectionStreams implements StreamServer {
     const found = this.table.lookup(output.streamId);
     if (found.state !== "open") return;
     const stream = found.stream;
+    stream.delivered = true;
     stream.info.finish(true);
     if (output.resetCode >= 0 && !stream.remoteEnded) {
       // The RST_STREAM(NO_ERROR) after the response: what the client was

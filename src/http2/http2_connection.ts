@@ -123,8 +123,6 @@ export class Http2Connection implements TrackedConnection {
   readonly #guard = new FloodGuard();
   #everOpened = false;
   #ending = false;
-  #inputEnded = false;
-  #drained: PromiseWithResolvers<void> | null = null;
 
   /**
    * @param conn The connection; closed when `serve()` resolves.
@@ -196,8 +194,6 @@ export class Http2Connection implements TrackedConnection {
         this.#updateIdle();
       }
       await this.#readLoop();
-      // The client's side ended: answers under way may still go out.
-      await this.#allStreamsDone();
     } catch {
       // A network error or a close by a deadline ends this connection.
     } finally {
@@ -232,17 +228,18 @@ export class Http2Connection implements TrackedConnection {
     this.armAt(this.deadlines.settings = Date.now() + limits.headersTimeoutMs);
   }
 
-  /** Read until the client's side ends or the connection closes. */
+  /**
+   * Read until the client's side ends or the connection closes. An end of
+   * input ends the connection: an HTTP/2 client does not half-close one it
+   * still waits on, and no WINDOW_UPDATE could come for answers under way.
+   */
   async #readLoop(): Promise<void> {
     const initial = this.#options.initialBytes;
     if (initial !== undefined && initial.length > 0) this.#take(initial);
     const buffer = new Uint8Array(READ_BUFFER_BYTES);
     while (!this.closed) {
       const n = await this.#conn.read(buffer);
-      if (n === null) {
-        this.#endOfInput();
-        return;
-      }
+      if (n === null) return;
       // Frames are acted on before the next read: the views into `buffer`
       // they lend are dead by then, and it can be read into again.
       if (!this.#ending) this.#take(buffer.subarray(0, n));
@@ -301,14 +298,14 @@ export class Http2Connection implements TrackedConnection {
   }
 
   /**
-   * Whether new streams are turned away: after a GOAWAY either way, when
-   * the server shuts down, or once the client's side has ended.
+   * Whether new streams are turned away: after a GOAWAY either way, or
+   * when the server shuts down.
    *
    * @returns `true` when no stream may start.
    */
   refusesStreams(): boolean {
     if (this.#options.tracker.shuttingDown) this.goAway(ERROR_CODE.NO_ERROR);
-    return this.goAwaySent || this.#ending || this.#inputEnded;
+    return this.goAwaySent || this.#ending;
   }
 
   /**
@@ -373,21 +370,6 @@ export class Http2Connection implements TrackedConnection {
     this.#options.tracker.setIdle(this, "lingering");
   }
 
-  /** The client's side ended: streams still receiving cannot finish. */
-  #endOfInput(): void {
-    this.#inputEnded = true;
-    for (const stream of [...this.streams.table.values()]) {
-      if (!stream.remoteEnded) this.streams.reset(stream, ERROR_CODE.CANCEL);
-    }
-  }
-
-  /** Resolves once no stream is open. */
-  #allStreamsDone(): Promise<void> {
-    if (this.streams.table.size === 0 || this.closed) return Promise.resolve();
-    this.#drained ??= Promise.withResolvers<void>();
-    return this.#drained.promise;
-  }
-
   /** A stream opened: busy from here. */
   opened(): void {
     this.#everOpened = true;
@@ -396,8 +378,6 @@ export class Http2Connection implements TrackedConnection {
 
   /** The last open stream closed: idle, or the end after a GOAWAY. */
   emptied(): void {
-    this.#drained?.resolve();
-    this.#drained = null;
     if (this.goAwaySent || this.peerGoneAway) this.end();
     else this.#updateIdle();
   }
@@ -475,8 +455,6 @@ export class Http2Connection implements TrackedConnection {
     }
     this.scheduler.stop();
     this.streams.abortAll("The connection was closed");
-    this.#drained?.resolve();
-    this.#drained = null;
     this.#options.tracker.delete(this);
   }
 }

@@ -49,6 +49,8 @@ export class Http2Stream {
   remoteEnded = false;
   /** The handler has returned and its response is all queued, or failed. */
   handled = false;
+  /** Its END_STREAM (and any RST_STREAM after it) was written. */
+  delivered = false;
   /** Reset, by either side: nothing more is sent or taken. */
   reset = false;
   /** Reset by the client (RST_STREAM received). */
@@ -107,8 +109,8 @@ export class Http2Stream {
     return body.discard();
   }
 
-  /** Whether the stream can leave the table: handled, and ended or reset. */
+  /** Whether the stream can leave the table: handled, and delivered or reset. */
   get done(): boolean {
-    return this.handled && (this.reset || this.output.finished);
+    return this.handled && (this.reset || this.delivered);
   }
 }

@@ -122,6 +122,8 @@ export interface StartOptions {
   onResponse?: (entry: AccessLogEntry) => void;
   /** Turns a handler error into a response. */
   onError?: (error: unknown) => Response | Promise<Response>;
+  /** Bytes the server is given as already read. */
+  initialBytes?: Uint8Array;
 }
 
 /** The client side of one mock connection, and the server task on it. */
@@ -158,6 +160,7 @@ export class H2Client {
       tracker: this.tracker,
       onError: options.onError ?? (() => new Response("oops", { status: 500 })),
       onResponse: options.onResponse,
+      initialBytes: options.initialBytes,
     });
   }
 
