@@ -36,6 +36,7 @@ import { encodeWindowUpdateFrame } from "./frame_window_update.ts";
 import { HeaderBlockAssembler } from "./header_block.ts";
 import { HpackDecoder } from "./hpack/hpack_decoder.ts";
 import { HpackEncoder } from "./hpack/hpack_encoder.ts";
+import type { Http2Stream } from "./http2_stream.ts";
 import { connectionError, Http2Error } from "./http2_error.ts";
 import {
   DEFAULT_HTTP2_LIMITS,
@@ -357,6 +358,7 @@ export class Http2Connection implements TrackedConnection {
   end(): void {
     if (this.#ending || this.closed) return;
     this.#ending = true;
+    this.deadlines.idle = 0;
     this.#options.tracker.setIdle(this, null);
     this.#linger().catch(() => this.close());
   }
@@ -387,7 +389,7 @@ export class Http2Connection implements TrackedConnection {
    *
    * @param stream The stream, closed.
    */
-  report(stream: Parameters<typeof streamLogEntry>[0]): void {
+  report(stream: Http2Stream): void {
     const onResponse = this.#options.onResponse;
     if (onResponse === undefined) return;
     try {

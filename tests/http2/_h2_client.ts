@@ -38,14 +38,27 @@ import { concat } from "./_bytes.ts";
 /** No write and no close for this long fails the test (a hang, a bug). */
 const STUCK_MS = 10_000;
 
-/** A MockConn that wakes waiters on each write. */
+/** A MockConn that wakes waiters on each write, and can stop taking any. */
 class WatchedConn extends MockConn {
+  /** When set, writes wait until the close: a client that stopped reading. */
+  stallWrites = false;
   #waiters: (() => void)[] = [];
+  #stalled: (() => void)[] = [];
 
   override write(data: Uint8Array): Promise<number> {
+    if (this.stallWrites && !this.closed) {
+      return new Promise((_, reject) =>
+        this.#stalled.push(() => reject(new Deno.errors.BrokenPipe("closed")))
+      );
+    }
     const written = super.write(data);
     for (const wake of this.#waiters.splice(0)) wake();
     return written;
+  }
+
+  override close(): void {
+    super.close();
+    for (const fail of this.#stalled.splice(0)) fail();
   }
 
   override closeWrite(): Promise<void> {

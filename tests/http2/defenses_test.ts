@@ -601,6 +601,22 @@ Deno.test("HTTP/2: a connection window shut past sendTimeoutMs is ENHANCE_YOUR_C
   }
 });
 
+Deno.test("HTTP/2: a client that stops reading is dropped after sendTimeoutMs", async () => {
+  const client = new H2Client(() => new Response("x".repeat(1000)), {
+    limits: { sendTimeoutMs: 20 },
+    sweepMs: 10,
+  });
+  try {
+    await client.handshake();
+    client.conn.stallWrites = true;
+    client.request(1, "GET", "/");
+    await client.served;
+    assert.equal(client.conn.closed, true);
+  } finally {
+    await client.close();
+  }
+});
+
 Deno.test("HTTP/2: SETTINGS never acknowledged is a SETTINGS_TIMEOUT (§6.5.3)", async () => {
   const client = new H2Client(ok, {
     limits: { headersTimeoutMs: 20, keepAliveTimeoutMs: 10_000 },

@@ -483,6 +483,22 @@ Deno.test("serveHttp2Connection() sends GOAWAY on shutdown and lets streams fini
   }
 });
 
+Deno.test("serveHttp2Connection() sends GOAWAY at once on shutdown when idle", async () => {
+  const client = new H2Client(() => new Response("ok"));
+  try {
+    await client.handshake();
+    client.request(1, "GET", "/");
+    await client.response(1);
+    await roundTrip(client);
+    client.tracker.beginShutdown();
+    const goAway = await client.expect("GOAWAY");
+    assert.deepEqual([goAway.code, goAway.lastStreamId], ["NO_ERROR", 1]);
+    assert.equal(await client.next(), null);
+  } finally {
+    await client.close();
+  }
+});
+
 Deno.test("serveHttp2Connection() sends GOAWAY and closes when idle too long", async () => {
   const client = new H2Client(() => new Response("ok"), {
     limits: { keepAliveTimeoutMs: 20 },
