@@ -20,7 +20,7 @@ import {
 } from "../../src/http2/frame_settings.ts";
 import { encodeWindowUpdateFrame } from "../../src/http2/frame_window_update.ts";
 import { SETTING } from "../../src/http2/settings.ts";
-import { latin1Bytes } from "./_bytes.ts";
+import { concat, latin1Bytes } from "./_bytes.ts";
 import { H2Client, requestFields, type ServerFrame } from "./_h2_client.ts";
 
 const encoder = new TextEncoder();
@@ -95,6 +95,33 @@ Deno.test("serveHttp2Connection() takes the bytes already read (h2c after HTTP/1
     await client.expect("SETTINGS");
     client.request(1, "GET", "/");
     assert.equal((await client.response(1)).body, "ok");
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() gives the same answers to input cut at every byte", async () => {
+  const client = new H2Client(async (request) =>
+    new Response(`${request.method} ${await request.text()}`)
+  );
+  try {
+    const block = client.encoder.encode(
+      requestFields("POST", "/").map(([name, value]) => ({ name, value })),
+    );
+    const input = concat(
+      CONNECTION_PREFACE,
+      encodeSettingsFrame([]),
+      encodeSettingsAckFrame(),
+      encodeHeadersFrame(1, block.subarray(0, 5), { endHeaders: false }),
+      encodeContinuationFrame(1, block.subarray(5), true),
+      encodeDataFrame(1, encoder.encode("abc"), { padLength: 4 }),
+      encodeDataFrame(1, encoder.encode("de"), { endStream: true }),
+    );
+    for (let i = 0; i < input.length; i++) {
+      client.send(input.subarray(i, i + 1));
+    }
+    const response = await client.response(1);
+    assert.deepEqual([response.status, response.body], [200, "POST abcde"]);
   } finally {
     await client.close();
   }
@@ -305,6 +332,51 @@ Deno.test("serveHttp2Connection() answers a failing handler through onError, or 
     const wrong = await client.response(3);
     assert.equal(wrong.status, 503);
     assert.match(wrong.body, /did not return a Response/);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() resets a stream whose body fails, or breaks its content-length (§8.1.1)", async () => {
+  const cases: Record<string, [string, string | undefined]> = {
+    "/fails": ["abc", undefined],
+    "/long": ["abcde", "3"],
+    "/short": ["ab", "3"],
+  };
+  const client = new H2Client((request) => {
+    const [text, length] = cases[new URL(request.url).pathname];
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent) {
+          // Later than at once: the body is a live stream, not in memory.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          if (request.url.endsWith("/fails")) controller.error(new Error("x"));
+          else controller.close();
+          return;
+        }
+        sent = true;
+        controller.enqueue(encoder.encode(text));
+      },
+    });
+    const headers: Record<string, string> = length === undefined
+      ? {}
+      : { "content-length": length };
+    return new Response(body, { headers });
+  });
+  try {
+    await client.handshake();
+    let id = 1;
+    for (const path of Object.keys(cases)) {
+      client.request(id, "GET", path);
+      const response = await client.response(id);
+      assert.equal(response.reset, "INTERNAL_ERROR", path);
+      assert.notEqual(response.body, "abcde", "never more than declared");
+      id += 2;
+    }
+    const { body } =
+      await (client.request(id, "GET", "/fails"), client.response(id));
+    assert.equal(body, "abc", "what came before the failure went out");
   } finally {
     await client.close();
   }
