@@ -137,6 +137,8 @@ export interface StartOptions {
   onError?: (error: unknown) => Response | Promise<Response>;
   /** Bytes the server is given as already read. */
   initialBytes?: Uint8Array;
+  /** Share another client's server tracker (and its connection count). */
+  tracker?: ConnectionTracker;
 }
 
 /** The client side of one mock connection, and the server task on it. */
@@ -166,7 +168,8 @@ export class H2Client {
    * @param options Limits and hooks.
    */
   constructor(handler: ServeHandler, options: StartOptions = {}) {
-    this.tracker = new ConnectionTracker(options.sweepMs ?? 1000);
+    this.tracker = options.tracker ??
+      new ConnectionTracker(options.sweepMs ?? 1000);
     this.served = serveHttp2Connection(this.conn, handler, {
       limits: resolveLimits(options.limits),
       http2: resolveHttp2Limits(options.http2),

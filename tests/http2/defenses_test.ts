@@ -706,6 +706,37 @@ Deno.test("HTTP/2: DATA on a stream the client reset is a STREAM_CLOSED, the con
   }
 });
 
+Deno.test("HTTP/2: a connection over maxConnections, all others busy, gets GOAWAY(REFUSED_STREAM)", async () => {
+  const release = Promise.withResolvers<void>();
+  const handler = async () => {
+    await release.promise;
+    return ok();
+  };
+  const limits = { maxConnections: 1 };
+  const busy = new H2Client(handler, { limits });
+  let extra: H2Client | undefined;
+  try {
+    await busy.handshake();
+    busy.request(1, "GET", "/");
+    busy.send(encodePingFrame(new Uint8Array(8), false));
+    await busy.until((f) => f.type === "PING"); // its stream is open
+    extra = new H2Client(handler, { limits, tracker: busy.tracker });
+    const frames = await extra.until((f) => f.type === "GOAWAY");
+    assert.deepEqual(frames.map((f) => `${f.type} ${f.code ?? ""}`), [
+      "SETTINGS ",
+      "WINDOW_UPDATE ",
+      "GOAWAY REFUSED_STREAM",
+    ]);
+    assert.equal(frames[2].lastStreamId, 0, "no stream processed");
+    release.resolve();
+    assert.equal((await busy.response(1)).status, 200);
+  } finally {
+    release.resolve();
+    await busy.close();
+    await extra?.close();
+  }
+});
+
 Deno.test("HTTP/2: a connection's error never reaches another connection", async () => {
   const good = new H2Client(ok);
   const bad = new H2Client(ok);
