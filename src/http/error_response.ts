@@ -50,3 +50,26 @@ export function errorResponse(status: number): Response {
     headers: { "content-type": "text/plain; charset=utf-8" },
   });
 }
+
+/**
+ * The answer to a handler's error: the response `onError` makes of it, or
+ * the generic 500 when `onError` fails or gives no usable response.
+ *
+ * @param onError The server's hook.
+ * @param error What the handler threw.
+ * @returns The response to send.
+ */
+export async function errorToResponse(
+  onError: (error: unknown) => Response | Promise<Response>,
+  error: unknown,
+): Promise<Response> {
+  try {
+    const response = await onError(error);
+    if (response instanceof Response && response.type !== "error") {
+      return response;
+    }
+  } catch {
+    // An onError that fails still leaves the client a generic 500.
+  }
+  return errorResponse(500);
+}

@@ -35,6 +35,13 @@ export interface TrackedConnection extends IdleConnection {
   previousActiveTick?: number;
   /** Close now. */
   close(): void;
+  /**
+   * Begin a graceful end, when the protocol has one that is more than
+   * closing when idle: an HTTP/2 connection sends GOAWAY at once, lets its
+   * streams finish, then closes. Without it, shutdown closes the
+   * connection once idle.
+   */
+  shutdown?(): void;
 }
 
 /** Tracks open connections, sweeps their deadlines, and drives shutdown. */
@@ -164,11 +171,16 @@ export class ConnectionTracker {
     }
   }
 
-  /** Begin shutdown: idle connections close now, busy ones after their response. */
+  /**
+   * Begin shutdown: idle connections close now, busy ones after their
+   * response; one with its own graceful end (HTTP/2's GOAWAY) is told to
+   * begin it.
+   */
   beginShutdown(): void {
     this.shuttingDown = true;
     for (const connection of this.#connections) {
-      if (connection.idle) connection.close();
+      if (connection.shutdown !== undefined) connection.shutdown();
+      else if (connection.idle) connection.close();
     }
   }
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { errorResponse } from "../http/error_response.ts";
+import { errorToResponse } from "../http/error_response.ts";
 import { httpDate } from "../http/http_date.ts";
 import { buildRequest, isUnservableMethod } from "./build_request.ts";
 import { HandlerInfo } from "./handler.ts";
@@ -15,7 +15,6 @@ import type { Http1Connection } from "./http1_connection.ts";
 import { RequestBody } from "./request_body.ts";
 import type { RequestHead } from "./request_head.ts";
 import { ResponseBodyError } from "./response_body_error.ts";
-import type { ConnectionOptions } from "./serve_connection.ts";
 import { writeAll } from "./write_all.ts";
 import {
   type ResponseContext,
@@ -76,7 +75,7 @@ export async function serveRequest<Addr extends Deno.Addr>(
       info.finish(false);
       return await refuse(connection, head, startedAt, body.errorStatus);
     }
-    response = await errorToResponse(options, error);
+    response = await errorToResponse(options.onError, error);
   }
 
   // RFC 9110 §10.1.1: a final response sent before 100 (Continue) leaves
@@ -114,7 +113,7 @@ export async function serveRequest<Addr extends Deno.Addr>(
       throw error;
     }
     try {
-      response = await errorToResponse(options, error);
+      response = await errorToResponse(options.onError, error);
       result = await writeResponse(connection.conn, response, context);
     } catch (writeError) {
       // Settle `completed` whichever way the connection ends.
@@ -197,20 +196,4 @@ async function settleBody<Addr extends Deno.Addr>(
     return false;
   }
   return keepAlive;
-}
-
-/** The handler's error, through `onError`; a generic 500 if that fails. */
-async function errorToResponse(
-  options: ConnectionOptions,
-  error: unknown,
-): Promise<Response> {
-  try {
-    const response = await options.onError(error);
-    if (response instanceof Response && response.type !== "error") {
-      return response;
-    }
-  } catch {
-    // An onError that fails still leaves the client a generic 500.
-  }
-  return errorResponse(500);
 }
