@@ -78,7 +78,18 @@ function loopError(path: string): Error {
   );
 }
 
-function allowed(
+/**
+ * Whether an entry found at `realPath`, looked up as `lexical`, may be
+ * reached under `containment`: the check {@linkcode withEntry} makes on
+ * each entry it finds.
+ *
+ * @param realPath The entry's real path (its held directory's, plus its
+ *   name).
+ * @param lexical The path it was looked up by.
+ * @param containment Where entries may be.
+ * @returns `true` when it may be reached.
+ */
+export function isEntryAllowed(
   realPath: string,
   lexical: string,
   containment: Containment,
@@ -135,7 +146,7 @@ export function withEntry<T>(
           return { next: resolve(dir.real, dir.readLink(name)) };
         }
         const realPath = isRoot ? dir.real : join(dir.real, name);
-        if (!allowed(realPath, current, containment)) return REFUSED;
+        if (!isEntryAllowed(realPath, current, containment)) return REFUSED;
         return { value: use({ dir, name, realPath, info }) };
       },
     );
