@@ -62,6 +62,7 @@ const OPTIONS = {
   revalidate: { type: "string" },
   "no-compress": { type: "boolean" },
   "no-site-rules": { type: "boolean" },
+  "no-watch": { type: "boolean" },
   "cache-control": { type: "string" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
@@ -208,6 +209,7 @@ export function parseArgs(
     siteRules: values["no-site-rules"] ? false : undefined,
     cacheControl: parseCacheControl(values["cache-control"]),
     revalidateMs: parseRevalidate(values.revalidate),
+    watch: values["no-watch"] ? false : undefined,
   });
   const limits: CliLimits = {};
   for (const flag of Object.keys(LIMIT_FLAGS) as LimitFlag[]) {

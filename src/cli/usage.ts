@@ -62,6 +62,8 @@ Responses:
       --revalidate MS         how long a file's metadata and bytes are trusted before the
                               next stat: a changed file is served within MS ms; 0 checks
                               on every request (default: ${DEFAULT_STATIC_OPTIONS.revalidateMs})
+      --no-watch              do not watch ROOT for changes: only re-check files every
+                              --revalidate MS (default: watch, and serve a change at once)
 
 Accepted for @std/http's file_server commands, which run unchanged:
       --no-dir-listing, --no-dotfiles, --no-cors

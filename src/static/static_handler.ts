@@ -5,15 +5,16 @@
  *
  * This module wires the parts together: the files under the root and their
  * cache (`site_files.ts`), the root's real path (`root_real_path.ts`), the
- * ordinary path (`router.ts`, deciding with `route_decision.ts`), and the
- * fast lane (`fast_lane.ts`), which remembers what the ordinary path
- * answered from memory.
+ * ordinary path (`router.ts`, deciding with `route_decision.ts`), the fast
+ * lane (`fast_lane.ts`), which remembers what the ordinary path answered
+ * from memory, and the watch of the root while an engine serves with the
+ * handler (`site_watch.ts`).
  *
  * @module
  */
 
 import { unsupportedDeno } from "../http/deno_version.ts";
-import { FAST_LANE, type FastLane } from "../http/fast_lane.ts";
+import { FAST_LANE, type FastLane, SERVING } from "../http/fast_lane.ts";
 import { addCorsHeaders } from "./cors.ts";
 import { StaticFastLane } from "./fast_lane.ts";
 import type { FileCache } from "./file_cache.ts";
@@ -28,6 +29,7 @@ import { NOT_A_FILE, StaticRouter } from "./router.ts";
 import { resolveUrlPath } from "./resolve_path.ts";
 import { SiteFiles } from "./site_files.ts";
 import { SiteRules } from "./site_rules.ts";
+import { SiteWatch } from "./site_watch.ts";
 import { statusResponse } from "./status_response.ts";
 
 /**
@@ -69,6 +71,11 @@ export interface StaticInternals {
    * line is reported then); resolves when done.
    */
   readonly warmUp: () => Promise<void>;
+  /**
+   * The watch of the root while an engine serves with the handler, or
+   * `null` when it never watches (`watch: false`, `revalidateMs: 0`).
+   */
+  readonly watch: SiteWatch | null;
 }
 
 /**
@@ -92,7 +99,9 @@ export interface StaticInternals {
  *
  * Small files are served from memory; the cache re-checks a file at most
  * `revalidateMs` after it last looked, so a change is never served stale
- * longer than that. Large files stream from disk with bounded memory.
+ * longer than that. While berth's `serve()` serves with the handler, it
+ * also watches the root, so a change is served at once (see `watch`).
+ * Large files stream from disk with bounded memory.
  *
  * @param options See {@linkcode StaticHandlerOptions}; all optional.
  * @returns The handler.
@@ -171,12 +180,21 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     : null;
   const router = new StaticRouter(opts, { files, root, rules });
   const fastLane = new StaticFastLane(cache, (entry) => {
+    // While watching, files in use are re-checked in batches.
+    if (watch?.recheck(entry)) return;
     // Only with a fresh root: the reload checks containment against it.
     if (root.real === null) return;
     cache.revalidate(entry.key, files.loader(root.real)).catch(() => {
       // The entry is dropped; the next request takes the ordinary path.
     });
   }, { gzip: opts.gzip });
+  // Nothing to learn when every request looks at the disk anyway.
+  const watch = opts.watch && opts.revalidateMs > 0
+    ? new SiteWatch(
+      { files, root, rules, fastLane },
+      (message) => opts.onWarning?.(message),
+    )
+    : null;
 
   async function staticHandler(
     request: Request,
@@ -228,6 +246,7 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   };
   return Object.assign(staticHandler, {
     [FAST_LANE]: serveFast,
-    [STATIC_INTERNALS]: { cache, fastLane, warmUp },
+    [STATIC_INTERNALS]: { cache, fastLane, warmUp, watch },
+    ...(watch === null ? {} : { [SERVING]: () => watch.serving() }),
   });
 }

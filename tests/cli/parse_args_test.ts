@@ -92,6 +92,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--clean-urls"], { files: { cleanUrls: true } }],
     [["--no-compress"], { files: { compress: false } }],
     [["--no-site-rules"], { files: { siteRules: false } }],
+    [["--no-watch"], { files: { watch: false } }],
     [
       ["--cache-control", "public, max-age=60"],
       { files: { cacheControl: "public, max-age=60" } },
@@ -150,6 +151,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--no-dir-listing",
     "--no-dotfiles",
     "--no-site-rules",
+    "--no-watch",
     "--port",
     "--quiet",
     "--revalidate",
