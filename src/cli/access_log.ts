@@ -135,6 +135,10 @@ function clientAddress(addr: Deno.Addr): string {
  * `"GET /a\x0Ab HTTP/1.1" 400 12 B 0.1 ms`, or in `clf`
  * `... "GET /a\x0Ab HTTP/1.1" 400 12` (`- -`, `"-"` when it is empty).
  *
+ * An answer that says why it is what it is (`--explain`) ends its line, in
+ * every format, with those words between double quotes, escaped as a
+ * request field is: `GET / 304 0 B 0.1 ms "304: If-None-Match matched \"…\""`.
+ *
  * @param entry What `serve()` reported.
  * @param options The format.
  * @returns The line.
@@ -161,7 +165,7 @@ export function formatAccessLine(
       }"`;
       if (options.workerId !== undefined) line += ` worker ${options.workerId}`;
     }
-    return line;
+    return withExplanation(line, entry);
   }
   const request = entry.method !== ""
     ? `"${method} ${target} ${escapeLogField(entry.httpVersion)}"`
@@ -176,5 +180,11 @@ export function formatAccessLine(
       escapeLogField(entry.userAgent) || "-"
     }"`;
   }
-  return line;
+  return withExplanation(line, entry);
+}
+
+/** The line, then the answer's explanation, if it has one. */
+function withExplanation(line: string, entry: AccessLogEntry): string {
+  const explain = entry.explain;
+  return explain === "" ? line : `${line} "${escapeLogField(explain)}"`;
 }

@@ -26,7 +26,17 @@ export interface BannerInfo {
   interfaces: Deno.NetworkInterfaceInfo[] | null;
   /** ANSI colors (only on a terminal, and not with `NO_COLOR`). */
   color: boolean;
+  /** Whether responses say why they are what they are (`--explain`). */
+  explain?: boolean;
 }
+
+/**
+ * What the banner says when `--explain` is on: the words tell any client
+ * how the site is laid out, so it is a tool for development.
+ */
+export const EXPLAIN_WARNING =
+  "Warning: --explain tells every client why each answer is what it is " +
+  "(Berth-Explain), and so how the site is laid out: for development only";
 
 /**
  * A path for messages: relative paths get a leading `./`, so `static` reads
@@ -64,6 +74,8 @@ export function bannerLines(info: BannerInfo): string[] {
   const bold = (text: string) => info.color ? `\x1b[1m${text}\x1b[22m` : text;
   const cyan = (text: string) => info.color ? `\x1b[36m${text}\x1b[39m` : text;
   const dim = (text: string) => info.color ? `\x1b[2m${text}\x1b[22m` : text;
+  const yellow = (text: string) =>
+    info.color ? `\x1b[33m${text}\x1b[39m` : text;
 
   const url = listenUrl(info.addr, info.secure);
   const lines = [
@@ -72,6 +84,7 @@ export function bannerLines(info: BannerInfo): string[] {
   if (info.workers > 1) {
     lines.push(`  ${info.workers} worker threads share the port`);
   }
+  if (info.explain) lines.push(`  ${yellow(EXPLAIN_WARNING)}`);
   if (info.addr.transport !== "tcp") return lines;
   const { hostname, port } = info.addr;
   if (isLoopback(hostname)) {

@@ -34,6 +34,7 @@ export interface CliFileOptions extends
     | "headers"
     | "cors"
     | "siteRules"
+    | "explain"
   > {
   /** The folder to serve (ROOT). */
   root: string;
@@ -119,6 +120,11 @@ export interface CliOptions {
   workers: number | "auto";
   /** The access log. */
   log: CliLogOptions;
+  /**
+   * Refuse to start while the exposure audit finds something served that
+   * should never be public (`--strict-exposure`).
+   */
+  strictExposure: boolean;
   /** Print usage and exit. */
   help: boolean;
   /** Print the version and exit. */
@@ -137,6 +143,7 @@ export const CLI_DEFAULTS: Readonly<CliOptions> = Object.freeze({
   limits: Object.freeze({}),
   workers: 1,
   log: Object.freeze({ format: "text", verbose: false, quiet: false }),
+  strictExposure: false,
   help: false,
   version: false,
 });

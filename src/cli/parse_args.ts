@@ -64,11 +64,13 @@ const OPTIONS = {
   "no-site-rules": { type: "boolean" },
   "no-watch": { type: "boolean" },
   "cache-control": { type: "string" },
+  explain: { type: "boolean" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
   "log-format": { type: "string" },
   quiet: { type: "boolean", short: "q" },
   verbose: { type: "boolean", short: "v" },
+  "strict-exposure": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -210,6 +212,7 @@ export function parseArgs(
     cacheControl: parseCacheControl(values["cache-control"]),
     revalidateMs: parseRevalidate(values.revalidate),
     watch: values["no-watch"] ? false : undefined,
+    explain: values.explain,
   });
   const limits: CliLimits = {};
   for (const flag of Object.keys(LIMIT_FLAGS) as LimitFlag[]) {
@@ -231,6 +234,7 @@ export function parseArgs(
       verbose: values.verbose ?? CLI_DEFAULTS.log.verbose,
       quiet: values.quiet ?? CLI_DEFAULTS.log.quiet,
     },
+    strictExposure: values["strict-exposure"] ?? CLI_DEFAULTS.strictExposure,
     help: values.help ?? CLI_DEFAULTS.help,
     version: values.version ?? CLI_DEFAULTS.version,
   };

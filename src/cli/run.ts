@@ -18,6 +18,8 @@ import {
   networkInterfaces,
   useColor,
 } from "./banner.ts";
+import { reportExposure } from "./exposure_report.ts";
+import { leastPrivilegeHint } from "./least_privilege.ts";
 import { describeListenError } from "./listen_error.ts";
 import { LogWriter } from "./log_writer.ts";
 import type { CliOptions, TlsPaths } from "./cli_options.ts";
@@ -250,6 +252,18 @@ export async function run(options: CliOptions): Promise<number> {
     error(tls);
     return 1;
   }
+  // Once, here in the main thread, whatever the number of workers.
+  const exposed = await reportExposure(
+    files.root,
+    resolveStaticOptions(files),
+    error,
+  );
+  if (options.strictExposure && exposed !== 0) {
+    error(
+      "--strict-exposure: not starting while the exposure audit is not clean",
+    );
+    return 1;
+  }
 
   const config = serverConfig(options, tls);
   const log = new LogWriter(Deno.stdout);
@@ -283,8 +297,11 @@ export async function run(options: CliOptions): Promise<number> {
           ? networkInterfaces()
           : null,
         color: useColor(),
+        explain: files.explain,
       }).join("\n"),
     );
+    const hint = leastPrivilegeHint(plan, { workers, color: useColor() });
+    if (hint.length > 0) console.log(hint.join("\n"));
     if (options.log.verbose) error(settingsLine(config, workers));
     if (containmentMode() === "path") error(PATH_MODE_NOTE);
 

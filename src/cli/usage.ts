@@ -64,6 +64,10 @@ Responses:
                               on every request (default: ${DEFAULT_STATIC_OPTIONS.revalidateMs})
       --no-watch              do not watch ROOT for changes: only re-check files every
                               --revalidate MS (default: watch, and serve a change at once)
+      --explain               say why in a Berth-Explain header on each response, and in the
+                              access log: "304: If-None-Match matched ...", "404: symlink
+                              leaves the root", "fast lane: 200: file" (default: off).
+                              For development: it tells clients how the site is laid out
 
 Accepted for @std/http's file_server commands, which run unchanged:
       --no-dir-listing, --no-dotfiles, --no-cors
@@ -95,6 +99,12 @@ Parallelism:
                               thread). Deno 2.9 gates SO_REUSEPORT: add --unstable-net, or
                               "unstable": ["net"] in deno.json. A worker that dies is restarted
 
+Safety:
+      --strict-exposure       refuse to start (exit 1) while the start-up audit finds files
+                              that should never be public and would be served: .env*, .git/,
+                              keys, tokens, databases, backups (default: off; they are named
+                              on stderr, and served)
+
 Output:
   -q, --quiet                 no access log (default: one line per request, to stdout)
   -v, --verbose               access log with the client's address, user agent and worker,
@@ -106,10 +116,11 @@ Output:
   -V, --version               show the version
 
 The first line printed is "Listening on <url> — serving <root>", for scripts.
-Errors go to stderr. Exit status: 0 after SIGINT/SIGTERM (in-flight responses
-finish first; a second signal exits at once, 130 or 143), 1 when berth cannot
-serve (port in use, folder or permission missing, bad TLS files), 2 on a bad
-command line.
+When berth was given more permissions than the run needs, the banner ends with
+the exact command that is enough. Errors go to stderr. Exit status: 0 after
+SIGINT/SIGTERM (in-flight responses finish first; a second signal exits at once,
+130 or 143), 1 when berth cannot serve (port in use, folder or permission
+missing, bad TLS files, --strict-exposure), 2 on a bad command line.
 
 Examples:
   Serve ./static at http://127.0.0.1:8000/:

@@ -31,6 +31,11 @@ export interface FastLaneResponse {
   readonly body: Uint8Array | null;
   /** Body bytes sent, for access logs. */
   readonly bodyBytes: number;
+  /**
+   * Why the answer is what it is, as its `Berth-Explain` field says, for
+   * access logs; `""` or absent when it does not say.
+   */
+  readonly explain?: string;
 }
 
 /** What a {@linkcode FastLaneResponse} is made from. */
@@ -46,6 +51,11 @@ export interface FastLaneResponseInit {
   readonly body: Uint8Array | null;
   /** The `Content-Length` to announce, or `-1` for none (304). */
   readonly contentLength: number;
+  /**
+   * The words of its `Berth-Explain` field (already among `fields`), for
+   * access logs; `""` or absent for none.
+   */
+  readonly explain?: string;
 }
 
 /** `date: ` + an IMF-fixdate (always 29 characters) + CRLF. */
@@ -83,6 +93,7 @@ export function serializeFastLaneResponse(
     headerBytes: head.length,
     body: embed ? null : body,
     bodyBytes: body === null ? 0 : body.length,
+    explain: init.explain ?? "",
   };
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { EXPLAIN_FIELD } from "../http/explain_field.ts";
 import type { RequestHead } from "./request_head.ts";
 
 /**
@@ -60,6 +61,12 @@ export interface AccessLogEntry {
    * that parsed.
    */
   requestLine: string;
+  /**
+   * Why the answer is what it is, as its `Berth-Explain` field said (a
+   * file handler with `explain: true`), or `""`. Not escaped: a handler's
+   * words, for the log to escape.
+   */
+  explain: string;
 }
 
 /** The most characters of a refused request line an entry keeps. */
@@ -96,16 +103,32 @@ export function escapeRequestLine(received: Uint8Array): string {
   return line;
 }
 
+/**
+ * What was sent for a request: a fast-lane answer (which carries its
+ * explanation's words), or what the handler's response sent.
+ */
+export interface SentAnswer {
+  /** The status sent. */
+  readonly status: number;
+  /** Body bytes sent. */
+  readonly bodyBytes: number;
+  /** A fast-lane answer's `Berth-Explain` words, if any. */
+  readonly explain?: string;
+  /**
+   * The handler's response's fields, where `Berth-Explain` is read only
+   * when an entry is built.
+   */
+  readonly headers?: Headers;
+}
+
 /** How the connection answered a request, as an entry needs it. */
 export interface AnsweredRequest {
   /** The client's address. */
   remoteAddr: Deno.Addr;
   /** `performance.now()` when the head arrived. */
   startedAt: number;
-  /** The status sent. */
-  status: number;
-  /** Body bytes sent. */
-  bodyBytes: number;
+  /** What was sent. */
+  sent: SentAnswer;
 }
 
 /**
@@ -120,7 +143,7 @@ export function accessLogEntry(
   head: RequestHead | Uint8Array,
   answered: AnsweredRequest,
 ): AccessLogEntry {
-  const { remoteAddr, startedAt, status, bodyBytes } = answered;
+  const { remoteAddr, startedAt, sent } = answered;
   const durationMs = performance.now() - startedAt;
   const parsed = head instanceof Uint8Array ? null : head;
   let referer = "";
@@ -138,11 +161,12 @@ export function accessLogEntry(
     method: parsed?.method ?? "",
     target: parsed?.target ?? "",
     httpVersion: parsed === null ? "" : `HTTP/1.${parsed.minorVersion}`,
-    status,
-    bodyBytes,
+    status: sent.status,
+    bodyBytes: sent.bodyBytes,
     durationMs,
     referer,
     userAgent,
     requestLine: head instanceof Uint8Array ? escapeRequestLine(head) : "",
+    explain: sent.explain || (sent.headers?.get(EXPLAIN_FIELD) ?? ""),
   };
 }

@@ -15,7 +15,7 @@ import {
   type FastLaneCarrier,
 } from "../http/fast_lane.ts";
 import { fastLaneBytes } from "../http/fast_lane_response.ts";
-import { accessLogEntry } from "./access_log_entry.ts";
+import { accessLogEntry, type SentAnswer } from "./access_log_entry.ts";
 import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
 import type { TrackedConnection } from "./connection_tracker.ts";
@@ -200,7 +200,7 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           if (fast.body !== null) {
             await writeAll(this.conn, fast.body, this.sendWatch);
           }
-          this.report(head, startedAt, fast.status, fast.bodyBytes);
+          this.report(head, startedAt, fast);
         } else {
           keepAlive = await serveRequest(this, head);
         }
@@ -229,22 +229,19 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
    *
    * @param head The parsed head, or the bytes of one that did not parse.
    * @param startedAt `performance.now()` when the head arrived.
-   * @param status The status sent.
-   * @param bodyBytes Body bytes sent.
+   * @param sent What was sent: status, body bytes, and where its
+   *   explanation is, if any.
    */
   report(
     head: RequestHead | Uint8Array,
     startedAt: number,
-    status: number,
-    bodyBytes: number,
+    sent: SentAnswer,
   ): void {
     const onResponse = this.options.onResponse;
     if (onResponse === undefined) return;
     try {
       const remoteAddr = this.remoteAddr;
-      onResponse(
-        accessLogEntry(head, { remoteAddr, startedAt, status, bodyBytes }),
-      );
+      onResponse(accessLogEntry(head, { remoteAddr, startedAt, sent }));
     } catch {
       // A failing logger must not take the connection down.
     }
@@ -375,7 +372,10 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     lineStart: number,
   ): Promise<void> {
     const received = this.reader.buffer.subarray(lineStart, this.reader.end);
-    this.report(received, performance.now(), error.status, 0);
+    this.report(received, performance.now(), {
+      status: error.status,
+      bodyBytes: 0,
+    });
     await this.rejectAndClose(error.status);
   }
 

@@ -106,7 +106,11 @@ export async function serveRequest<Addr extends Deno.Addr>(
       info.finish(false);
       body?.detach();
       const sent = progress.bodyBytes;
-      connection.report(head, startedAt, response.status, sent);
+      connection.report(head, startedAt, {
+        status: response.status,
+        bodyBytes: sent,
+        headers: response.headers,
+      });
       throw error;
     }
     try {
@@ -122,7 +126,11 @@ export async function serveRequest<Addr extends Deno.Addr>(
   connection.responding = false;
   connection.responseWatch.pending = null;
   info.finish(true);
-  connection.report(head, startedAt, response.status, result.bodyBytes);
+  connection.report(head, startedAt, {
+    status: response.status,
+    bodyBytes: result.bodyBytes,
+    headers: response.headers,
+  });
   if (body === null) return result.keepAlive;
   return await settleBody(connection, body, bodyUncertain, result.keepAlive);
 }
@@ -134,7 +142,7 @@ async function refuse<Addr extends Deno.Addr>(
   startedAt: number,
   status: number,
 ): Promise<false> {
-  connection.report(head, startedAt, status, 0);
+  connection.report(head, startedAt, { status, bodyBytes: 0 });
   await connection.rejectAndClose(status);
   return false;
 }
@@ -156,7 +164,7 @@ async function answerOptionsStar<Addr extends Deno.Addr>(
       (keepAlive ? "" : "connection: close\r\n") + "\r\n",
   );
   await writeAll(connection.conn, bytes, connection.sendWatch);
-  connection.report(head, startedAt, 204, 0);
+  connection.report(head, startedAt, { status: 204, bodyBytes: 0 });
   if (!keepAlive) await connection.lingeringClose();
   return keepAlive;
 }

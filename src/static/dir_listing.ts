@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { type Containment, withEntry } from "./locate_entry.ts";
+import { type Containment, Refused, withEntry } from "./locate_entry.ts";
 import { isReachableName } from "./resolve_path.ts";
 
 /**
@@ -87,7 +87,7 @@ export function readListing(
     }
     return read;
   });
-  if (raw === null) return null;
+  if (raw === null || raw instanceof Refused) return null;
   const entries: ListingEntry[] = [];
   for (const { name, info: own } of raw) {
     let info: Deno.FileInfo | null = own;
@@ -95,7 +95,12 @@ export function readListing(
       // Listed as what it leads to, if a request could follow it there.
       if (containment.kind === "exact") continue;
       try {
-        info = withEntry(join(dir, name), containment, (found) => found.info);
+        const found = withEntry(
+          join(dir, name),
+          containment,
+          (found) => found.info,
+        );
+        info = found instanceof Refused ? null : found;
       } catch {
         info = null; // broken
       }

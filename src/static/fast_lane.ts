@@ -23,6 +23,7 @@
  */
 
 import { ENGINE_FIELDS } from "../http/engine_fields.ts";
+import { EXPLAIN_FIELD } from "../http/explain_field.ts";
 import type { FastLaneRequest } from "../http/fast_lane.ts";
 import {
   type FastLaneResponse,
@@ -34,6 +35,7 @@ import {
   parseAcceptEncoding,
 } from "./accept_encoding.ts";
 import { shouldCompress } from "./compress.ts";
+import type { ReplayedWords } from "./explanation.ts";
 import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
 import {
   ANSWER_OVERHEAD_BYTES,
@@ -66,6 +68,28 @@ const NOT_IN_304 = new Set([
   "accept-ranges",
   "content-range",
 ]);
+
+/** How a replayed answer's explanation starts. */
+const LANE_WORDS = "fast lane: ";
+
+/**
+ * What an answer is recorded with, besides itself.
+ */
+export interface RecordedWith {
+  /**
+   * What the answer owes to its URL path rather than to its file (the
+   * fields `_headers` set, the reasons routing gave): paths to one file
+   * share its answers only while this is the same for them all.
+   */
+  readonly pathKey: string;
+  /**
+   * What its replays say in `Berth-Explain` (`explain`), the lane's own
+   * words aside; `null` when the handler does not explain.
+   */
+  readonly explained: ReplayedWords | null;
+}
+
+const PLAIN: RecordedWith = { pathKey: "", explained: null };
 
 /**
  * What {@linkcode StaticFastLane} must know of the file handler.
@@ -171,10 +195,17 @@ export class StaticFastLane {
    * @param pathname The URL path as `new URL(request.url).pathname` gives it.
    * @param answer What the ordinary path answered, its response's headers
    *   final, with the entry and representation whose bytes are the body.
+   * @param recordedWith What the answer owes to its path, and what its
+   *   replays say.
    */
-  record(pathname: string, answer: MemoryAnswer): void {
+  record(
+    pathname: string,
+    answer: MemoryAnswer,
+    recordedWith: RecordedWith = PLAIN,
+  ): void {
     const { response, entry, rep, body } = answer;
     if (response.status !== 200 || rep.bytes !== body) return;
+    const { pathKey, explained } = recordedWith;
     let varyEncoding = false;
     let fields200 = "";
     let fields304 = "";
@@ -189,22 +220,35 @@ export class StaticFastLane {
       }
       if (name === "etag") etag = value;
       if (ENGINE_FIELDS.has(name)) continue;
+      if (name === EXPLAIN_FIELD && explained !== null) {
+        // A replay says so, and says what the ordinary path would.
+        fields200 += name + ": " + LANE_WORDS + explained.full + "\r\n";
+        fields304 += name + ": " + LANE_WORDS + explained.notModified +
+          "\r\n";
+        continue;
+      }
       const line = name + ": " + value + "\r\n";
       fields200 += line;
       if (!NOT_IN_304.has(name)) fields304 += line;
     }
+    // What replays tell the access log (the fields above tell the client).
+    const explain200 = explained === null ? "" : LANE_WORDS + explained.full;
+    const explain304 = explained === null
+      ? ""
+      : LANE_WORDS + explained.notModified;
     const held = entry.derived;
     let file = held instanceof LaneFile ? held : undefined;
     if (
       file === undefined || file.index !== this.#paths ||
-      file.varyEncoding !== varyEncoding
+      file.varyEncoding !== varyEncoding || file.pathKey !== pathKey
     ) {
-      file = new LaneFile(
-        this.#paths,
-        entry,
+      // A new file record: the old one's paths, answered otherwise, go.
+      file = new LaneFile(this.#paths, entry, {
         varyEncoding,
-        this.#gzip && shouldCompress(entry.contentType, entry.identity.size),
-      );
+        gzipEligible: this.#gzip &&
+          shouldCompress(entry.contentType, entry.identity.size),
+        pathKey,
+      });
     }
     // One variant per representation: a new one replaces the old.
     file.variants = file.variants.filter((v) => v.rep !== rep);
@@ -214,10 +258,13 @@ export class StaticFastLane {
       etag,
       fields200,
       fields304,
+      explain200,
+      explain304,
       // All three answers counted up front, so serving never re-counts.
       heldBytes: VARIANT_OVERHEAD_BYTES + fields200.length +
-        fields304.length + 3 * ANSWER_OVERHEAD_BYTES +
-        answersBytes({ body, fields200, fields304 }),
+        fields304.length + explain200.length + explain304.length +
+        3 * ANSWER_OVERHEAD_BYTES +
+        answersBytes({ body, fields200, fields304, explain200, explain304 }),
       second: -1,
       full: null,
       headOnly: null,

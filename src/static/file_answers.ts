@@ -12,6 +12,7 @@
 
 import { CacheControlMemo } from "./cache_control.ts";
 import type { Descriptor } from "./descriptor.ts";
+import type { Explanation } from "./explanation.ts";
 import type { FileEntry } from "./file_cache.ts";
 import { describeOpened } from "./file_entry.ts";
 import type { FileResponseOptions } from "./file_response.ts";
@@ -36,6 +37,8 @@ export interface Asked {
   readonly method: string;
   /** The root's real path, as resolved for this request. */
   readonly rootReal: string;
+  /** Where the answer's reasons are noted (`explain`), or `null`. */
+  readonly explain: Explanation | null;
 }
 
 const NO_VARY: readonly string[] = [];
@@ -105,6 +108,7 @@ export class FileAnswers {
     if (this.#notFoundPage !== null) {
       const page = await this.files.lookup(this.#notFoundPage, asked.rootReal);
       if (typeof page !== "number" && page.kind === "file") {
+        asked.explain?.note("not-found-page");
         return this.#answer(asked, page, 404, vary);
       }
     }
@@ -160,7 +164,11 @@ export class FileAnswers {
       const failed = fsErrorStatus(error);
       if (failed === null) throw error;
       this.files.cache.delete(entry.key);
-      return failed === 403 ? statusResponse(403, asked.method) : again.gone();
+      if (failed === 403) {
+        asked.explain?.note("forbidden");
+        return statusResponse(403, asked.method);
+      }
+      return again.gone();
     }
   }
 }
@@ -175,12 +183,14 @@ class LookAgainFor implements LookAgain {
   ) {}
 
   options(entry: FileEntry, fromHeld: boolean): FileResponseOptions {
-    return this.answers.responseOptions(
+    const options = this.answers.responseOptions(
       entry,
       fromHeld,
       this.status,
       this.vary,
     );
+    options.explain = this.asked.explain;
+    return options;
   }
 
   changed(entry: FileEntry): void {
@@ -193,7 +203,11 @@ class LookAgainFor implements LookAgain {
       this.asked.rootReal,
     );
     if (typeof again !== "number" && again.kind === "file") return again;
-    return again === 403 ? statusResponse(403, this.asked.method) : this.gone();
+    if (again === 403) {
+      this.asked.explain?.note("forbidden");
+      return statusResponse(403, this.asked.method);
+    }
+    return this.gone();
   }
 
   describe(entry: FileEntry, file: Descriptor): Promise<FileEntry> {
@@ -206,6 +220,7 @@ class LookAgainFor implements LookAgain {
 
   /** Not there (any more): the 404 page, unless that is what vanished. */
   gone(): Promise<FileAnswer> | FileAnswer {
+    this.asked.explain?.vanished();
     return this.status === 404
       ? statusResponse(404, this.asked.method)
       : this.answers.notFound(this.asked);

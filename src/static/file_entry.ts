@@ -19,8 +19,10 @@ import { computeEtag, type EtagAlgorithm } from "./etag.ts";
 import type { CacheEntry, FileEntry, Representation } from "./file_cache.ts";
 import {
   type Containment,
+  EntryRefusedError,
   exactly,
   isEntryAllowed,
+  Refused,
   withEntry,
 } from "./locate_entry.ts";
 import {
@@ -130,13 +132,16 @@ type Found =
  * version.
  *
  * Filesystem errors propagate (`NotFound`, `ENOTDIR`, `EACCES`…) for the
- * caller to map to a status.
+ * caller to map to a status, and so does a refusal by containment, with
+ * its reason.
  *
  * @param path The absolute path, as joined under the root.
  * @param previous The stale entry being revalidated, if any.
  * @param options Policies.
- * @returns The entry, or `null` when the path may not be served (outside
- * the root, through a refused symlink, or not a file or directory).
+ * @returns The entry, or `null` when the path names neither a regular file
+ * nor a directory (a FIFO, a socket, a device).
+ * @throws {EntryRefusedError} When containment refuses the entry (outside
+ * the root, through a refused symlink, a hidden dotfile), with why.
  */
 export async function loadEntry(
   path: string,
@@ -181,6 +186,7 @@ export async function loadEntry(
       return { kind: "file", realPath, file, siblings };
     },
   );
+  if (found instanceof Refused) throw new EntryRefusedError(found.reason);
   if (found === null) return null;
   if (found.kind === "directory") {
     return {
@@ -351,11 +357,16 @@ export function describeOpened(
  * @throws What the file system says (`ENOENT`…).
  */
 export function reopen(rep: Pick<Representation, "path">): Descriptor | null {
-  return withEntry(rep.path, exactly(rep.path), ({ dir, name, info }) => {
-    if (!info.isFile) return null;
-    const file = dir.open(name);
-    if (file.isFile) return file;
-    file.close();
-    return null;
-  });
+  const found = withEntry(
+    rep.path,
+    exactly(rep.path),
+    ({ dir, name, info }) => {
+      if (!info.isFile) return null;
+      const file = dir.open(name);
+      if (file.isFile) return file;
+      file.close();
+      return null;
+    },
+  );
+  return found instanceof Refused ? null : found;
 }

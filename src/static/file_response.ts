@@ -18,6 +18,7 @@ import { type Descriptor, sameIdentity } from "./descriptor.ts";
 import { codedEtag } from "./etag.ts";
 import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
 import { reopen } from "./file_entry.ts";
+import type { Explanation } from "./explanation.ts";
 import { createFileStream } from "./file_stream.ts";
 import { formatHttpDate } from "../http/http_date.ts";
 import {
@@ -27,7 +28,7 @@ import {
 } from "./multipart_byteranges.ts";
 import { type ByteRange, parseRange } from "./parse_range.ts";
 import { type FileAnswer, MemoryAnswer } from "./memory_answer.ts";
-import { evaluateIfRange, evaluatePreconditions } from "./preconditions.ts";
+import { decidePreconditions, evaluateIfRange } from "./preconditions.ts";
 import { responseInit, statusResponse } from "./status_response.ts";
 
 /**
@@ -63,6 +64,13 @@ export interface FileResponseOptions {
   status?: 200 | 404;
   /** Extra `Vary` members, e.g. `Accept` for an SPA fallback. */
   vary?: readonly string[];
+  /**
+   * Where the choices made answering are noted (`explain`), or `null` for
+   * nowhere.
+   *
+   * @default {null}
+   */
+  explain?: Explanation | null;
   /**
    * A descriptor already open on `entry.identity`'s file, to read from
    * instead of opening it. {@linkcode respondWithFile} takes it over: it is
@@ -191,6 +199,7 @@ async function respond(
   const rangeHeader = ranged ? request.headers.get("range") : null;
   const identity = entry.identity;
   const held = options.file;
+  const explain = options.explain ?? null;
 
   // 1. Representation.
   const gzipEligible = options.gzip &&
@@ -209,6 +218,7 @@ async function respond(
   ) {
     onTheFly = true;
   }
+  explain?.represented(coding, onTheFly);
 
   // 2. Headers every answer for this path shares.
   const vary = [...(options.vary ?? [])];
@@ -229,14 +239,15 @@ async function respond(
 
   // 3. Preconditions (RFC 9110 §13.2.2), before any byte is read.
   if (conditional) {
-    const result = evaluatePreconditions(method, request.headers, {
+    const outcome = decidePreconditions(method, request.headers, {
       etag,
       lastModified,
     });
-    if (result === 304) {
+    if (outcome.status !== 200) explain?.precondition(outcome, etag);
+    if (outcome.status === 304) {
       return new Response(null, responseInit(304, common));
     }
-    if (result === 412) return statusResponse(412, method, common);
+    if (outcome.status === 412) return statusResponse(412, method, common);
   }
 
   const headers = new Headers(common);
@@ -291,19 +302,26 @@ async function respond(
 
   // 5. Ranges (RFC 9110 §14), only when If-Range allows.
   let ranges: ByteRange[] | null = null;
-  if (
-    rangeHeader !== null &&
-    evaluateIfRange(request.headers, { etag, lastModified })
-  ) {
-    const parsed = parseRange(rangeHeader, rep.size, {
-      maxRanges: options.maxRanges,
-    });
-    if (parsed.type === "unsatisfiable") {
-      common.set("content-range", `bytes */${rep.size}`);
-      common.set("accept-ranges", "bytes");
-      return statusResponse(416, method, common);
+  if (rangeHeader !== null) {
+    if (evaluateIfRange(request.headers, { etag, lastModified })) {
+      const parsed = parseRange(rangeHeader, rep.size, {
+        maxRanges: options.maxRanges,
+      });
+      if (parsed.type === "unsatisfiable") {
+        explain?.unsatisfiable(rep.size);
+        common.set("content-range", `bytes */${rep.size}`);
+        common.set("accept-ranges", "bytes");
+        return statusResponse(416, method, common);
+      }
+      if (parsed.type === "ranges") {
+        ranges = parsed.ranges;
+        explain?.ranged(ranges, rep.size);
+      } else {
+        explain?.wholeFile("range-ignored");
+      }
+    } else {
+      explain?.wholeFile("if-range-failed");
     }
-    if (parsed.type === "ranges") ranges = parsed.ranges;
   }
 
   let parts: BodyPart[];

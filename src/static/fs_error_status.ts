@@ -5,16 +5,20 @@
  * @module
  */
 
+import { EntryRefusedError, type RefusalReason } from "./locate_entry.ts";
+
 /**
  * The status a filesystem error maps to: a client can never cause a 500.
- * Missing files, `ENOTDIR` (`/file.txt/x`), loops and over-long names are
- * 404; permission errors are 403. Anything else is unexpected.
+ * Missing files, `ENOTDIR` (`/file.txt/x`), loops, over-long names and
+ * entries containment refused are 404; permission errors are 403. Anything
+ * else is unexpected.
  *
  * @param error What a `Deno` filesystem call threw.
  * @returns `403`, `404`, or `null` for an unexpected error.
  */
 export function fsErrorStatus(error: unknown): 403 | 404 | null {
   if (
+    error instanceof EntryRefusedError ||
     error instanceof Deno.errors.NotFound ||
     // Deno's own permissions refuse what a symlink leads to outside the
     // folders granted: that is not there for the client either.
@@ -40,4 +44,51 @@ export function fsErrorStatus(error: unknown): 403 | 404 | null {
       return 403;
   }
   return null;
+}
+
+/**
+ * Why nothing could be served where a lookup looked, as an explanation
+ * says it: `"missing"` (nothing there, `ENOTDIR`, a name too long), a
+ * containment refusal's reason, `"not-capable"` (Deno's permissions refuse
+ * where a symlink leads), `"loop"` (symlinks in a loop), `"not-a-file"`
+ * (a FIFO, a socket, a device).
+ */
+export type MissReason =
+  | "missing"
+  | "not-a-file"
+  | "not-capable"
+  | "loop"
+  | RefusalReason;
+
+/**
+ * Why a lookup found nothing to serve: from the error it failed with, or
+ * `null` when it found an entry that is neither a file nor a folder.
+ *
+ * @param cause What the lookup threw (one {@linkcode fsErrorStatus} maps
+ *   to 404), or `null`.
+ * @returns The reason.
+ */
+export function missReason(cause: unknown): MissReason {
+  if (cause === null) return "not-a-file";
+  if (cause instanceof EntryRefusedError) return cause.reason;
+  if (cause instanceof Deno.errors.NotCapable) return "not-capable";
+  if (
+    cause instanceof Deno.errors.FilesystemLoop ||
+    (typeof cause === "object" &&
+      (cause as { code?: unknown }).code === "ELOOP")
+  ) {
+    return "loop";
+  }
+  return "missing";
+}
+
+/** Who wants to know why a lookup found nothing (an explanation). */
+export interface MissWitness {
+  /**
+   * Told why.
+   *
+   * @param cause What the lookup failed with (see {@linkcode missReason}),
+   *   or `null` for an entry that is neither a file nor a folder.
+   */
+  missed(cause: unknown): void;
 }

@@ -133,6 +133,16 @@ export function parseHeadersFile(
   return { blocks, problems };
 }
 
+/** What `_headers` does to one path's answer. */
+export interface HeaderChanges {
+  /** Fields to set (lowercased names). */
+  readonly set: Map<string, string>;
+  /** Names to remove from the answer the handler built. */
+  readonly remove: Set<string>;
+  /** The lines of the blocks that matched, in file order (for `explain`). */
+  readonly lines: number[];
+}
+
 /**
  * What the blocks matching a path do to its answer: every matching block
  * in file order; a field two blocks set gets both values, `, `-joined; a
@@ -140,18 +150,19 @@ export function parseHeadersFile(
  *
  * @param blocks From {@linkcode parseHeadersFile}.
  * @param segments The request's decoded path segments.
- * @returns Fields to set (lowercased names) and names to remove from the
- *   answer the handler built.
+ * @returns Fields to set, names to remove, and which blocks matched.
  */
 export function headersFor(
   blocks: readonly HeaderBlock[],
   segments: readonly string[],
-): { set: Map<string, string>; remove: Set<string> } {
+): HeaderChanges {
   const set = new Map<string, string>();
   const remove = new Set<string>();
+  const lines: number[] = [];
   for (const block of blocks) {
     const params = matchUrlPattern(block.pattern, segments);
     if (params === null) continue;
+    lines.push(block.line);
     for (const name of block.remove) {
       set.delete(name);
       remove.add(name);
@@ -163,5 +174,5 @@ export function headersFor(
       remove.delete(name);
     }
   }
-  return { set, remove };
+  return { set, remove, lines };
 }

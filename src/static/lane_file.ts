@@ -35,6 +35,13 @@ export interface Variant {
   readonly fields200: string;
   /** The same for the 304. */
   readonly fields304: string;
+  /**
+   * The 200's `Berth-Explain` words, for the access log (`explain`); `""`
+   * when the handler does not explain.
+   */
+  readonly explain200: string;
+  /** The 304's. */
+  readonly explain304: string;
   /** What it may hold: itself and all three answers, built or not. */
   readonly heldBytes: number;
   second: number;
@@ -43,26 +50,42 @@ export interface Variant {
   notModified: FastLaneResponse | null;
 }
 
+/** How a {@linkcode LaneFile}'s answers were made. */
+export interface LaneFileTraits {
+  /** Whether its answers vary on `Accept-Encoding` at all. */
+  readonly varyEncoding: boolean;
+  /** Whether identity may be gzipped on the fly (as the ordinary path). */
+  readonly gzipEligible: boolean;
+  /**
+   * What its answers owe to the paths that lead to it (`RecordedWith`):
+   * the same for every one of them.
+   */
+  readonly pathKey: string;
+}
+
 /**
  * What the lane keeps for one cached file, hung on its cache entry: the
  * cache counts it and releases it with the file's bytes.
  */
-export class LaneFile implements DerivedBytes {
+export class LaneFile implements DerivedBytes, LaneFileTraits {
   heldBytes = 0;
   referenced = false;
   readonly paths: string[] = [];
   variants: Variant[] = [];
   readonly codings: ContentCoding[];
+  readonly varyEncoding: boolean;
+  readonly gzipEligible: boolean;
+  readonly pathKey: string;
 
   constructor(
     readonly index: Map<string, LaneFile>,
     readonly entry: FileEntry,
-    /** Whether its answers vary on `Accept-Encoding` at all. */
-    readonly varyEncoding: boolean,
-    /** Whether identity may be gzipped on the fly (as the ordinary path). */
-    readonly gzipEligible: boolean,
+    traits: LaneFileTraits,
   ) {
     this.codings = entry.siblings.map((sibling) => sibling.coding!);
+    this.varyEncoding = traits.varyEncoding;
+    this.gzipEligible = traits.gzipEligible;
+    this.pathKey = traits.pathKey;
   }
 
   /** Re-add what it holds, after a change. */
@@ -105,7 +128,10 @@ export function isCurrent(entry: FileEntry, rep: Representation): boolean {
 }
 
 /** What a variant's answers are made of. */
-export type AnswerParts = Pick<Variant, "body" | "fields200" | "fields304">;
+export type AnswerParts = Pick<
+  Variant,
+  "body" | "fields200" | "fields304" | "explain200" | "explain304"
+>;
 
 /**
  * The 200: with its body, or without it for a HEAD, which gets the same
@@ -120,6 +146,7 @@ export function okAnswer(
     fields: parts.fields200,
     body: withBody ? parts.body : null,
     contentLength: parts.body.length,
+    explain: parts.explain200,
   };
 }
 
@@ -130,6 +157,7 @@ export function notModifiedAnswer(parts: AnswerParts): FastLaneResponseInit {
     fields: parts.fields304,
     body: null,
     contentLength: -1,
+    explain: parts.explain304,
   };
 }
 

@@ -14,7 +14,7 @@
  */
 
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { isRealPathAllowed } from "./resolve_path.ts";
+import { isInsideRoot, isRealPathAllowed } from "./resolve_path.ts";
 import {
   type PinnedDirectory,
   withPinnedDirectory,
@@ -53,6 +53,20 @@ export function exactly(realPath: string): Containment {
 }
 
 /**
+ * A {@linkcode Refused} entry, for callers that throw it: a lookup's
+ * failure, as a missing file's is (a 404, never a 500).
+ */
+export class EntryRefusedError extends Error {
+  /**
+   * @param reason Why the entry was refused.
+   */
+  constructor(readonly reason: RefusalReason) {
+    super(`Refused by containment: ${reason}`);
+    this.name = "EntryRefusedError";
+  }
+}
+
+/**
  * An entry found, while its directory is held.
  */
 export interface LocatedEntry {
@@ -69,13 +83,71 @@ export interface LocatedEntry {
 /** Most symlinks followed for one path, as Linux's `SYMLOOP_MAX`. */
 const MAX_HOPS = 40;
 
-const REFUSED = Symbol("refused");
+/**
+ * Why containment refused an entry:
+ * - `"outside-root"`: its real path leaves the root (a symlink, or a folder
+ *   on the way that is one, leads out);
+ * - `"dotfile"`: its real path passes a dot-named entry and dotfiles are
+ *   hidden (a symlink to `.git/config`);
+ * - `"symlink"`: a symlink on the way, and none may be followed (`"exact"`).
+ */
+export type RefusalReason = "outside-root" | "dotfile" | "symlink";
+
+/**
+ * What {@linkcode withEntry} returns for an entry containment refused: the
+ * reason, decided where the refusal is. One frozen value per reason, so a
+ * refusal allocates nothing.
+ */
+export class Refused {
+  private constructor(
+    /** Why the entry was refused. */
+    readonly reason: RefusalReason,
+  ) {
+    Object.freeze(this);
+  }
+
+  /** A symlink that leaves the root. */
+  static readonly OUTSIDE_ROOT: Refused = new Refused("outside-root");
+  /** A symlink to a hidden dotfile. */
+  static readonly DOTFILE: Refused = new Refused("dotfile");
+  /** A symlink where none is followed. */
+  static readonly SYMLINK: Refused = new Refused("symlink");
+}
 
 function loopError(path: string): Error {
   return Object.assign(
     new Error(`Too many levels of symbolic links: "${path}"`),
     { code: "ELOOP" },
   );
+}
+
+/** `null` when the entry may be reached, else why not. */
+function refusal(
+  realPath: string,
+  lexical: string,
+  containment: Containment,
+): Refused | null {
+  switch (containment.kind) {
+    case "inside-root": {
+      const { rootReal } = containment;
+      if (isRealPathAllowed(rootReal, realPath, containment.dotfiles)) {
+        return null;
+      }
+      // Decided only once refused: what may be reached pays nothing more.
+      return isInsideRoot(rootReal, realPath)
+        ? Refused.DOTFILE
+        : Refused.OUTSIDE_ROOT;
+    }
+    case "exact": {
+      const expected = join(
+        containment.rootReal,
+        relative(containment.root, lexical),
+      );
+      return realPath === expected ? null : Refused.SYMLINK;
+    }
+    default:
+      return null;
+  }
 }
 
 /**
@@ -94,35 +166,19 @@ export function isEntryAllowed(
   lexical: string,
   containment: Containment,
 ): boolean {
-  switch (containment.kind) {
-    case "inside-root":
-      return isRealPathAllowed(
-        containment.rootReal,
-        realPath,
-        containment.dotfiles,
-      );
-    case "exact": {
-      const expected = join(
-        containment.rootReal,
-        relative(containment.root, lexical),
-      );
-      return realPath === expected;
-    }
-    default:
-      return true;
-  }
+  return refusal(realPath, lexical, containment) === null;
 }
 
 /**
  * Find the entry `path` names and run `use` on it while its directory is
- * held. `use` must be synchronous. Returns `null`, without calling `use`,
- * when the entry may not be reached under `containment` (outside the root,
- * through a refused symlink, a dotfile).
+ * held. `use` must be synchronous. Returns a {@linkcode Refused}, without
+ * calling `use`, when the entry may not be reached under `containment`
+ * (outside the root, through a refused symlink, a dotfile).
  *
  * @param path An absolute path starting with `containment.root`.
  * @param containment Where the entry may be.
  * @param use What to do with the entry, within the window.
- * @returns What `use` returned, or `null`.
+ * @returns What `use` returned, or why the entry was refused.
  * @throws What the file system says (`ENOENT`, `ENOTDIR`, `EACCES`,
  *   `ELOOP` after 40 symlinks…), and whatever `use` throws.
  */
@@ -130,7 +186,7 @@ export function withEntry<T>(
   path: string,
   containment: Containment,
   use: (found: LocatedEntry) => T,
-): T | null {
+): T | Refused {
   let current = path;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
     // The root itself is held as a directory and looked at as ".": its
@@ -138,19 +194,20 @@ export function withEntry<T>(
     const isRoot = current === containment.root || dirname(current) === current;
     const result = withPinnedDirectory(
       isRoot ? current : dirname(current),
-      (dir): { value: T } | { next: string } | typeof REFUSED => {
+      (dir): { value: T } | { next: string } | Refused => {
         const name = isRoot ? "." : basename(current);
         const info = dir.lstat(name);
         if (info.isSymlink) {
-          if (containment.kind === "exact") return REFUSED;
+          if (containment.kind === "exact") return Refused.SYMLINK;
           return { next: resolve(dir.real, dir.readLink(name)) };
         }
         const realPath = isRoot ? dir.real : join(dir.real, name);
-        if (!isEntryAllowed(realPath, current, containment)) return REFUSED;
+        const refused = refusal(realPath, current, containment);
+        if (refused !== null) return refused;
         return { value: use({ dir, name, realPath, info }) };
       },
     );
-    if (result === REFUSED) return null;
+    if (result instanceof Refused) return result;
     if ("value" in result) return result.value;
     current = result.next;
   }

@@ -309,6 +309,16 @@ export interface StaticHandlerOptions {
    */
   siteRules?: boolean;
   /**
+   * Say why each answer is what it is, in a `Berth-Explain` field (and so
+   * in the access log): `304: If-None-Match matched "…"`,
+   * `404: symlink leaves the root`, `fast lane: 200: file`. A tool for
+   * development: it tells clients how the site is laid out. An answer from
+   * the `fallback` app is the app's, unexplained.
+   *
+   * @default {false}
+   */
+  explain?: boolean;
+  /**
    * Told what the handler skipped and why, once each: a bad line of a
    * `_redirects` or `_headers` file (`_redirects:3: …; line skipped`), a
    * watch of the root that failed (then it polls).

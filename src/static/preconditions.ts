@@ -78,9 +78,43 @@ function seconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
+/** The precondition field that decided an outcome other than `200`. */
+export type PreconditionField =
+  | "if-match"
+  | "if-unmodified-since"
+  | "if-none-match"
+  | "if-modified-since";
+
+/**
+ * What evaluating preconditions decided, and which field decided it
+ * (`null` with `200`): one frozen value per outcome, so deciding allocates
+ * nothing.
+ */
+export interface PreconditionOutcome {
+  /** `200` to proceed, `304` or `412`. */
+  readonly status: PreconditionResult;
+  /** The field whose evaluation gave `status`, or `null` for `200`. */
+  readonly field: PreconditionField | null;
+}
+
+function outcome(
+  status: PreconditionResult,
+  field: PreconditionField | null,
+): PreconditionOutcome {
+  return Object.freeze({ status, field });
+}
+
+const PROCEED = outcome(200, null);
+const IF_MATCH_FAILED = outcome(412, "if-match");
+const IF_UNMODIFIED_SINCE_FAILED = outcome(412, "if-unmodified-since");
+const IF_NONE_MATCH_MATCHED = outcome(304, "if-none-match");
+const IF_NONE_MATCH_FAILED = outcome(412, "if-none-match");
+const NOT_MODIFIED_SINCE = outcome(304, "if-modified-since");
+
 /**
  * Evaluate `If-Match`, `If-Unmodified-Since`, `If-None-Match` and
- * `If-Modified-Since` in the order RFC 9110 §13.2.2 prescribes:
+ * `If-Modified-Since` in the order RFC 9110 §13.2.2 prescribes, and say
+ * which field decided:
  *
  * 1. `If-Match` present and no strong match → 412.
  * 2. Else `If-Unmodified-Since` valid and the resource is newer → 412.
@@ -88,6 +122,72 @@ function seconds(ms: number): number {
  * 4. Else for GET/HEAD, `If-Modified-Since` valid and the resource is not
  *    newer → 304. It is ignored whenever `If-None-Match` is present, and
  *    when its date is in the future (§13.1.3).
+ *
+ * @param method The request method.
+ * @param headers The request headers.
+ * @param validators The representation's ETag and modification time.
+ * @param now The current time in ms, to ignore future `If-Modified-Since` dates.
+ * @returns The outcome: `200` to continue, `304` or `412`, and the field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decidePreconditions } from "./preconditions.ts";
+ *
+ * const validators = { etag: '"v1"', lastModified: Date.UTC(2024, 0, 1) };
+ * const headers = new Headers({ "if-none-match": '"v1"', "if-modified-since": "x" });
+ * assert.deepEqual(decidePreconditions("GET", headers, validators), {
+ *   status: 304,
+ *   field: "if-none-match",
+ * });
+ * ```
+ */
+export function decidePreconditions(
+  method: string,
+  headers: Headers,
+  validators: Validators,
+  now: number = Date.now(),
+): PreconditionOutcome {
+  const safe = method === "GET" || method === "HEAD";
+  const ifMatch = headers.get("if-match");
+  if (ifMatch !== null) {
+    if (!strongMatch(parseEntityTags(ifMatch), validators.etag)) {
+      return IF_MATCH_FAILED;
+    }
+  } else {
+    const ifUnmodifiedSince = headers.get("if-unmodified-since");
+    if (ifUnmodifiedSince !== null && validators.lastModified !== null) {
+      const date = parseHttpDate(ifUnmodifiedSince);
+      if (date !== null && seconds(validators.lastModified) > seconds(date)) {
+        return IF_UNMODIFIED_SINCE_FAILED;
+      }
+    }
+  }
+  const ifNoneMatch = headers.get("if-none-match");
+  if (ifNoneMatch !== null) {
+    if (weakMatch(parseEntityTags(ifNoneMatch), validators.etag)) {
+      return safe ? IF_NONE_MATCH_MATCHED : IF_NONE_MATCH_FAILED;
+    }
+    return PROCEED;
+  }
+  if (safe && validators.lastModified !== null) {
+    const ifModifiedSince = headers.get("if-modified-since");
+    if (ifModifiedSince !== null) {
+      const date = parseHttpDate(ifModifiedSince);
+      if (
+        date !== null && date <= now &&
+        seconds(validators.lastModified) <= seconds(date)
+      ) {
+        return NOT_MODIFIED_SINCE;
+      }
+    }
+  }
+  return PROCEED;
+}
+
+/**
+ * Evaluate the preconditions as {@linkcode decidePreconditions} does, for
+ * the status alone.
  *
  * @param method The request method.
  * @param headers The request headers.
@@ -115,39 +215,7 @@ export function evaluatePreconditions(
   validators: Validators,
   now: number = Date.now(),
 ): PreconditionResult {
-  const safe = method === "GET" || method === "HEAD";
-  const ifMatch = headers.get("if-match");
-  if (ifMatch !== null) {
-    if (!strongMatch(parseEntityTags(ifMatch), validators.etag)) return 412;
-  } else {
-    const ifUnmodifiedSince = headers.get("if-unmodified-since");
-    if (ifUnmodifiedSince !== null && validators.lastModified !== null) {
-      const date = parseHttpDate(ifUnmodifiedSince);
-      if (date !== null && seconds(validators.lastModified) > seconds(date)) {
-        return 412;
-      }
-    }
-  }
-  const ifNoneMatch = headers.get("if-none-match");
-  if (ifNoneMatch !== null) {
-    if (weakMatch(parseEntityTags(ifNoneMatch), validators.etag)) {
-      return safe ? 304 : 412;
-    }
-    return 200;
-  }
-  if (safe && validators.lastModified !== null) {
-    const ifModifiedSince = headers.get("if-modified-since");
-    if (ifModifiedSince !== null) {
-      const date = parseHttpDate(ifModifiedSince);
-      if (
-        date !== null && date <= now &&
-        seconds(validators.lastModified) <= seconds(date)
-      ) {
-        return 304;
-      }
-    }
-  }
-  return 200;
+  return decidePreconditions(method, headers, validators, now).status;
 }
 
 /**

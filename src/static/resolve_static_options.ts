@@ -56,6 +56,7 @@ export const DEFAULT_STATIC_OPTIONS: Readonly<
   notFoundPage: "404.html",
   maxRanges: 16,
   siteRules: true,
+  explain: false,
   now: DEFAULT_FILE_CACHE_OPTIONS.now,
 });
 
@@ -225,6 +226,7 @@ const RESOLVERS = {
     return max;
   },
   siteRules: boolean,
+  explain: boolean,
   /** The three options without a default. */
   onWarning(value, name): StaticHandlerOptions["onWarning"] {
     return value === undefined ? undefined : fn(value, name);

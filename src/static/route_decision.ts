@@ -68,7 +68,7 @@ export type RoutePolicy = Pick<
 >;
 
 /**
- * What {@linkcode decideRoute} says:
+ * What routing does next:
  * - `look-target`, `look-index`, `look-clean-url`, `look-spa`: the fact it
  *   needs next ({@linkcode RouteFacts}); nothing is decided yet.
  * - `serve-target`, `serve-index`, `serve-clean-url`, `serve-spa`: serve
@@ -80,7 +80,7 @@ export type RoutePolicy = Pick<
  * - `forbidden`: 403.
  * - `not-found`: the not-found answer (the 404 page, when there is one).
  */
-export type RouteDecision =
+export type RouteAction =
   | "look-target"
   | "look-index"
   | "look-clean-url"
@@ -94,6 +94,76 @@ export type RouteDecision =
   | "list"
   | "forbidden"
   | "not-found";
+
+/**
+ * Why routing answered as it did, for an explanation (`explain.ts`):
+ * - `index`, `clean-url`, `spa`, `listing`: what was served;
+ * - `directory-slash`: a folder named without its trailing `/`;
+ * - `file-with-slash`: a file named with one (redirected or not found);
+ * - `clean-url-slash`: a clean URL's page named in its other slash form;
+ * - `trailing-slash-always`, `trailing-slash-never`: that `trailingSlash`
+ *   policy asks for the other form;
+ * - `hidden`: a dotfile, unlooked-at;
+ * - `no-index`: a folder without an index, and no listing;
+ * - `forbidden`: reading was refused;
+ * - `missing`: nothing servable at the path (the lookup says why).
+ */
+export type RouteReason =
+  | "index"
+  | "clean-url"
+  | "spa"
+  | "listing"
+  | "directory-slash"
+  | "file-with-slash"
+  | "clean-url-slash"
+  | "trailing-slash-always"
+  | "trailing-slash-never"
+  | "hidden"
+  | "no-index"
+  | "forbidden"
+  | "missing";
+
+/**
+ * What {@linkcode decideRoute} says: what to do, and why (`null` where
+ * nothing needs saying: a look, or a file served as named). One frozen
+ * value per outcome, so deciding allocates nothing.
+ */
+export interface RouteDecision {
+  /** What to do. */
+  readonly action: RouteAction;
+  /** Why, for an explanation. */
+  readonly why: RouteReason | null;
+}
+
+function decided(action: RouteAction, why: RouteReason | null): RouteDecision {
+  return Object.freeze({ action, why });
+}
+
+const LOOK_TARGET = decided("look-target", null);
+const LOOK_INDEX = decided("look-index", null);
+const LOOK_CLEAN_URL = decided("look-clean-url", null);
+const LOOK_SPA = decided("look-spa", null);
+const SERVE_TARGET = decided("serve-target", null);
+const SERVE_INDEX = decided("serve-index", "index");
+const SERVE_CLEAN_URL = decided("serve-clean-url", "clean-url");
+const SERVE_SPA = decided("serve-spa", "spa");
+const LIST = decided("list", "listing");
+const FORBIDDEN = decided("forbidden", "forbidden");
+const HIDDEN = decided("not-found", "hidden");
+const MISSING = decided("not-found", "missing");
+const NO_INDEX = decided("not-found", "no-index");
+const FILE_WITH_SLASH = decided("not-found", "file-with-slash");
+const TO_SLASH = decided("redirect-to-slash", "directory-slash");
+const TO_SLASH_ALWAYS = decided("redirect-to-slash", "trailing-slash-always");
+const TO_NO_SLASH_NEVER = decided(
+  "redirect-to-no-slash",
+  "trailing-slash-never",
+);
+const FILE_TO_NO_SLASH = decided("redirect-to-no-slash", "file-with-slash");
+const CLEAN_URL_TO_NO_SLASH = decided(
+  "redirect-to-no-slash",
+  "clean-url-slash",
+);
 
 /**
  * Decide how to answer a GET or HEAD, from what is known so far.
@@ -112,56 +182,57 @@ export type RouteDecision =
  * name or a clean URL's page ends the search.
  *
  * Pure: the same facts and policy always give the same decision, and a
- * `look-…` decision names a fact still `undefined` in `facts`.
+ * `look-…` decision names a fact still `undefined` in `facts`. Each
+ * answer says why it was given (see {@linkcode RouteReason}).
  *
  * @param facts What the request asks for and what has been looked at.
  * @param policy The handler's routing options.
- * @returns The answer, or the fact to look at next.
+ * @returns The answer and why, or the fact to look at next.
  */
 export function decideRoute(
   facts: RouteFacts,
   policy: RoutePolicy,
 ): RouteDecision {
   const { segments, trailingSlash: slash } = facts;
-  if (!policy.dotfiles && isHiddenPath(segments)) return "not-found";
+  if (!policy.dotfiles && isHiddenPath(segments)) return HIDDEN;
   const target = facts.target;
-  if (target === undefined) return "look-target";
+  if (target === undefined) return LOOK_TARGET;
   const rule = policy.trailingSlash;
 
   if (target === "file") {
     if (slash && segments.length > 0) {
-      if (rule === "never") return "redirect-to-no-slash";
+      if (rule === "never") return TO_NO_SLASH_NEVER;
       if (rule !== "ignore") {
         // `/file.txt/` names a folder that does not exist (ENOTDIR); std
         // sends the client to the file instead.
         return policy.fileWithSlash === "redirect" && rule === "redirect"
-          ? "redirect-to-no-slash"
-          : "not-found";
+          ? FILE_TO_NO_SLASH
+          : FILE_WITH_SLASH;
       }
     }
-    return "serve-target";
+    return SERVE_TARGET;
   }
 
   if (target === "directory") {
     // The mount point under a urlRoot has a slash form too; `/` has only one.
     if (policy.urlRoot.length + segments.length > 0) {
       if (!slash && (rule === "redirect" || rule === "always")) {
-        return "redirect-to-slash";
+        return TO_SLASH;
       }
-      if (slash && rule === "never") return "redirect-to-no-slash";
+      if (slash && rule === "never") return TO_NO_SLASH_NEVER;
     }
     switch (facts.index) {
       case undefined:
-        return "look-index";
+        return LOOK_INDEX;
       case "file":
-        return "serve-index";
+        return SERVE_INDEX;
       case "forbidden":
-        return "forbidden";
+        return FORBIDDEN;
     }
-    return policy.listing ? "list" : "not-found";
+    return policy.listing ? LIST : NO_INDEX;
   }
 
-  if (target === "forbidden") return "forbidden";
+  if (target === "forbidden") return FORBIDDEN;
 
   // Nothing at the path: perhaps a page without its `.html`, or an SPA
   // route — only for names without an extension (`/app.js` is an asset).
@@ -169,19 +240,19 @@ export function decideRoute(
     "";
   if (policy.cleanUrls && segments.length > 0 && extensionless) {
     const page = facts.cleanUrl;
-    if (page === undefined) return "look-clean-url";
+    if (page === undefined) return LOOK_CLEAN_URL;
     if (page === "file") {
-      if (rule === "always" && !slash) return "redirect-to-slash";
+      if (rule === "always" && !slash) return TO_SLASH_ALWAYS;
       if ((rule === "redirect" || rule === "never") && slash) {
-        return "redirect-to-no-slash";
+        return CLEAN_URL_TO_NO_SLASH;
       }
-      return "serve-clean-url";
+      return SERVE_CLEAN_URL;
     }
-    if (page === "forbidden") return "forbidden";
+    if (page === "forbidden") return FORBIDDEN;
   }
   if (policy.spa !== null && facts.acceptsHtml && extensionless) {
-    if (facts.spa === undefined) return "look-spa";
-    if (facts.spa === "file") return "serve-spa";
+    if (facts.spa === undefined) return LOOK_SPA;
+    if (facts.spa === "file") return SERVE_SPA;
   }
-  return "not-found";
+  return MISSING;
 }

@@ -10,6 +10,7 @@
 
 import { join } from "node:path";
 import { ALLOWED_METHODS, preflightResponse } from "./cors.ts";
+import type { Explanation, HandlerReason } from "./explanation.ts";
 import { type Asked, FileAnswers } from "./file_answers.ts";
 import type { FileEntry } from "./file_cache.ts";
 import { listingResponse } from "./listing_response.ts";
@@ -58,6 +59,13 @@ function acceptsHtml(request: Request): boolean {
     "text/html",
   );
 }
+
+/** Why a URL path was refused before any lookup, by the status it gets. */
+const REFUSED_PATH: Readonly<Record<400 | 404 | 414, HandlerReason>> = {
+  400: "malformed-path",
+  404: "unservable-name",
+  414: "path-too-long",
+};
 
 /** What a lookup found, as routing sees it; a file is kept to be served. */
 function keep(route: Route, found: Found): PathKind {
@@ -146,16 +154,29 @@ export class StaticRouter {
    * what leads to it) is {@linkcode NOT_A_FILE} instead.
    *
    * @param request The request.
+   * @param explain Where the reasons are noted (`explain`), or `null`.
    * @returns The answer, or {@linkcode NOT_A_FILE} for the app.
    * @throws What an unexpected file-system error threw (a 500 for the
    *   caller to give).
    */
-  async route(request: Request): Promise<FileAnswer | typeof NOT_A_FILE> {
+  async route(
+    request: Request,
+    explain: Explanation | null,
+  ): Promise<FileAnswer | typeof NOT_A_FILE> {
     const method = request.method;
     const options = this.#options;
     if (method !== "GET" && method !== "HEAD") {
       if (this.#passOn) return NOT_A_FILE;
-      if (method === "OPTIONS") return preflightResponse(request, options.cors);
+      if (method === "OPTIONS") {
+        const response = preflightResponse(request, options.cors);
+        explain?.note(
+          response.headers.has("access-control-allow-methods")
+            ? "preflight"
+            : "options",
+        );
+        return response;
+      }
+      explain?.note("method");
       return statusResponse(405, method, { allow: ALLOWED_METHODS });
     }
     const url = new URL(request.url);
@@ -163,8 +184,10 @@ export class StaticRouter {
       const canonical = canonicalPathOf(url.pathname);
       if (canonical !== null) {
         if (!startsWith(canonical.segments, options.urlRoot)) {
+          explain?.note("outside-mount");
           return statusResponse(404, method);
         }
+        explain?.note("non-canonical");
         return redirectResponse(method, canonical.segments, {
           trailingSlash: canonical.trailingSlash,
           search: url.search,
@@ -173,24 +196,28 @@ export class StaticRouter {
     }
     const resolved = resolveUrlPath(url.pathname);
     if (!resolved.ok) {
-      return this.#passOn
-        ? NOT_A_FILE
-        : statusResponse(resolved.status, method);
+      if (this.#passOn) return NOT_A_FILE;
+      explain?.note(REFUSED_PATH[resolved.status]);
+      return statusResponse(resolved.status, method);
     }
     if (!startsWith(resolved.segments, options.urlRoot)) {
-      return this.#passOn ? NOT_A_FILE : statusResponse(404, method);
+      if (this.#passOn) return NOT_A_FILE;
+      explain?.note("outside-mount");
+      return statusResponse(404, method);
     }
     const segments = resolved.segments.slice(options.urlRoot.length);
     const rootReal = await this.#root.resolve();
     if (rootReal === null) {
-      return this.#passOn ? NOT_A_FILE : statusResponse(404, method);
+      if (this.#passOn) return NOT_A_FILE;
+      explain?.note("no-root");
+      return statusResponse(404, method);
     }
     const path = joinInsideRoot(this.#files.root, segments);
     // Segments are validated: a join outside the root is not expected.
     if (path === null) {
       return this.#passOn
         ? NOT_A_FILE
-        : this.#answers.notFound({ request, method, rootReal });
+        : this.#answers.notFound({ request, method, rootReal, explain });
     }
     const route: Route = {
       request,
@@ -207,6 +234,7 @@ export class StaticRouter {
       cleanUrl: undefined,
       spa: undefined,
       file: null,
+      explain,
     };
     if (this.#rules !== null) {
       const ruled = await this.#followRules(route, this.#rules);
@@ -226,7 +254,8 @@ export class StaticRouter {
     rules: SiteRules,
   ): Promise<FileAnswer | typeof NOT_A_FILE | undefined> {
     const segments = route.segments;
-    if (segments.length === 1 && RULE_FILES.includes(segments[0])) {
+    if (isRuleFile(segments)) {
+      route.explain?.note("rule-file");
       return this.#notFound(route);
     }
     const { redirects } = await rules.current(route.rootReal);
@@ -239,6 +268,7 @@ export class StaticRouter {
         if (shadowed) continue;
       }
       const target = fillUrlTarget(rule.to, params);
+      route.explain?.rule(rule.line, rule.status);
       if (isRedirect(rule.status)) {
         return ruleRedirect(route, this.#options.urlRoot, rule.status, target);
       }
@@ -276,7 +306,16 @@ export class StaticRouter {
     const path = resolved.ok
       ? joinInsideRoot(this.#files.root, resolved.segments)
       : null;
-    if (!resolved.ok || path === null) return this.#notFound(route);
+    if (!resolved.ok || path === null) {
+      route.explain?.note("bad-rule-target");
+      return this.#notFound(route);
+    }
+    // A rule may not hand out what a request may not ask for: the rules
+    // files themselves.
+    if (isRuleFile(resolved.segments)) {
+      route.explain?.note("rule-file");
+      return this.#notFound(route);
+    }
     const rewritten: Route = {
       ...route,
       path,
@@ -297,10 +336,15 @@ export class StaticRouter {
   async #decide(route: Route): Promise<FileAnswer | typeof NOT_A_FILE> {
     for (;;) {
       const decision = decideRoute(route, this.#options);
-      const { path, rootReal } = route;
-      switch (decision) {
+      const { path, rootReal, explain } = route;
+      if (explain !== null && decision.why !== null) explain.note(decision.why);
+      const action = decision.action;
+      switch (action) {
         case "look-target":
-          route.target = keep(route, await this.#files.lookup(path, rootReal));
+          route.target = keep(
+            route,
+            await this.#files.lookup(path, rootReal, explain),
+          );
           continue;
         case "look-index":
           route.index = await this.#lookIndex(route);
@@ -330,7 +374,7 @@ export class StaticRouter {
             route.method,
             [...this.#options.urlRoot, ...route.segments],
             {
-              trailingSlash: decision === "redirect-to-slash",
+              trailingSlash: action === "redirect-to-slash",
               search: route.url.search,
             },
           );
@@ -370,4 +414,9 @@ export class StaticRouter {
     }
     return "missing";
   }
+}
+
+/** Whether these root-relative segments name one of the site's rules files. */
+function isRuleFile(segments: readonly string[]): boolean {
+  return segments.length === 1 && RULE_FILES.includes(segments[0]);
 }

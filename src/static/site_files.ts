@@ -10,7 +10,7 @@
 import { resolve } from "node:path";
 import { type CacheEntry, type EntryLoader, FileCache } from "./file_cache.ts";
 import { loadEntry, type LoadEntryOptions } from "./file_entry.ts";
-import { fsErrorStatus } from "./fs_error_status.ts";
+import { fsErrorStatus, type MissWitness } from "./fs_error_status.ts";
 import type { Containment } from "./locate_entry.ts";
 import type { ResolvedStaticOptions } from "./options.ts";
 
@@ -114,15 +114,24 @@ export class SiteFiles {
    *
    * @param path An absolute path under {@linkcode SiteFiles.root}.
    * @param rootReal The root's real path now.
+   * @param witness Told why, when nothing servable is there (for an
+   *   explanation); `null` or absent for no one.
    * @returns The entry, or 404 or 403.
    * @throws What loading threw, when it is not a file-system refusal.
    */
-  async lookup(path: string, rootReal: string): Promise<Found> {
+  async lookup(
+    path: string,
+    rootReal: string,
+    witness?: MissWitness | null,
+  ): Promise<Found> {
     try {
-      return await this.cache.lookup(path, this.loader(rootReal)) ?? 404;
+      const found = await this.cache.lookup(path, this.loader(rootReal));
+      if (found === null) witness?.missed(null);
+      return found ?? 404;
     } catch (error) {
       const status = fsErrorStatus(error);
       if (status === null) throw error;
+      if (status === 404) witness?.missed(error);
       return status;
     }
   }

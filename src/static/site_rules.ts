@@ -15,6 +15,7 @@ import type { FileEntry, Representation } from "./file_cache.ts";
 import { reopen } from "./file_entry.ts";
 import {
   type HeaderBlock,
+  type HeaderChanges,
   headersFor,
   parseHeadersFile,
 } from "./headers_file.ts";
@@ -210,11 +211,10 @@ export class SiteRules {
    * What `_headers` does to the answer for these segments.
    *
    * @param segments The request's decoded path segments (below the mount).
-   * @returns Fields to set and names to remove.
+   * @returns Fields to set, names to remove and the blocks' lines, or
+   *   `null` when there is no block at all.
    */
-  headersFor(
-    segments: readonly string[],
-  ): { set: Map<string, string>; remove: Set<string> } | null {
+  headersFor(segments: readonly string[]): HeaderChanges | null {
     const blocks = this.#current.headers;
     return blocks.length === 0 ? null : headersFor(blocks, segments);
   }

@@ -14,8 +14,10 @@
  */
 
 import { unsupportedDeno } from "../http/deno_version.ts";
+import { EXPLAIN_FIELD } from "../http/explain_field.ts";
 import { FAST_LANE, type FastLane, SERVING } from "../http/fast_lane.ts";
 import { addCorsHeaders } from "./cors.ts";
+import { Explanation } from "./explanation.ts";
 import { StaticFastLane } from "./fast_lane.ts";
 import type { FileCache } from "./file_cache.ts";
 import { type FileAnswer, MemoryAnswer, responseOf } from "./memory_answer.ts";
@@ -137,23 +139,37 @@ export function createStaticHandler(
   return staticHandlerFrom(resolveStaticOptions(options));
 }
 
-/** What `_headers` does to an answer: removals first, then what it sets. */
+/**
+ * What `_headers` does to an answer: removals first, then what it sets.
+ * Returns what was done, as a key (`""` for nothing): two paths to one
+ * file that get different fields cannot share the fast lane's answers.
+ */
 function applySiteHeaders(
-  headers: Headers,
+  response: Response,
   rules: SiteRules,
-  pathname: string,
   mount: readonly string[],
-): void {
-  const resolved = resolveUrlPath(pathname);
-  if (!resolved.ok) return;
+  asked: { pathname: string; explain: Explanation | null },
+): string {
+  const resolved = resolveUrlPath(asked.pathname);
+  if (!resolved.ok) return "";
   const segments = resolved.segments;
   for (let i = 0; i < mount.length; i++) {
-    if (segments[i] !== mount[i]) return;
+    if (segments[i] !== mount[i]) return "";
   }
   const changes = rules.headersFor(segments.slice(mount.length));
-  if (changes === null) return;
-  for (const name of changes.remove) headers.delete(name);
-  for (const [name, value] of changes.set) headers.set(name, value);
+  if (changes === null) return "";
+  asked.explain?.headers(changes.lines);
+  const headers = response.headers;
+  let key = "";
+  for (const name of changes.remove) {
+    headers.delete(name);
+    key += "!" + name + "\n";
+  }
+  for (const [name, value] of changes.set) {
+    headers.set(name, value);
+    key += name + ": " + value + "\n";
+  }
+  return key;
 }
 
 /**
@@ -200,15 +216,20 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     request: Request,
     info?: unknown,
   ): Promise<Response> {
+    let explain = opts.explain ? new Explanation() : null;
     let answer: FileAnswer | typeof NOT_A_FILE;
     try {
-      answer = await router.route(request);
+      answer = await router.route(request, explain);
     } catch (error) {
       opts.onError?.(error, request);
       answer = statusResponse(500, request.method);
+      if (explain !== null) {
+        explain = new Explanation();
+        explain.note("error");
+      }
     }
     // Not a file: the app's, as it answers (its errors are its own: the
-    // engine answers them 500).
+    // engine answers them 500), and unexplained.
     if (answer === NOT_A_FILE) return await opts.fallback!(request, info);
     const response = responseOf(answer);
     const headers = response.headers;
@@ -216,12 +237,20 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     if (opts.cors) addCorsHeaders(headers);
     for (const [name, value] of opts.headers) headers.set(name, value);
     const pathname = new URL(request.url).pathname;
-    if (rules !== null) {
-      applySiteHeaders(headers, rules, pathname, opts.urlRoot);
+    const headersKey = rules === null
+      ? ""
+      : applySiteHeaders(response, rules, opts.urlRoot, { pathname, explain });
+    if (explain !== null) {
+      headers.set(EXPLAIN_FIELD, explain.render(response.status));
     }
     // Recorded with its headers final, so both lanes answer alike.
     if (answer instanceof MemoryAnswer && root.real !== null) {
-      fastLane.record(pathname, answer);
+      fastLane.record(pathname, answer, {
+        pathKey: explain === null
+          ? headersKey
+          : headersKey + explain.routeWords(),
+        explained: explain?.replayed(headers.get("etag")) ?? null,
+      });
     }
     return response;
   }

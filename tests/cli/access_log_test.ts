@@ -19,6 +19,7 @@ function entry(overrides: Partial<AccessLogEntry> = {}): AccessLogEntry {
     referer: "http://example.test/",
     userAgent: "curl/8.5.0",
     requestLine: "",
+    explain: "",
     ...overrides,
   };
 }
@@ -164,5 +165,43 @@ Deno.test("formatAccessLine() shows the escaped request line of a request that d
       verbose: false,
     }),
     '"GET /\\x0D\\x0A\\"" 400 12 B 0.4 ms',
+  );
+});
+
+Deno.test("formatAccessLine() ends the line with the answer's explanation, in every format, escaped", () => {
+  const explained = entry({
+    status: 304,
+    bodyBytes: 0,
+    explain: 'fast lane: 304: If-None-Match matched "3e8-a5f1fa85"',
+  });
+  const words = '"fast lane: 304: If-None-Match matched \\"3e8-a5f1fa85\\""';
+  assert.equal(
+    formatAccessLine(explained, { format: "text", verbose: false }),
+    `GET /path?q=1 304 0 B 0.4 ms ${words}`,
+  );
+  assert.equal(
+    formatAccessLine(explained, { format: "text", verbose: true, workerId: 2 }),
+    `GET /path?q=1 304 0 B 0.4 ms from 127.0.0.1:51234 "curl/8.5.0" worker 2 ${words}`,
+  );
+  assert.equal(
+    formatAccessLine(explained, { format: "clf", verbose: false }),
+    `127.0.0.1 - - [25/Nov/2026:21:53:16 +0000] "GET /path?q=1 HTTP/1.1" 304 - ${words}`,
+  );
+  assert.equal(
+    formatAccessLine(explained, { format: "combined", verbose: false }),
+    `127.0.0.1 - - [25/Nov/2026:21:53:16 +0000] "GET /path?q=1 HTTP/1.1" 304 - "http://example.test/" "curl/8.5.0" ${words}`,
+  );
+  // Words from another handler cannot break the line either.
+  assert.equal(
+    formatAccessLine(entry({ explain: "a\r\nb\\" }), {
+      format: "text",
+      verbose: false,
+    }),
+    'GET /path?q=1 200 1560 B 0.4 ms "a\\x0D\\x0Ab\\\\"',
+  );
+  // No explanation, nothing added.
+  assert.equal(
+    formatAccessLine(entry(), { format: "clf", verbose: false }),
+    '127.0.0.1 - - [25/Nov/2026:21:53:16 +0000] "GET /path?q=1 HTTP/1.1" 200 1560',
   );
 });

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { bannerLines, displayPath } from "../../src/cli/banner.ts";
+import {
+  bannerLines,
+  displayPath,
+  EXPLAIN_WARNING,
+} from "../../src/cli/banner.ts";
 
 const ESC = "\x1b";
 
@@ -110,4 +114,23 @@ Deno.test("displayPath() shows relative paths with ./", () => {
   assert.equal(displayPath("./x"), "./x");
   assert.equal(displayPath("../x"), "../x");
   assert.equal(displayPath("/abs"), "/abs");
+});
+
+Deno.test("bannerLines(): --explain is warned about, as a tool for development", () => {
+  assert.deepEqual(bannerLines({ ...base, explain: true }), [
+    "Listening on http://127.0.0.1:8000/ — serving ./static",
+    `  ${EXPLAIN_WARNING}`,
+    "  Use --host 0.0.0.0 to expose on the network",
+  ]);
+  assert.match(EXPLAIN_WARNING, /how the site is laid out.*development only/);
+  assert.equal(
+    bannerLines({ ...base, explain: true, color: true })[1],
+    `  ${ESC}[33m${EXPLAIN_WARNING}${ESC}[39m`,
+  );
+  assert.equal(
+    bannerLines({ ...base, explain: false }).some((line) =>
+      line.includes("--explain")
+    ),
+    false,
+  );
 });

@@ -12,6 +12,7 @@ const DEFAULTS: CliOptions = {
   limits: {},
   workers: 1,
   log: { format: "text", verbose: false, quiet: false },
+  strictExposure: false,
   help: false,
   version: false,
 };
@@ -49,6 +50,7 @@ Deno.test("parseArgs() leaves every other default to the library", () => {
   assert.equal(handler.dotfiles, false);
   assert.equal(handler.spa, null);
   assert.equal(handler.cleanUrls, false);
+  assert.equal(handler.explain, false);
   assert.deepEqual(handler.headers, []);
   const limit = resolveLimits(limits);
   assert.equal(limit.maxConnections, 10000);
@@ -93,6 +95,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--no-compress"], { files: { compress: false } }],
     [["--no-site-rules"], { files: { siteRules: false } }],
     [["--no-watch"], { files: { watch: false } }],
+    [["--explain"], { files: { explain: true } }],
     [
       ["--cache-control", "public, max-age=60"],
       { files: { cacheControl: "public, max-age=60" } },
@@ -116,6 +119,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--quiet"], { log: { quiet: true } }],
     [["-v"], { log: { verbose: true } }],
     [["--verbose"], { log: { verbose: true } }],
+    [["--strict-exposure"], { strictExposure: true }],
     [["-h"], { help: true }],
     [["--help"], { help: true }],
     [["-V"], { version: true }],
@@ -137,6 +141,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--cors",
     "--dir-listing",
     "--dotfiles",
+    "--explain",
     "--header",
     "--headers-timeout",
     "--help",
@@ -158,6 +163,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--send-timeout",
     "--shutdown-timeout",
     "--spa",
+    "--strict-exposure",
     "--unix",
     "--verbose",
     "--version",

@@ -22,6 +22,11 @@ export interface Spawned {
    * the whole output.
    */
   stop(signal?: Deno.Signal): Promise<Stopped>;
+  /**
+   * Wait for the process to exit by itself (killed after
+   * `SPAWN_TIMEOUT_MS`), and for the end of the output.
+   */
+  exited(): Promise<Stopped>;
 }
 
 /** How a process ended, and what it printed. */
@@ -83,6 +88,23 @@ export async function spawnUntil(
     return { code: status.code, signal: status.signal, output: text };
   };
 
+  const exited = async (): Promise<Stopped> => {
+    const deadline = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already exited.
+      }
+    }, SPAWN_TIMEOUT_MS);
+    try {
+      const status = await child.status;
+      await drained;
+      return { code: status.code, signal: status.signal, output: text };
+    } finally {
+      clearTimeout(deadline);
+    }
+  };
+
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), SPAWN_TIMEOUT_MS);
@@ -91,7 +113,7 @@ export async function spawnUntil(
     // Each turn waits for more output, the end of it, or the deadline.
     while (true) {
       const match = text.match(pattern);
-      if (match) return { match, output: () => text, stop };
+      if (match) return { match, output: () => text, stop, exited };
       const more = new Promise<"more">((resolve) => {
         wake = () => resolve("more");
       });

@@ -1,7 +1,8 @@
 /**
  * The layering the architecture rests on: `src/http/` (wire vocabulary) is a
  * leaf, and the engine (`src/http1/`) and the file handler (`src/static/`)
- * meet only there, never importing each other.
+ * meet only there, never importing each other. The HTTP/2 codecs
+ * (`src/http2/`) stand on `src/http/` alone as well.
  */
 
 import assert from "node:assert/strict";
@@ -35,6 +36,11 @@ const cases: { name: string; folder: string; allowed: RegExp }[] = [
     name: "src/static/ imports itself and src/http/, never src/http1/",
     folder: "static",
     allowed: /^(?:static|http)\//,
+  },
+  {
+    name: "src/http2/ imports itself and src/http/, never the engine or files",
+    folder: "http2",
+    allowed: /^http2?\//,
   },
 ];
 

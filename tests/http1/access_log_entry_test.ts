@@ -5,6 +5,7 @@ import {
   MAX_LOGGED_REQUEST_LINE_CHARS,
 } from "../../src/http1/access_log_entry.ts";
 import { bytes } from "../../support/raw_http.ts";
+import type { RequestHead } from "../../src/http1/request_head.ts";
 
 const ADDR: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 1 };
 
@@ -58,37 +59,59 @@ Deno.test("escapeRequestLine() cuts a long line to MAX_LOGGED_REQUEST_LINE_CHARS
   assert.match(escaped, /^(\\xFF)+\.\.\.$/);
 });
 
+/** `GET / HTTP/1.1`, parsed. */
+const GET_ROOT: RequestHead = {
+  method: "GET",
+  target: "/",
+  minorVersion: 1,
+  headerNames: [],
+  headerValues: [],
+  host: "a",
+  contentLength: 0,
+  keepAlive: true,
+  expectContinue: false,
+};
+
 Deno.test("accessLogEntry() carries the escaped request line of a request that did not parse", () => {
   const entry = accessLogEntry(bytes("GET /\r\n HTTP/1.1\r\n\r\n"), {
     remoteAddr: ADDR,
     startedAt: performance.now(),
-    status: 400,
-    bodyBytes: 12,
+    sent: { status: 400, bodyBytes: 12 },
   });
   assert.equal(entry.requestLine, "GET /");
   assert.equal(entry.method, "");
   assert.equal(entry.target, "");
   assert.equal(entry.httpVersion, "");
   assert.equal(entry.status, 400);
-  const parsed = accessLogEntry(
-    {
-      method: "GET",
-      target: "/",
-      minorVersion: 1,
-      headerNames: [],
-      headerValues: [],
-      host: "a",
-      contentLength: 0,
-      keepAlive: true,
-      expectContinue: false,
-    },
-    {
-      remoteAddr: ADDR,
-      startedAt: performance.now(),
-      status: 200,
-      bodyBytes: 0,
-    },
-  );
+  const parsed = accessLogEntry(GET_ROOT, {
+    remoteAddr: ADDR,
+    startedAt: performance.now(),
+    sent: { status: 200, bodyBytes: 0 },
+  });
   assert.equal(parsed.requestLine, "");
   assert.equal(parsed.method, "GET");
+});
+
+Deno.test("accessLogEntry() carries an answer's explanation: a fast-lane answer's words, or the response's Berth-Explain", () => {
+  const head = GET_ROOT;
+  const at = { remoteAddr: ADDR, startedAt: performance.now() };
+  const fast = accessLogEntry(head, {
+    ...at,
+    sent: { status: 200, bodyBytes: 1, explain: "fast lane: 200: file" },
+  });
+  assert.equal(fast.explain, "fast lane: 200: file");
+  const ordinary = accessLogEntry(head, {
+    ...at,
+    sent: {
+      status: 404,
+      bodyBytes: 1,
+      headers: new Headers({ "berth-explain": "404: no such file" }),
+    },
+  });
+  assert.equal(ordinary.explain, "404: no such file");
+  const plain = accessLogEntry(head, {
+    ...at,
+    sent: { status: 200, bodyBytes: 1, explain: "", headers: new Headers() },
+  });
+  assert.equal(plain.explain, "");
 });

@@ -302,3 +302,25 @@ Deno.test("fast lane is off with revalidateMs: 0 (every request stats)", async (
     assert.equal(lane(NOTE_HEAD, Date.now()), undefined);
   });
 });
+
+Deno.test("fast lane: two paths to one file keep the fields _headers gives each", async () => {
+  await withSite(async (root) => {
+    // `/` and `/index.html` lead to one file; only one of them gets X-Page.
+    await Deno.writeTextFile(`${root}/_headers`, "/index.html\n  X-Page: 1\n");
+    const handler = createStaticHandler({ root });
+    const output = await exchange(handler, [
+      get("/index.html"),
+      get("/"),
+      get("/index.html"),
+      get("/index.html"),
+      get("/"),
+      get("/"),
+    ]);
+    const answers = output.split(/(?=HTTP\/1\.1 )/);
+    assert.equal(answers.length, 6);
+    assert.deepEqual(
+      answers.map((answer) => /^x-page: 1\r$/m.test(answer)),
+      [true, false, true, true, false, false],
+    );
+  });
+});

@@ -8,7 +8,10 @@ import {
   reopen,
   stillHolds,
 } from "../../src/static/file_entry.ts";
-import type { Containment } from "../../src/static/locate_entry.ts";
+import {
+  type Containment,
+  EntryRefusedError,
+} from "../../src/static/locate_entry.ts";
 import { withPinnedDirectory } from "../../src/static/pinned_directory.ts";
 
 async function withBase(fn: (base: string) => Promise<void>): Promise<void> {
@@ -72,7 +75,7 @@ Deno.test("loadEntry() keeps an unchanged file's representation, bytes included"
   });
 });
 
-Deno.test("loadEntry() refuses a symlink out of the root, follows one inside, and throws for a missing file", async () => {
+Deno.test("loadEntry() refuses a symlink out of the root with why, follows one inside, and throws for a missing file", async () => {
   await withBase(async (base) => {
     const root = `${base}/root`;
     await Deno.writeTextFile(`${root}/a.txt`, "a");
@@ -80,20 +83,22 @@ Deno.test("loadEntry() refuses a symlink out of the root, follows one inside, an
     await Deno.symlink(`${base}/secret.txt`, `${root}/out.txt`);
     await Deno.symlink(base, `${root}/out-dir`);
     await Deno.symlink("a.txt", `${root}/in.txt`);
-    assert.equal(
-      await loadEntry(`${root}/out.txt`, undefined, options(root)),
-      null,
+    const refused = (reason: string) => (error: unknown) =>
+      error instanceof EntryRefusedError && error.reason === reason;
+    await assert.rejects(
+      () => loadEntry(`${root}/out.txt`, undefined, options(root)),
+      refused("outside-root"),
     );
-    assert.equal(
-      await loadEntry(`${root}/out-dir/secret.txt`, undefined, options(root)),
-      null,
+    await assert.rejects(
+      () => loadEntry(`${root}/out-dir/secret.txt`, undefined, options(root)),
+      refused("outside-root"),
     );
     const inside = await loadEntry(`${root}/in.txt`, undefined, options(root));
     assert(inside?.kind === "file");
     assert.equal(inside.realPath, `${root}/a.txt`);
-    assert.equal(
-      await loadEntry(`${root}/in.txt`, undefined, options(root, "exact")),
-      null,
+    await assert.rejects(
+      () => loadEntry(`${root}/in.txt`, undefined, options(root, "exact")),
+      refused("symlink"),
     );
     const dir = await loadEntry(`${root}/dir`, undefined, options(root));
     assert.deepEqual(dir, {

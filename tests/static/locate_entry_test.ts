@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   type Containment,
   exactly,
+  Refused,
   withEntry,
 } from "../../src/static/locate_entry.ts";
 
@@ -46,10 +47,17 @@ Deno.test("withEntry() follows symlinks inside the root, one checked hop at a ti
     assert.equal(realPathOf(`${root}/chain.txt`, inside), `${root}/dir/a.txt`);
     assert.equal(realPathOf(root, inside), root);
     assert.equal(realPathOf(`${root}/dir`, inside), `${root}/dir`);
-    // Out of the root, into a sibling sharing its prefix, into a dot-folder.
-    assert.equal(realPathOf(`${root}/out.txt`, inside), null);
-    assert.equal(realPathOf(`${root}/prefix/s.txt`, inside), null);
-    assert.equal(realPathOf(`${root}/to-git/config`, inside), null);
+    // Out of the root, into a sibling sharing its prefix, into a dot-folder:
+    // refused, and why.
+    assert.equal(realPathOf(`${root}/out.txt`, inside), Refused.OUTSIDE_ROOT);
+    assert.equal(
+      realPathOf(`${root}/prefix/s.txt`, inside),
+      Refused.OUTSIDE_ROOT,
+    );
+    assert.equal(
+      realPathOf(`${root}/to-git/config`, inside),
+      Refused.DOTFILE,
+    );
     assert.equal(
       realPathOf(
         `${root}/to-git/config`,
@@ -66,7 +74,12 @@ Deno.test('withEntry() "exact" refuses every symlink, "anywhere" follows all', a
     const root = `${base}/root`;
     assert.equal(
       realPathOf(`${root}/rel.txt`, containment(root, "exact")),
-      null,
+      Refused.SYMLINK,
+    );
+    // A folder on the way that is a symlink is one too.
+    assert.equal(
+      realPathOf(`${root}/prefix/s.txt`, containment(root, "exact")),
+      Refused.SYMLINK,
     );
     assert.equal(
       realPathOf(`${root}/dir/a.txt`, containment(root, "exact")),
@@ -82,7 +95,7 @@ Deno.test('withEntry() "exact" refuses every symlink, "anywhere" follows all', a
     );
     assert.equal(
       realPathOf(`${root}/rel.txt`, exactly(`${root}/rel.txt`)),
-      null,
+      Refused.SYMLINK,
     );
     await Promise.resolve();
   });

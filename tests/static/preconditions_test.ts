@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  decidePreconditions,
   evaluateIfRange,
   evaluatePreconditions,
   parseEntityTags,
@@ -123,4 +124,34 @@ Deno.test("parseEntityTags() skips malformed members", () => {
     { weak: false, opaque: '"a"' },
     { weak: true, opaque: '"b"' },
   ]);
+});
+
+Deno.test("decidePreconditions() says which field decided, in RFC 9110 §13.2.2 order", () => {
+  const decide = (headers: Record<string, string>) =>
+    decidePreconditions("GET", new Headers(headers), validators);
+  assert.deepEqual(decide({}), { status: 200, field: null });
+  assert.deepEqual(decide({ "if-match": '"v0"', "if-none-match": '"v1"' }), {
+    status: 412,
+    field: "if-match",
+  });
+  assert.deepEqual(decide({ "if-unmodified-since": BEFORE }), {
+    status: 412,
+    field: "if-unmodified-since",
+  });
+  assert.deepEqual(
+    decide({ "if-none-match": 'W/"v1"', "if-modified-since": "x" }),
+    { status: 304, field: "if-none-match" },
+  );
+  assert.deepEqual(decide({ "if-modified-since": AT }), {
+    status: 304,
+    field: "if-modified-since",
+  });
+  assert.deepEqual(
+    decidePreconditions(
+      "DELETE",
+      new Headers({ "if-none-match": "*" }),
+      validators,
+    ),
+    { status: 412, field: "if-none-match" },
+  );
 });

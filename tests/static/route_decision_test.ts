@@ -7,8 +7,9 @@ import {
 import {
   decideRoute,
   type PathKind,
-  type RouteDecision,
+  type RouteAction,
   type RouteFacts,
+  type RouteReason,
 } from "../../src/static/route_decision.ts";
 
 interface Row {
@@ -19,7 +20,9 @@ interface Row {
     facts?: Partial<RouteFacts>;
     options?: StaticHandlerOptions;
   };
-  want: RouteDecision;
+  want: RouteAction;
+  /** Why, when the row checks it. */
+  why?: RouteReason | null;
 }
 
 /** Facts for a path such as `/docs/`: its segments and trailing slash. */
@@ -39,16 +42,19 @@ const ROWS: Row[] = [
     name: "a path is looked at first",
     input: { path: "/a.txt" },
     want: "look-target",
+    why: null,
   },
   {
     name: "a dotfile is not found, unlooked-at",
     input: { path: "/.env" },
     want: "not-found",
+    why: "hidden",
   },
   {
     name: "a dot-folder is not found",
     input: { path: "/.git/config" },
     want: "not-found",
+    why: "hidden",
   },
   {
     name: "/.well-known/ is looked at",
@@ -66,11 +72,13 @@ const ROWS: Row[] = [
     name: "a file",
     input: { path: "/a.txt", facts: { target: "file" } },
     want: "serve-target",
+    why: null,
   },
   {
     name: "a file with a slash",
     input: { path: "/a.txt/", facts: { target: "file" } },
     want: "not-found",
+    why: "file-with-slash",
   },
   {
     name: "a file with a slash, always",
@@ -89,6 +97,7 @@ const ROWS: Row[] = [
       options: { trailingSlash: "never" },
     },
     want: "redirect-to-no-slash",
+    why: "trailing-slash-never",
   },
   {
     name: "a file with a slash, ignore",
@@ -103,6 +112,7 @@ const ROWS: Row[] = [
     name: "a forbidden path",
     input: { path: "/a.txt", facts: { target: "forbidden" } },
     want: "forbidden",
+    why: "forbidden",
   },
 
   // Folders: the canonical slash form, then the index, then a listing.
@@ -110,6 +120,7 @@ const ROWS: Row[] = [
     name: "a folder without its slash",
     input: { path: "/docs", facts: { target: "directory" } },
     want: "redirect-to-slash",
+    why: "directory-slash",
   },
   {
     name: "a folder without its slash, always",
@@ -151,6 +162,7 @@ const ROWS: Row[] = [
       options: { trailingSlash: "never" },
     },
     want: "redirect-to-no-slash",
+    why: "trailing-slash-never",
   },
   {
     name: "a folder with its slash, ignore",
@@ -188,6 +200,7 @@ const ROWS: Row[] = [
     name: "a folder's index file",
     input: { path: "/docs/", facts: { target: "directory", index: "file" } },
     want: "serve-index",
+    why: "index",
   },
   {
     name: "a folder's forbidden index",
@@ -201,6 +214,7 @@ const ROWS: Row[] = [
     name: "a folder without index",
     input: { path: "/docs/", facts: { target: "directory", index: "missing" } },
     want: "not-found",
+    why: "no-index",
   },
   {
     name: "a folder without index, listing",
@@ -210,6 +224,7 @@ const ROWS: Row[] = [
       options: { listing: true },
     },
     want: "list",
+    why: "listing",
   },
   {
     name: "a folder's index wins over a listing",
@@ -226,6 +241,7 @@ const ROWS: Row[] = [
     name: "a missing file",
     input: { path: "/a.txt", facts: { target: "missing" } },
     want: "not-found",
+    why: "missing",
   },
   {
     name: "a missing name without extension, no options",
@@ -267,6 +283,7 @@ const ROWS: Row[] = [
       options: { cleanUrls: true },
     },
     want: "serve-clean-url",
+    why: "clean-url",
   },
   {
     name: "a clean URL with a slash",
@@ -276,6 +293,7 @@ const ROWS: Row[] = [
       options: { cleanUrls: true },
     },
     want: "redirect-to-no-slash",
+    why: "clean-url-slash",
   },
   {
     name: "a clean URL with a slash, never",
@@ -312,6 +330,7 @@ const ROWS: Row[] = [
       options: { cleanUrls: true, trailingSlash: "always" },
     },
     want: "redirect-to-slash",
+    why: "trailing-slash-always",
   },
   {
     name: "a clean URL without a slash, never",
@@ -366,6 +385,7 @@ const ROWS: Row[] = [
       options: { spa: true },
     },
     want: "serve-spa",
+    why: "spa",
   },
   {
     name: "the SPA fallback with a slash",
@@ -464,10 +484,12 @@ const ROWS: Row[] = [
   },
 ];
 
-for (const { name, input, want } of ROWS) {
+for (const { name, input, want, why } of ROWS) {
   Deno.test(`decideRoute() decides ${name}`, () => {
     const facts = factsFor(input.path, input.facts);
-    assert.equal(decideRoute(facts, resolveStaticOptions(input.options)), want);
+    const decision = decideRoute(facts, resolveStaticOptions(input.options));
+    assert.equal(decision.action, want);
+    if (why !== undefined) assert.equal(decision.why, why);
   });
 }
 
@@ -520,18 +542,26 @@ Deno.test("decideRoute() looks at each fact once, and serves the last one looked
           const facts = factsFor(path, { acceptsHtml: true });
           const looked: string[] = [];
           let decision = decideRoute(facts, policy);
-          while (decision in LOOKED_AT) {
-            const fact = LOOKED_AT[decision as keyof typeof LOOKED_AT];
+          while (decision.action in LOOKED_AT) {
+            assert.equal(decision.why, null, "a look says no why");
+            const fact = LOOKED_AT[decision.action as keyof typeof LOOKED_AT];
             assert.equal(facts[fact], undefined, `${fact} looked at twice`);
             facts[fact] = disk[fact];
             looked.push(fact);
             decision = decideRoute(facts, policy);
           }
-          if (decision in SERVED) {
-            const fact = SERVED[decision as keyof typeof SERVED];
-            assert.equal(looked.at(-1), fact, `${path}: ${decision}`);
+          const { action } = decision;
+          if (action in SERVED) {
+            const fact = SERVED[action as keyof typeof SERVED];
+            assert.equal(looked.at(-1), fact, `${path}: ${action}`);
             assert.equal(facts[fact], "file");
           }
+          // Every answer says why, but a file served as named.
+          assert.equal(
+            decision.why === null,
+            action === "serve-target",
+            `${path}: ${action} ${decision.why}`,
+          );
           decided++;
         }
       }

@@ -102,6 +102,26 @@ Deno.test("_redirects: redirects, rewrites, 404 pages and shadowing, as the conv
   });
 });
 
+Deno.test("_redirects: no rule hands out the rules files, by name or through a splat", async () => {
+  const rules = [
+    "/see-headers   /_headers     200",
+    "/see-rules     /_redirects   404",
+    "/raw/*         /:splat       200",
+    "",
+  ].join("\n");
+  await withSite(async (root) => {
+    const handler = createStaticHandler({ root });
+    for (const path of ["/see-headers", "/see-rules", "/raw/_headers"]) {
+      const got = await ask(handler, path);
+      assert.equal(got.status, 404, path);
+      assert.ok(!got.body.includes("/raw/*"), path);
+      assert.ok(!got.body.includes("X-Site"), path);
+    }
+    // The splat rule still rewrites to ordinary files.
+    assert.equal((await ask(handler, "/raw/new.html")).body, "<p>new</p>");
+  }, { _redirects: rules });
+});
+
 Deno.test("_headers: every matching block applies, ! removes, and the fast lane answers with them", async () => {
   await withSite(async (root) => {
     const handler = createStaticHandler({ root });
