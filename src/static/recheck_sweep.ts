@@ -5,13 +5,16 @@
  *
  * The fast lane asks for a re-check of a file it serves once half of
  * `revalidateMs` has passed since the file's last check, as it does when
- * polling; here the asks are queued, and a sweep a quarter of the bound
- * later looks at them all: entries of one folder in one directory window,
- * each with an `lstat` by its bare name and the containment check a load
- * makes (`stillHolds` in `file_entry.ts`). An unchanged entry is trusted
- * from the look on; any other is loaded again, as polling would. A file in
- * use is thus re-checked once every half to three quarters of the bound,
- * never later, and one window per folder costs less than one per file.
+ * polling; here the ask is queued, and a sweep every eighth of the bound
+ * re-checks the files asked for that are three quarters of the bound old
+ * (the others wait for a later sweep): entries of one folder in one
+ * directory window, each with an `lstat` by its bare name and the
+ * containment check a load makes (`stillHolds` in `file_entry.ts`). An
+ * unchanged entry is trusted from the look on; any other is loaded again,
+ * as polling would. So a file in use is looked at once every 3/4 to 7/8 of
+ * the bound, where polling reloads it every half, each in its own window;
+ * a sweep that comes late leaves the file to expire at the bound, and the
+ * next request to look as it would without a watch.
  *
  * @module
  */
@@ -41,6 +44,8 @@ export class RecheckSweep {
   readonly #files: SiteFiles;
   readonly #root: RootRealPath;
   readonly #periodMs: number;
+  /** How old an entry must be for a sweep to re-check it. */
+  readonly #dueAgeMs: number;
   readonly #due = new Set<FileEntry>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running = false;
@@ -56,10 +61,13 @@ export class RecheckSweep {
     this.#files = files;
     this.#root = root;
     this.#beforeSweep = beforeSweep;
-    this.#periodMs = Math.max(files.cache.revalidateMs / 4, MIN_PERIOD_MS);
+    const bound = files.cache.revalidateMs;
+    this.#periodMs = Math.max(bound / 8, MIN_PERIOD_MS);
+    // Two periods before the bound: one sweep may come late.
+    this.#dueAgeMs = Math.max(bound / 2, bound - 2 * this.#periodMs);
   }
 
-  /** Entries waiting for the next sweep. */
+  /** Entries waiting for a sweep. */
   get size(): number {
     return this.#due.size;
   }
@@ -78,13 +86,17 @@ export class RecheckSweep {
   }
 
   /**
-   * Ask for a re-check of an entry at the next sweep.
+   * Ask for a re-check of an entry by a later sweep.
    *
    * @param entry A file entry the fast lane serves.
    */
   ask(entry: FileEntry): void {
     if (!this.#running) return;
     this.#due.add(entry);
+    this.#schedule();
+  }
+
+  #schedule(): void {
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       this.sweep();
@@ -92,42 +104,61 @@ export class RecheckSweep {
   }
 
   /**
-   * Ask for a re-check of every file entry cached (events were lost).
-   */
-  askAll(): void {
-    for (const entry of this.#files.cache.entries()) {
-      if (entry.kind === "file") this.ask(entry);
-    }
-  }
-
-  /**
-   * Re-check every entry asked for, now.
+   * Re-check every file entry cached, now, whatever its age, and forget
+   * the folders (a lookup looks again): events were lost, and anything may
+   * have changed.
    *
    * @returns What was done.
    */
-  sweep(): SweepCounts {
+  recheckAll(): SweepCounts {
+    const cache = this.#files.cache;
+    for (const entry of cache.entries()) {
+      if (entry.kind === "file") this.ask(entry);
+      else cache.invalidate(entry.key);
+    }
+    return this.sweep(0);
+  }
+
+  /**
+   * Re-check now the entries asked for that are old enough; the younger
+   * ones wait for a later sweep.
+   *
+   * @param dueAgeMs How old an entry must be (by default three quarters
+   *   of the bound, less for very small bounds).
+   * @returns What was done.
+   */
+  sweep(dueAgeMs: number = this.#dueAgeMs): SweepCounts {
     const counts = { confirmed: 0, reloaded: 0 };
     if (!this.#running) return counts;
     this.#beforeSweep();
     const cache = this.#files.cache;
     const rootReal = this.#root.real;
+    if (rootReal === null) {
+      // The root is gone or unknown: the next lookup resolves it and looks.
+      this.#due.clear();
+      return counts;
+    }
     // Read before any look: the entries are trusted from then on.
     const now = cache.now();
     const byFolder = new Map<string, FileEntry[]>();
     const reload: FileEntry[] = [];
     for (const entry of this.#due) {
       // An expired or replaced entry is not served: a lookup loads it.
-      if (rootReal === null || !cache.isFresh(entry, now)) continue;
-      if (entry.key === this.#files.root) reload.push(entry);
-      else {
+      if (!cache.isFresh(entry, now)) this.#due.delete(entry);
+      else if (now - entry.checkedAt >= dueAgeMs) {
+        this.#due.delete(entry);
+        // The root itself (a file served as the root) is held as itself.
+        if (entry.key === this.#files.root) {
+          reload.push(entry);
+          continue;
+        }
         const folder = dirname(entry.key);
         const entries = byFolder.get(folder);
         if (entries === undefined) byFolder.set(folder, [entry]);
         else entries.push(entry);
       }
     }
-    this.#due.clear();
-    if (rootReal === null) return counts;
+    if (this.#due.size > 0) this.#schedule();
     const options = { ...this.#files.loadOptions(rootReal), now };
     for (const [folder, entries] of byFolder) {
       let unchanged: boolean[];

@@ -262,6 +262,7 @@ export class SiteWatch {
       if (path === files.root && structural) this.#rootWent = true;
     }
     if (structural) fastLane.forgetAll();
+    if (this.#waiting.length === 0) return;
     this.#waiting = this.#waiting.filter((waiter) => {
       if (!paths.includes(waiter.path)) return true;
       waiter.tell();
@@ -272,7 +273,6 @@ export class SiteWatch {
   #lost(): void {
     this.#parts.fastLane.forgetAll();
     this.#parts.rules?.invalidate();
-    this.#sweep.askAll();
-    this.#sweep.sweep();
+    this.#sweep.recheckAll();
   }
 }
