@@ -148,12 +148,23 @@ function assertHeld(
 }
 
 const RACES: [string, Race][] = [
-  ["file ↔ symlink, default caching", { kind: "file", args: [] }],
+  ["file ↔ symlink, default caching (watching)", { kind: "file", args: [] }],
+  ["file ↔ symlink, default caching, --no-watch (polling)", {
+    kind: "file",
+    args: ["--no-watch"],
+  }],
   ["file ↔ symlink, --revalidate 0", {
     kind: "file",
     args: ["--revalidate", "0"],
   }],
-  ["folder ↔ symlink, default caching", { kind: "dir", args: [] }],
+  ["folder ↔ symlink, default caching (watching)", {
+    kind: "dir",
+    args: [],
+  }],
+  ["folder ↔ symlink, default caching, --no-watch (polling)", {
+    kind: "dir",
+    args: ["--no-watch"],
+  }],
   ["folder ↔ symlink, --revalidate 0", {
     kind: "dir",
     args: ["--revalidate", "0"],
