@@ -1,7 +1,8 @@
 /**
  * Watching the root while an engine serves with the handler, so that a
  * change is seen at once instead of at the next re-check — and falling back
- * to polling, said once, when watching is unavailable or stops.
+ * to polling, said once, when watching is unavailable or stops, or when the
+ * tree is unfit to watch (`watch_refusal.ts`).
  *
  * Watching starts when berth's `serve()` starts serving with the handler
  * and stops when the last such server has stopped (the handler carries
@@ -40,6 +41,7 @@ import { RecheckSweep } from "./recheck_sweep.ts";
 import type { RootRealPath } from "./root_real_path.ts";
 import type { SiteFiles } from "./site_files.ts";
 import { RULE_FILES, type SiteRules } from "./site_rules.ts";
+import { watchRefusal } from "./watch_refusal.ts";
 
 /** The suffixes of precompressed siblings (`file_entry.ts`). */
 const SIBLING_SUFFIXES: readonly string[] = [".br", ".zst", ".gz"];
@@ -160,6 +162,8 @@ export class SiteWatch {
   #watch(): boolean {
     try {
       const real = Deno.realPathSync(this.#parts.files.root);
+      const refusal = watchRefusal(real);
+      if (refusal !== null) throw new Error(refusal);
       this.#watcher = new ChangeWatcher(real, {
         changed: (paths, structural) =>
           this.#changed(paths.map((path) => this.#asKey(path)), structural),

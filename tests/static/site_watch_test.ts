@@ -15,6 +15,7 @@ import {
   STATIC_INTERNALS,
   type StaticInternals,
 } from "../../src/static/static_handler.ts";
+import { watchRefusal } from "../../src/static/watch_refusal.ts";
 import {
   countLstats,
   fakeWatchFs,
@@ -319,5 +320,48 @@ Deno.test("createStaticHandler() never watches with watch: false or revalidateMs
       ].watch,
       null,
     );
+  }
+});
+
+Deno.test("createStaticHandler() polls, and says why, when a symlink in the root leads to a folder outside it", async () => {
+  const outside = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await withServed({ revalidateMs: 1000 }, async (site) => {
+      assert.equal(site.watch!.state, "polling");
+      assert.match(
+        site.warnings[0],
+        /^Watching .*\/site failed \(.*\/site\/deep\/out is a symlink to a folder outside it\); checking files every 1000 ms instead$/,
+      );
+      assert.equal(site.warnings.length, 1);
+    }, async (root) => {
+      await Deno.mkdir(`${root}/deep`);
+      await Deno.symlink(outside, `${root}/deep/out`);
+    });
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("watchRefusal() allows links inside the root and dangling ones, refuses links out and trees of too many folders", async () => {
+  const base = await Deno.realPath(await Deno.makeTempDir());
+  const root = `${base}/root`;
+  try {
+    await Deno.mkdir(`${root}/a/b`, { recursive: true });
+    await Deno.mkdir(`${base}/out`);
+    await Deno.symlink(`${root}/a/b`, `${root}/inside`);
+    await Deno.symlink(`${root}/a/b`, `${root}/a/b/loop`);
+    await Deno.symlink(`${base}/nowhere`, `${root}/dangling`);
+    await Deno.symlink(`${base}/out/file`, `${root}/a/file-out`);
+    await Deno.writeTextFile(`${base}/out/file`, "");
+    // root, a, a/b: three folders.
+    assert.equal(watchRefusal(root, 3), null);
+    assert.equal(watchRefusal(root, 2), "it holds more than 2 folders");
+    await Deno.symlink(`${base}/out`, `${root}/a/b/leak`);
+    assert.equal(
+      watchRefusal(root),
+      `${root}/a/b/leak is a symlink to a folder outside it`,
+    );
+  } finally {
+    await Deno.remove(base, { recursive: true });
   }
 });
