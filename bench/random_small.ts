@@ -10,6 +10,7 @@
  * nginx. Writes nothing but `bench/out/random_small/` (logs, pids).
  *
  *   deno run -A bench/random_small.ts [--reps 3] [--duration 5]
+ *     [--base-port 18101]
  *
  * Loopback only; every run is bounded by wrk's duration.
  *
@@ -36,6 +37,7 @@ const { values } = parseArgs({
   options: {
     reps: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
+    "base-port": { type: "string", default: "18101" },
   },
 });
 const REPS = Number(values.reps);
@@ -51,7 +53,10 @@ await aptEnsure("wrk", "wrk");
 await aptEnsure("nginx", "nginx");
 await initClockTicks();
 
-const registry = serverRegistry({ repo: REPO, site, out });
+const registry = serverRegistry(
+  { repo: REPO, site, out },
+  Number(values["base-port"]),
+);
 const pidFile = new PidFile(join(out, "pids"));
 const handles: ServerHandle[] = [];
 const wrk = (handle: ServerHandle, durationS: number): WrkOptions => ({

@@ -48,9 +48,14 @@ const BASE_PORT = 18101;
  * Every server of the harness.
  *
  * @param p Paths.
+ * @param basePort The first server's port; the others follow it (another
+ *   base lets a run share the machine with one on the default ports).
  * @returns The registry, in display order.
  */
-export function serverRegistry(p: BenchPaths): ServerSpec[] {
+export function serverRegistry(
+  p: BenchPaths,
+  basePort: number = BASE_PORT,
+): ServerSpec[] {
   const limit = openFileLimitSync();
   const nofile = Number.isFinite(limit) ? limit : 65536;
   const deno = Deno.execPath();
@@ -120,13 +125,13 @@ export function serverRegistry(p: BenchPaths): ServerSpec[] {
       },
     };
   };
-  let port = BASE_PORT;
+  let port = basePort;
   return [
     {
       name: "berth",
       label: "berth CLI (main.ts)",
       port: port++,
-      command: cli(BASE_PORT),
+      command: cli(basePort),
       cmdlineMarker: "main.ts",
     },
     {
