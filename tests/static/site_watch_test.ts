@@ -333,6 +333,7 @@ Deno.test("createStaticHandler() polls, and says why, when a symlink in the root
         /^Watching .*\/site failed \(.*\/site\/deep\/out is a symlink to a folder outside it\); checking files every 1000 ms instead$/,
       );
       assert.equal(site.warnings.length, 1);
+      assert.equal(await site.get("/note.txt"), "a note");
     }, async (root) => {
       await Deno.mkdir(`${root}/deep`);
       await Deno.symlink(outside, `${root}/deep/out`);
