@@ -4,7 +4,8 @@
  * how berth watching its root (the default) compares with berth polling
  * (`--no-watch`), nginx (1 worker, `open_file_cache`) and the runtime's
  * floor (a bare `Deno.listen` loop), in one run. wrk loads each server in
- * turn with `bench/lua/random_small.lua`, repetitions interleaved; the
+ * turn with `bench/lua/random_small.lua`, repetitions interleaved, each
+ * starting with the next server (against order effects); the
  * table gives median requests/s, each server's CPU per request (from
  * `/proc`, steadier than requests/s on a shared machine) and ratios to
  * nginx. Writes nothing but `bench/out/random_small/` (logs, pids).
@@ -82,7 +83,10 @@ try {
   const rps = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   for (let rep = 0; rep < REPS; rep++) {
-    for (const handle of handles) {
+    // Each repetition starts with another server: no one always goes first.
+    const order = [...handles.slice(rep % handles.length), ...handles]
+      .slice(0, handles.length);
+    for (const handle of order) {
       const name = handle.spec.name;
       const before = sampleTree(handle.pid!).cpuUs;
       const result = await runWrk(wrk(handle, DURATION_S));
