@@ -1,10 +1,11 @@
 // deno-lint-ignore-file no-console
 /**
  * HTTP/1.0 keep-alive, as ApacheBench sends it (`ab -k`: HTTP/1.0 with
- * `Connection: Keep-Alive`): berth's CLI and nginx (1 worker,
- * `open_file_cache`) serve a 2 KiB file of the harness fixtures, and `ab -k
- * -c 10 -n 50000` loads each in turn, repetitions interleaved. Prints
- * requests/s medians and the ratio.
+ * `Connection: Keep-Alive`): berth's CLI, nginx (1 worker,
+ * `open_file_cache`) and the runtime's floor (`bench/servers/floor.ts`)
+ * serve a 2 KiB file of the harness fixtures, and `ab -k -c 10 -n 50000`
+ * loads each in turn, repetitions interleaved. Prints requests/s medians
+ * and the ratios.
  *
  *   deno run -A bench/ab_keepalive.ts [--reps 3] [--requests 50000]
  *
@@ -73,7 +74,7 @@ const registry = serverRegistry({ repo: REPO, site, out });
 const pidFile = new PidFile(join(out, "pids"));
 const handles: ServerHandle[] = [];
 try {
-  for (const name of ["berth", "nginx-1w"]) {
+  for (const name of ["berth", "nginx-1w", "deno-floor"]) {
     const handle = await startServer(
       registry.find((s) => s.name === name)!,
       out,
@@ -92,14 +93,17 @@ try {
   }
   const berth = median(rps.get("berth")!);
   const nginx = median(rps.get("nginx-1w")!);
+  const floor = median(rps.get("deno-floor")!);
   console.log(
     `\nab -k -c 10 -n ${REQUESTS}, 2 KiB file, ${REPS} runs interleaved, medians\n`,
   );
-  console.log("| berth | nginx 1w | berth : nginx |\n|---:|---:|---:|");
   console.log(
-    `| ${berth.toFixed(0)} | ${nginx.toFixed(0)} | ${
+    "| berth | nginx 1w | Deno floor | berth : nginx | floor : nginx | berth : floor |\n|---:|---:|---:|---:|---:|---:|",
+  );
+  console.log(
+    `| ${berth.toFixed(0)} | ${nginx.toFixed(0)} | ${floor.toFixed(0)} | ${
       (berth / nginx).toFixed(2)
-    }× |`,
+    }× | ${(floor / nginx).toFixed(2)}× | ${(berth / floor).toFixed(2)}× |`,
   );
 } finally {
   for (const handle of handles) await stopServer(handle, pidFile);

@@ -3,8 +3,9 @@
  * berth's HTTP benchmark harness: starts every server of the comparison on
  * 127.0.0.1 (each its own process and port), loads each with wrk case by
  * case, servers interleaved within every repetition, samples server CPU and
- * RSS from `/proc`, runs the stalled-connections and idle-memory
- * experiments, stops everything by PID (also on error and Ctrl-C) and writes
+ * RSS from `/proc`, runs the stalled-connections, idle-memory and
+ * default-site memory experiments, stops everything by PID (also on error
+ * and Ctrl-C), prints the targets of the performance issue and writes
  * `bench/RESULTS.md` and `bench/out/results.json`.
  *
  *     bash bench/run.sh [--quick]          # installs wrk/nginx, raises ulimit
@@ -16,9 +17,11 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type BenchResults,
   type CaseDef,
   type CaseResult,
   CASES,
+  type DefaultSiteResult,
   type IdleResult,
   type Sample,
   type ServerCaseResult,
@@ -33,13 +36,11 @@ import { formatMarkdownFile } from "../support/results_md.ts";
 import { runWrk, shellLine, wrkArgs, type WrkOptions } from "../support/wrk.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import { httpGet } from "./http/http_probe.ts";
-import {
-  type BenchResults,
-  targetRows,
-  writeResultsMd,
-} from "./http/report.ts";
+import { writeResultsMd } from "./http/report.ts";
+import { targetRows } from "./http/targets.ts";
 import {
   type BenchPaths,
+  freeBasePort,
   PidFile,
   type ServerHandle,
   serverRegistry,
@@ -59,7 +60,8 @@ interface Config {
 
 const USAGE =
   `Usage: deno run -A bench/http_bench.ts [--quick] [--duration S] [--reps N]
-  --quick        fewer cases and servers, 2 s runs: under 2 minutes
+  --quick        only the cases and servers the targets need, 2 s runs:
+                 under 3 minutes
   --duration S   seconds per wrk run (default 5; 2 with --quick)
   --reps N       repetitions (default 3)`;
 
@@ -130,6 +132,8 @@ class Harness {
   readonly config: Config;
   readonly pidFile: PidFile;
   readonly logDir: string;
+  /** The first server's port (past any block of ports in use). */
+  readonly basePort: number;
   readonly registry: Map<string, ServerSpec>;
   readonly handles = new Map<string, ServerHandle>();
   holder: Deno.ChildProcess | undefined;
@@ -140,7 +144,10 @@ class Harness {
     this.logDir = join(paths.out, "logs");
     Deno.mkdirSync(this.logDir, { recursive: true });
     this.pidFile = new PidFile(join(paths.out, "pids"));
-    this.registry = new Map(serverRegistry(paths).map((s) => [s.name, s]));
+    this.basePort = freeBasePort(serverRegistry(paths).length);
+    this.registry = new Map(
+      serverRegistry(paths, this.basePort).map((s) => [s.name, s]),
+    );
   }
 
   async start(names: string[]): Promise<void> {
@@ -545,16 +552,75 @@ async function runIdle(h: Harness): Promise<IdleResult> {
   return { ...result, skipped: "no berth server could start" };
 }
 
+/** Seconds a run takes beyond its wrk runs: start-up, idle, default site. */
+const FIXED_SECONDS = 15;
+
+/** `/` and the URL path of every file under `root`, sorted. */
+async function siteUrlPaths(root: string): Promise<string[]> {
+  const paths: string[] = [];
+  // Bounded: a folder of the repository, symlinks not followed.
+  const walk = async (dir: string, prefix: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const url = `${prefix}/${encodeURIComponent(entry.name)}`;
+      if (entry.isDirectory) await walk(join(dir, entry.name), url);
+      else if (entry.isFile) paths.push(url);
+    }
+  };
+  await walk(root, "");
+  return ["/", ...paths.sort()];
+}
+
+/** RSS of the CLI on the default site after it answered every file once. */
+async function runDefaultSite(h: Harness): Promise<DefaultSiteResult> {
+  const name = "berth-site";
+  const paths = await siteUrlPaths(join(h.paths.repo, "static"));
+  const result: DefaultSiteResult = {
+    subject: null,
+    requested: paths.length,
+    failures: [],
+    rssMiB: NaN,
+  };
+  console.log(`\nDefault site (${paths.length} paths)`);
+  await h.start([name]);
+  const handle = h.handles.get(name)!;
+  if (handle.state !== "ok") {
+    return { ...result, skipped: handle.reason ?? "the CLI did not start" };
+  }
+  try {
+    for (const path of paths) {
+      try {
+        const r = await httpGet(handle.spec.port, path);
+        if (r.status !== 200) result.failures.push(`${path}: ${r.status}`);
+      } catch (error) {
+        result.failures.push(`${path}: ${String(error).split("\n")[0]}`);
+      }
+    }
+    const rssMiB = sampleTree(handle.pid!).rssBytes / MiB;
+    console.log(
+      `  ${name}: RSS ${rssMiB.toFixed(1)} MiB after ${paths.length} requests${
+        result.failures.length
+          ? ` (not 200: ${result.failures.join(", ")})`
+          : ""
+      }`,
+    );
+    return { ...result, subject: name, rssMiB };
+  } finally {
+    await h.stop(name);
+  }
+}
+
 function estimateSeconds(config: Config, cases: readonly CaseDef[]): number {
   // Every listed server, as if all are available.
-  const runs = cases.reduce(
-    (n, c) => n + (config.quick ? c.quick! : c.full).length,
-    0,
-  );
+  const lists = cases.map((c) => config.quick ? c.quick! : c.full);
+  const runs = lists.reduce((n, list) => n + list.length, 0);
   const perRun = config.durationS + 0.15;
-  const warm = (config.quick ? 6 : runs) * (config.warmupS + 0.15);
+  // --quick warms each server once; a full run, each (case, server).
+  const warmRuns = config.quick ? new Set(lists.flat()).size : runs;
+  const warm = warmRuns * (config.warmupS + 0.15);
   const stalled = config.stalledReps * (2 * perRun + 2);
-  return Math.round(runs * perRun * config.reps + warm + stalled + 15);
+  return Math.round(
+    runs * perRun * config.reps + warm + stalled + FIXED_SECONDS,
+  );
 }
 
 async function main(): Promise<number> {
@@ -595,9 +661,11 @@ async function main(): Promise<number> {
       }, CASES)
     } s)`,
   );
-  if (Number(loadBefore.split(" ")[0]) > 0.5) {
-    console.log(`⚠ load average ${loadBefore}: other work is running`);
-  }
+  console.log(
+    Number(loadBefore.split(" ")[0]) > 0.5
+      ? `⚠ load average ${loadBefore}: other work is running`
+      : `load average ${loadBefore}`,
+  );
   if (await ensureFixtures(paths.site)) console.log("Fixtures written");
 
   const h = new Harness(paths, config);
@@ -624,7 +692,7 @@ async function main(): Promise<number> {
         }
       }
     }
-    console.log("Starting servers");
+    console.log(`Starting servers (ports from ${h.basePort})`);
     await h.start([...names]);
     const caseResults = await runMatrix(h, cases);
     const stalled = await runStalled(
@@ -633,7 +701,10 @@ async function main(): Promise<number> {
     );
     // Free CPU and memory for the idle experiment.
     await h.cleanup();
+    const defaultSite = await runDefaultSite(h);
     const idle = await runIdle(h);
+    const loadAfter = readSysctl("/proc/loadavg").split(" ").slice(0, 3)
+      .join(" ");
 
     const results: BenchResults = {
       meta: {
@@ -659,6 +730,7 @@ async function main(): Promise<number> {
         },
         clockTicks,
         loadBefore,
+        loadAfter,
       },
       servers: [...h.registry.values()]
         .filter((s) => h.handles.has(s.name))
@@ -676,6 +748,7 @@ async function main(): Promise<number> {
       cases: caseResults,
       stalled,
       idle,
+      defaultSite,
     };
     await Deno.writeTextFile(
       join(paths.out, "results.json"),
@@ -693,7 +766,7 @@ async function main(): Promise<number> {
     console.log(
       `\nWrote bench/RESULTS.md and bench/out/results.json in ${
         results.meta.elapsedS.toFixed(0)
-      } s`,
+      } s (load average before ${loadBefore}, after ${loadAfter})`,
     );
     return 0;
   } finally {

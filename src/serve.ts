@@ -7,6 +7,7 @@
 
 import { unsupportedDeno } from "./http/deno_version.ts";
 import { type FastLaneCarrier, SERVING } from "./http/fast_lane.ts";
+import { notifyShutdown } from "./http/on_shutdown.ts";
 import type { AccessLogEntry } from "./http1/access_log_entry.ts";
 import { ConnectionTracker } from "./http1/connection_tracker.ts";
 import type { ServeHandler } from "./http1/handler.ts";
@@ -75,7 +76,8 @@ export interface Server<Addr extends Deno.Addr = Deno.NetAddr>
   readonly finished: Promise<void>;
   /**
    * Stop accepting, close idle keep-alive connections, let in-flight
-   * responses finish (up to `shutdownTimeoutMs`, then close them too).
+   * responses finish (up to `shutdownTimeoutMs`, then close them too). A
+   * file handler with `liveReload` ends its event streams at once.
    *
    * @returns Resolves as `finished` does.
    */
@@ -154,6 +156,8 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
   let closing = false;
   let deadline: ReturnType<typeof setTimeout> | undefined;
   let wakeBackoff: (() => void) | undefined;
+  /** What the handler still releases once told of the shutdown. */
+  let handlerStopped: Promise<void> | undefined;
 
   const acceptLoop = async () => {
     let backoffMs = 0;
@@ -197,6 +201,7 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
     await tracker.drained();
     clearTimeout(deadline);
     options.signal?.removeEventListener("abort", onAbort);
+    await handlerStopped;
     await stopServing?.();
   })();
 
@@ -210,6 +215,9 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
       }
       wakeBackoff?.();
       tracker.beginShutdown();
+      // Responses that never end by themselves (event streams) end now,
+      // instead of holding the shutdown until its deadline.
+      handlerStopped = notifyShutdown(handler);
       if (tracker.size > 0) {
         deadline = setTimeout(
           () => tracker.closeAll(),

@@ -1,7 +1,7 @@
 /**
- * The report writer: the "Targets" table (each ratio from the performance
- * issue, berth vs its peer, ✅/❌), a table per case, the stalled and idle
- * experiments, machine and version details and the exact commands, written
+ * The report writer: the "Targets" table (`targets.ts`), a table per case,
+ * the stalled-connections, idle-memory and default-site experiments, machine
+ * and version details and the exact commands, written
  * between `<!-- http-bench:begin -->` and `<!-- http-bench:end -->` in
  * `bench/RESULTS.md` (text outside the markers is kept).
  *
@@ -9,254 +9,13 @@
  */
 
 import { writeMarkedSection } from "../../support/results_md.ts";
-import {
-  type CaseResult,
-  type IdleResult,
-  median,
-  type StalledResult,
-} from "./cases.ts";
-
-/** Everything one run measured. */
-export interface BenchResults {
-  meta: {
-    date: string;
-    mode: "quick" | "full";
-    durationS: number;
-    reps: number;
-    elapsedS: number;
-    cpuModel: string;
-    cores: number;
-    kernel: string;
-    memoryGiB: number;
-    versions: Record<string, string>;
-    openFileLimit: number;
-    sysctl: Record<string, string>;
-    clockTicks: number;
-    /** /proc/loadavg (1, 5, 15 min) when the run started. */
-    loadBefore: string;
-  };
-  servers: {
-    name: string;
-    label: string;
-    port: number;
-    command: string;
-    state: "ok" | "n/a" | "not started";
-    reason?: string;
-  }[];
-  cases: CaseResult[];
-  stalled: StalledResult;
-  idle: IdleResult;
-}
-
-/** One row of the Targets table. */
-export interface TargetRow {
-  target: string;
-  measured: string;
-  goal: string;
-  ok: boolean | null;
-}
+import type { BenchResults, CaseResult } from "./cases.ts";
+import { fmt, targetRows } from "./targets.ts";
 
 const BEGIN = "<!-- http-bench:begin -->";
 const END = "<!-- http-bench:end -->";
 
-const fmt = (n: number | null | undefined, digits = 0) =>
-  n === null || n === undefined || !Number.isFinite(n)
-    ? "–"
-    : n.toLocaleString("en-US", {
-      maximumFractionDigits: digits,
-      minimumFractionDigits: digits,
-    });
-
 const mark = (ok: boolean | null) => ok === null ? "n/a" : ok ? "✅" : "❌";
-
-function findCase(r: BenchResults, id: string): CaseResult | undefined {
-  return r.cases.find((c) => c.id === id);
-}
-
-/** Throughput ratio subject/peer: of medians, plus the per-rep range. */
-function rpsRatio(
-  c: CaseResult | undefined,
-  peer: string,
-): { ratio: number; lo: number; hi: number; subject: string } | null {
-  if (!c || c.subject === null) return null;
-  const a = c.servers.find((s) => s.server === c.subject);
-  const b = c.servers.find((s) => s.server === peer);
-  if (!a?.summary || !b?.summary) return null;
-  const perRep: number[] = [];
-  for (const sa of a.samples) {
-    const sb = b.samples.find((s) => s.rep === sa.rep);
-    if (sb && sb.rps > 0) perRep.push(sa.rps / sb.rps);
-  }
-  return {
-    ratio: a.summary.rpsMedian / b.summary.rpsMedian,
-    lo: Math.min(...perRep),
-    hi: Math.max(...perRep),
-    subject: c.subject,
-  };
-}
-
-function ratioRow(
-  r: BenchResults,
-  target: string,
-  caseId: string,
-  peer: string,
-  goal: number,
-): TargetRow {
-  const q = rpsRatio(findCase(r, caseId), peer);
-  if (q === null) {
-    return { target, measured: "not measured", goal: `≥ ${goal}×`, ok: null };
-  }
-  const via = q.subject === "berth" ? "" : ` (${q.subject})`;
-  return {
-    target,
-    measured: `${fmt(q.ratio, 2)}× (per rep ${fmt(q.lo, 2)}–${
-      fmt(q.hi, 2)
-    })${via}`,
-    goal: `≥ ${goal}×`,
-    ok: q.ratio >= goal,
-  };
-}
-
-/** The Targets table rows, computed from one run's results. */
-export function targetRows(r: BenchResults): TargetRow[] {
-  const rows: TargetRow[] = [];
-  for (const conns of [50, 256]) {
-    const id = `1kib-c${conns}`;
-    const peers: [string, string, number][] = [
-      ["nginx-1w", "nginx 1 worker", 1.3],
-      ["deno-const", "Deno.serve in-memory", 2],
-    ];
-    for (const [peer, label, goal] of peers) {
-      const has = findCase(r, id)?.servers.some((s) => s.server === peer);
-      if (conns === 50 || has) {
-        rows.push(
-          ratioRow(
-            r,
-            `1 KiB keep-alive (${conns} conns) vs ${label}`,
-            id,
-            peer,
-            goal,
-          ),
-        );
-      }
-    }
-  }
-  rows.push(
-    ratioRow(
-      r,
-      "1,000 random small files vs nginx 1 worker",
-      "random-small-c50",
-      "nginx-1w",
-      1.1,
-    ),
-    ratioRow(
-      r,
-      "1 MiB (50 conns) vs Deno.serve in-memory",
-      "1mib-c50",
-      "deno-const",
-      1.0,
-    ),
-  );
-  if (findCase(r, "1mib-c256")) {
-    rows.push(
-      ratioRow(
-        r,
-        "1 MiB (256 conns) vs Deno.serve in-memory",
-        "1mib-c256",
-        "deno-const",
-        1.0,
-      ),
-    );
-  }
-  rows.push(
-    ratioRow(
-      r,
-      "`Connection: close` vs nginx 1 worker",
-      "close-c50",
-      "nginx-1w",
-      0.9,
-    ),
-  );
-  rows.push(
-    ratioRow(
-      r,
-      "generic handler: berth serve() vs Deno.serve",
-      "generic-c50",
-      "deno-generic",
-      1.0,
-    ),
-  );
-  // Tail latency at 256 connections, against the same handler on Deno.serve
-  // when measured, else against Deno.serve in-memory.
-  const c256 = findCase(r, "1kib-c256");
-  const subj = c256?.servers.find((s) => s.server === c256.subject)?.summary;
-  for (const peer of ["deno-static", "deno-const"]) {
-    const p = c256?.servers.find((s) => s.server === peer)?.summary;
-    if (!subj || !p) continue;
-    const ratio = subj.p99MedianMs / p.p99MedianMs;
-    rows.push({
-      target: `p99 at 256 keep-alive conns vs ${peer}`,
-      measured: `${fmt(ratio, 2)}× (${fmt(subj.p99MedianMs, 2)} ms vs ${
-        fmt(p.p99MedianMs, 2)
-      } ms)`,
-      goal: "≤ 1.5×",
-      ok: ratio <= 1.5,
-    });
-  }
-  if (!rows.some((row) => row.target.startsWith("p99 at 256"))) {
-    rows.push({
-      target: "p99 at 256 keep-alive conns vs Deno.serve",
-      measured: "not measured",
-      goal: "≤ 1.5×",
-      ok: null,
-    });
-  }
-  const s = r.stalled;
-  if (s.skipped || s.reps.length === 0) {
-    rows.push({
-      target: `p99 with ${s.count} stalled conns vs unloaded`,
-      measured: s.skipped ?? "not measured",
-      goal: "< 2×, all complete",
-      ok: null,
-    });
-  } else {
-    const base = median(s.reps.map((x) => x.baseP99Ms));
-    const stalled = median(s.reps.map((x) => x.stalledP99Ms));
-    const completed = Math.min(...s.reps.map((x) => x.completed));
-    const ratio = stalled / base;
-    rows.push({
-      target: `p99 with ${s.count} stalled conns vs unloaded; all complete`,
-      measured: `${fmt(ratio, 2)}× (${fmt(stalled, 2)} vs ${
-        fmt(base, 2)
-      } ms); completed ${completed}/${s.count}${
-        s.subject === "berth" ? "" : ` (${s.subject})`
-      }`,
-      goal: `< 2×, ${s.count}/${s.count}`,
-      ok: ratio < 2 && completed === s.count,
-    });
-  }
-  const i = r.idle;
-  rows.push(
-    i.skipped
-      ? {
-        target: "RSS with 10,000 idle conns",
-        measured: i.skipped,
-        goal: "≤ 100 MiB + 16 KiB/conn",
-        ok: null,
-      }
-      : {
-        target: `RSS with ${fmt(i.opened)} idle conns`,
-        measured: `${fmt(i.rssWithMiB, 1)} MiB (limit ${
-          fmt(i.limitMiB, 1)
-        } MiB; ${
-          fmt(((i.rssWithMiB - i.rssBeforeMiB) * 1024) / i.opened, 1)
-        } KiB/conn over ${fmt(i.rssBeforeMiB, 1)} MiB idle) (${i.subject})`,
-        goal: "≤ 100 MiB + 16 KiB/conn",
-        ok: i.opened > 0 && i.rssWithMiB <= i.limitMiB,
-      },
-  );
-  return rows;
-}
 
 function caseTable(c: CaseResult): string {
   const lines = [
@@ -318,7 +77,7 @@ export function renderSection(r: BenchResults): string {
     `- **nginx config** (\`bench/nginx/nginx.conf.template\`): worker_processes 1 or auto, sendfile on, tcp_nopush on, tcp_nodelay on, keepalive_requests 100000, keepalive_timeout 65s, access_log off, open_file_cache max=10000 inactive=60s, open_file_cache_valid 60s, etag on, listen backlog=4096.`,
     `- **Run time:** ${
       fmt(m.elapsedS)
-    } s. Load average before the run: ${m.loadBefore}${
+    } s. Load average before the run: ${m.loadBefore}, after: ${m.loadAfter}${
       Number(m.loadBefore.split(" ")[0]) > 0.5
         ? " — ⚠ other work was running; expect extra noise"
         : ""
@@ -368,6 +127,19 @@ export function renderSection(r: BenchResults): string {
       } MiB with ${i.opened}/${i.requested} idle keep-alive connections (one request each); limit 100 MiB + 16 KiB × ${i.opened} = ${
         fmt(i.limitMiB, 1)
       } MiB.`,
+      "",
+    );
+  }
+  const d = r.defaultSite;
+  out.push("### Default site memory", "");
+  if (d.skipped) out.push(`Skipped: ${d.skipped}`, "");
+  else {
+    out.push(
+      `\`${d.subject}\` on the repository's \`static/\`: RSS ${
+        fmt(d.rssMiB, 1)
+      } MiB after answering \`/\` and every file once (${d.requested} requests${
+        d.failures.length ? `; not 200: ${d.failures.join(", ")}` : ", all 200"
+      }).`,
       "",
     );
   }

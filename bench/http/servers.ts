@@ -43,6 +43,28 @@ export interface ServerSpec {
 }
 
 const BASE_PORT = 18101;
+/** Blocks of ports tried by {@linkcode freeBasePort}: 18101, 18201, … */
+const PORT_BLOCKS = 10;
+
+/**
+ * The first base port whose whole block of `count` ports is free on
+ * 127.0.0.1, so that a run on a shared machine does not meet a server someone
+ * else left on the default ports.
+ *
+ * @param count How many consecutive ports the registry needs.
+ * @returns The base port, or the default one when no block is free.
+ */
+export function freeBasePort(count: number): number {
+  for (let block = 0; block < PORT_BLOCKS; block++) {
+    const base = BASE_PORT + 100 * block;
+    let free = true;
+    for (let port = base; port < base + count && free; port++) {
+      free = isPortFree(port);
+    }
+    if (free) return base;
+  }
+  return BASE_PORT;
+}
 
 /**
  * Every server of the harness.
@@ -68,21 +90,22 @@ export function serverRegistry(
     join(p.repo, "bench/servers", name),
     ...args,
   ];
-  const cli = (port: number, ...extra: string[]) => [
+  const cliOn = (root: string, port: number, ...extra: string[]) => [
     deno,
     "run",
     "--allow-net",
     "--allow-read",
     join(p.repo, "main.ts"),
-    p.site,
+    root,
     "--port",
     String(port),
     "--host",
     "127.0.0.1",
-    // No access log, as nginx runs with `access_log off`.
-    "--quiet",
     ...extra,
   ];
+  // No access log, as nginx runs with `access_log off`.
+  const cli = (port: number, ...extra: string[]) =>
+    cliOn(p.site, port, "--quiet", ...extra);
   const idleLimits = [
     "--max-connections",
     "20000",
@@ -277,6 +300,13 @@ export function serverRegistry(
         ...idleLimits,
       ),
       cmdlineMarker: "generic.ts",
+    },
+    {
+      name: "berth-site",
+      label: "berth CLI on the default site (`static/`), access log on",
+      port: port,
+      command: cliOn(join(p.repo, "static"), port++),
+      cmdlineMarker: "main.ts",
     },
   ];
 }

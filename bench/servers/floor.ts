@@ -24,13 +24,21 @@ const NOT_FOUND = encoder.encode(
   "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
 );
 
-/** Pre-built responses, keyed by URL path. */
-function responses(root: string): Map<string, Uint8Array> {
+/**
+ * Pre-built responses, keyed by URL path; with `keepAlive`, each also says
+ * `connection: keep-alive`, which an HTTP/1.0 client (`ab -k`) needs to
+ * keep the connection.
+ */
+function responses(
+  root: string,
+  keepAlive: boolean,
+): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
+  const extra = keepAlive ? "connection: keep-alive\r\n" : "";
   for (const [path, body] of preload(root)) {
     const head = encoder.encode(
       `HTTP/1.1 200 OK\r\ncontent-type: ${contentTypeOf(path)}\r\n` +
-        `content-length: ${body.length}\r\n\r\n`,
+        `content-length: ${body.length}\r\n${extra}\r\n`,
     );
     const bytes = new Uint8Array(head.length + body.length);
     bytes.set(head);
@@ -54,6 +62,7 @@ function headEnd(buf: Uint8Array, from: number, to: number): number {
 async function serveRaw(
   conn: Deno.Conn,
   files: Map<string, Uint8Array>,
+  http10Files: Map<string, Uint8Array>,
 ): Promise<void> {
   const buf = new Uint8Array(16 * 1024);
   let start = 0;
@@ -67,8 +76,10 @@ async function serveRaw(
       // Every complete head in the buffer (pipelining), in order.
       while ((at = headEnd(buf, start, end)) !== -1) {
         const head = decoder.decode(buf.subarray(start, at));
-        const path = head.slice(0, head.indexOf("\r\n")).split(" ", 2)[1];
-        const bytes = files.get(path ?? "/") ?? NOT_FOUND;
+        const line = head.slice(0, head.indexOf("\r\n"));
+        const path = line.split(" ", 2)[1];
+        const table = line.endsWith("1.0") ? http10Files : files;
+        const bytes = table.get(path ?? "/") ?? NOT_FOUND;
         let written = 0;
         while (written < bytes.length) {
           written += await conn.write(bytes.subarray(written));
@@ -89,12 +100,15 @@ async function serveRaw(
 
 if (import.meta.main) {
   const args = serverArgs();
-  const files = responses(args.root);
-  const index = files.get("/index.html");
-  if (index) files.set("/", index);
+  const files = responses(args.root, false);
+  const http10Files = responses(args.root, true);
+  for (const table of [files, http10Files]) {
+    const index = table.get("/index.html");
+    if (index) table.set("/", index);
+  }
   const listener = Deno.listen({ hostname: "127.0.0.1", port: args.port });
   announce("bare Deno.listen loop (floor)")(
     listener.addr as Deno.NetAddr,
   );
-  for await (const conn of listener) serveRaw(conn, files);
+  for await (const conn of listener) serveRaw(conn, files, http10Files);
 }

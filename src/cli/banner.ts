@@ -28,6 +28,8 @@ export interface BannerInfo {
   color: boolean;
   /** Whether responses say why they are what they are (`--explain`). */
   explain?: boolean;
+  /** Whether pages reload when files change (`--live-reload`). */
+  liveReload?: boolean;
 }
 
 /**
@@ -37,6 +39,14 @@ export interface BannerInfo {
 export const EXPLAIN_WARNING =
   "Warning: --explain tells every client why each answer is what it is " +
   "(Berth-Explain), and so how the site is laid out: for development only";
+
+/**
+ * What the banner says when `--live-reload` is on: pages are changed on
+ * the way out, which no deployment wants.
+ */
+export const LIVE_RELOAD_WARNING =
+  "Warning: --live-reload adds a script to every HTML page and reloads " +
+  "open pages when a file changes: for development only";
 
 /**
  * A path for messages: relative paths get a leading `./`, so `static` reads
@@ -85,6 +95,7 @@ export function bannerLines(info: BannerInfo): string[] {
     lines.push(`  ${info.workers} worker threads share the port`);
   }
   if (info.explain) lines.push(`  ${yellow(EXPLAIN_WARNING)}`);
+  if (info.liveReload) lines.push(`  ${yellow(LIVE_RELOAD_WARNING)}`);
   if (info.addr.transport !== "tcp") return lines;
   const { hostname, port } = info.addr;
   if (isLoopback(hostname)) {

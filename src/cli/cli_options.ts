@@ -35,6 +35,7 @@ export interface CliFileOptions extends
     | "cors"
     | "siteRules"
     | "explain"
+    | "liveReload"
   > {
   /** The folder to serve (ROOT). */
   root: string;

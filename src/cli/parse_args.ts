@@ -65,6 +65,7 @@ const OPTIONS = {
   "no-watch": { type: "boolean" },
   "cache-control": { type: "string" },
   explain: { type: "boolean" },
+  "live-reload": { type: "boolean" },
   ...LIMIT_OPTIONS,
   workers: { type: "string" },
   "log-format": { type: "string" },
@@ -182,6 +183,13 @@ export function parseArgs(
   if (unix !== undefined && workers !== 1) {
     throw new UsageError("--workers shares a TCP port; not with --unix");
   }
+  // Each thread has its own cache: one that hears of a change cannot make
+  // the others forget theirs before a page reloads.
+  if (values["live-reload"] && workers !== 1) {
+    throw new UsageError(
+      "--live-reload is for development; not with --workers",
+    );
+  }
   if (values.quiet && values.verbose) {
     throw new UsageError("--quiet and --verbose cannot be used together");
   }
@@ -213,6 +221,7 @@ export function parseArgs(
     revalidateMs: parseRevalidate(values.revalidate),
     watch: values["no-watch"] ? false : undefined,
     explain: values.explain,
+    liveReload: values["live-reload"],
   });
   const limits: CliLimits = {};
   for (const flag of Object.keys(LIMIT_FLAGS) as LimitFlag[]) {

@@ -124,6 +124,7 @@ function settingsLine(config: ServerConfig, workers: number): string {
     `dir listing ${on(files.listing)}, dotfiles ${on(files.dotfiles)}, ` +
     `spa ${files.spa === null ? "off" : files.spa.join("/")}, ` +
     `clean urls ${on(files.cleanUrls)}, ` +
+    `live reload ${on(files.liveReload)}, ` +
     `cache-control ${
       typeof files.cacheControl === "string" ? files.cacheControl : "default"
     }, ` +
@@ -298,6 +299,7 @@ export async function run(options: CliOptions): Promise<number> {
           : null,
         color: useColor(),
         explain: files.explain,
+        liveReload: files.liveReload,
       }).join("\n"),
     );
     const hint = leastPrivilegeHint(plan, { workers, color: useColor() });

@@ -68,6 +68,10 @@ Responses:
                               access log: "304: If-None-Match matched ...", "404: symlink
                               leaves the root", "fast lane: 200: file" (default: off).
                               For development: it tells clients how the site is laid out
+      --live-reload           reload open pages when a file under ROOT changes; a changed
+                              stylesheet is swapped in place (default: off). HTML pages get a
+                              <script> that listens on /.berth/live-reload. For development,
+                              with one thread (not with --workers)
 
 Accepted for @std/http's file_server commands, which run unchanged:
       --no-dir-listing, --no-dotfiles, --no-cors

@@ -14,7 +14,10 @@ import {
   type FastLane,
   type FastLaneCarrier,
 } from "../http/fast_lane.ts";
-import { fastLaneBytes } from "../http/fast_lane_response.ts";
+import {
+  FAST_LANE_REUSE_MAX_BYTES,
+  fastLaneBytes,
+} from "../http/fast_lane_response.ts";
 import { accessLogEntry, type SentAnswer } from "./access_log_entry.ts";
 import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
@@ -80,6 +83,12 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   /** Aborted on close: a response body waiting for its next chunk stops. */
   #closing: AbortController | undefined;
   #bodyOptions: RequestBodyOptions | undefined;
+  /**
+   * Where an HTTP/1.0 keep-alive client's fast-lane answers get their
+   * `Connection` field, made on its first such answer and reused: at most
+   * `FAST_LANE_REUSE_MAX_BYTES` more for such a connection, none for others.
+   */
+  #keepAliveAnswer: Uint8Array | null = null;
 
   /**
    * @param conn The connection; closed when `serve()` resolves.
@@ -182,14 +191,17 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           // Inline, not a method: the hottest path awaits no extra promise.
           keepAlive = head.keepAlive && !tracker.shuttingDown;
           const startedAt = this.options.onResponse ? performance.now() : 0;
-          const bytes = fastLaneBytes(
-            fast,
-            !keepAlive
-              ? "close"
-              : head.minorVersion === 0
-              ? "keep-alive"
-              : "persist",
-          );
+          const bytes = !keepAlive
+            ? fastLaneBytes(fast, "close")
+            : head.minorVersion === 0
+            ? fastLaneBytes(
+              fast,
+              "keep-alive",
+              this.#keepAliveAnswer ??= new Uint8Array(
+                FAST_LANE_REUSE_MAX_BYTES,
+              ),
+            )
+            : fast.head;
           // One write in the common case; loop only on a partial write.
           this.sendWatch.arm();
           const n = await this.conn.write(bytes);

@@ -73,8 +73,14 @@ export function findEtagAlgorithm(name: string): EtagAlgorithm | null {
   return null;
 }
 
-// 32-bit FNV-1a over UTF-16 code units; ample to tell versions of one file apart.
-function fnv1a(text: string): string {
+/**
+ * 32-bit FNV-1a over UTF-16 code units, as 8 hex digits: ample to tell
+ * versions of one file (or of one generated text) apart.
+ *
+ * @param text What to hash.
+ * @returns The hash, e.g. `"a5f1fa85"`.
+ */
+export function fnv1a(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

@@ -198,6 +198,8 @@ export class Explanation {
   #sibling: ContentCoding | null = null;
   /** Whether the file was gzipped on the fly. */
   #gzipped = false;
+  /** Whether live reload's script element was added to the page. */
+  #injected = false;
   #condition: Condition | null = null;
 
   /**
@@ -249,7 +251,16 @@ export class Explanation {
   represented(sibling: ContentCoding | null, gzipped: boolean): void {
     this.#sibling = sibling;
     this.#gzipped = gzipped;
+    this.#injected = false;
     this.#condition = null;
+  }
+
+  /**
+   * Note that the page is sent as is on disk plus live reload's script
+   * element (`liveReload`), after {@linkcode Explanation.represented}.
+   */
+  injected(): void {
+    this.#injected = true;
   }
 
   /**
@@ -348,6 +359,7 @@ export class Explanation {
     } else if (this.#gzipped) {
       parts.push("gzip on the fly");
     }
+    if (this.#injected) parts.push("live reload script added");
     if (condition !== null) parts.push(conditionWords(condition));
     const words = parts.length > 0
       ? parts.join("; ")

@@ -17,6 +17,7 @@ import type { FileEntry } from "./file_cache.ts";
 import { describeOpened } from "./file_entry.ts";
 import type { FileResponseOptions } from "./file_response.ts";
 import { fsErrorStatus } from "./fs_error_status.ts";
+import { LiveReloadTag } from "./live_reload_tag.ts";
 import type { FileAnswer } from "./memory_answer.ts";
 import type { ResolvedStaticOptions } from "./options.ts";
 import {
@@ -56,6 +57,8 @@ export class FileAnswers {
   readonly #notFoundPage: string | null;
   /** What a not-found answer varies on: `Accept` with an SPA fallback. */
   readonly #notFoundVary: readonly string[];
+  /** The script element pages get (`liveReload`), or `null`. */
+  readonly #liveReload: LiveReloadTag | null;
 
   /**
    * @param options The handler's options.
@@ -69,6 +72,9 @@ export class FileAnswers {
       ? null
       : joinInsideRoot(files.root, options.notFoundPage);
     this.#notFoundVary = options.spa === null ? NO_VARY : VARY_ACCEPT;
+    this.#liveReload = options.liveReload
+      ? new LiveReloadTag(options.urlRoot)
+      : null;
   }
 
   /**
@@ -147,6 +153,7 @@ export class FileAnswers {
       emptyFileRanges: options.emptyFileRanges,
       status,
       vary,
+      liveReload: this.#liveReload,
     };
   }
 

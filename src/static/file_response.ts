@@ -20,6 +20,8 @@ import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
 import { reopen } from "./file_entry.ts";
 import type { Explanation } from "./explanation.ts";
 import { createFileStream } from "./file_stream.ts";
+import { respondWithLiveReloadPage } from "./live_reload_page.ts";
+import type { LiveReloadTag } from "./live_reload_tag.ts";
 import { formatHttpDate } from "../http/http_date.ts";
 import {
   assembleParts,
@@ -78,6 +80,14 @@ export interface FileResponseOptions {
    * no sibling is chosen.
    */
   file?: Descriptor;
+  /**
+   * Live reload's script element, added to HTML pages
+   * (`live_reload_page.ts`: their own validators, no ranges, identity
+   * only), or `null` for none.
+   *
+   * @default {null}
+   */
+  liveReload?: LiveReloadTag | null;
 }
 
 /**
@@ -140,6 +150,21 @@ function bodyOf(
   return bytes;
 }
 
+/**
+ * The identity body whole: its bytes when small, else a stream of the open
+ * file (which the stream then owns).
+ */
+function wholeBody(
+  entry: FileEntry,
+  options: FileResponseOptions,
+  takeOver: TakeOver,
+): Uint8Array | ReadableStream<Uint8Array> | FileChanged {
+  const body = bodyOf(entry, entry.identity, options);
+  if (body instanceof Uint8Array || body instanceof FileChanged) return body;
+  takeOver(body);
+  return createFileStream(body, fullParts(entry.identity.size));
+}
+
 function fullParts(size: number): BodyPart[] {
   return size === 0 ? [] : [{ start: 0, end: size - 1 }];
 }
@@ -200,6 +225,16 @@ async function respond(
   const identity = entry.identity;
   const held = options.file;
   const explain = options.explain ?? null;
+  const tag = options.liveReload ?? null;
+  if (tag !== null && tag.injects(entry.contentType)) {
+    return respondWithLiveReloadPage(request, entry, {
+      tag,
+      status,
+      cacheControl: options.cacheControl,
+      vary: options.vary ?? [],
+      explain,
+    }, () => wholeBody(entry, options, takeOver));
+  }
 
   // 1. Representation.
   const gzipEligible = options.gzip &&

@@ -319,9 +319,23 @@ export interface StaticHandlerOptions {
    */
   explain?: boolean;
   /**
+   * Live reload, for development: HTML pages get a `<script>` element
+   * (before their last `</body>`) whose script listens on the reserved path
+   * `/.berth/live-reload` (under `urlRoot`) and reloads the page when a
+   * file under the root changes; a changed stylesheet is swapped in place.
+   * An injected page has its own ETag, no `Last-Modified`, ignores `Range`
+   * and is never compressed; other answers are unchanged. The root is
+   * watched while a page listens. On berth's `serve()` the listening pages
+   * are let go when it shuts down. See the README, "Live reload".
+   *
+   * @default {false}
+   */
+  liveReload?: boolean;
+  /**
    * Told what the handler skipped and why, once each: a bad line of a
    * `_redirects` or `_headers` file (`_redirects:3: …; line skipped`), a
-   * watch of the root that failed (then it polls).
+   * watch of the root that failed (then it polls), a live reload watch that
+   * could not start or stopped.
    *
    * @default {undefined}
    */

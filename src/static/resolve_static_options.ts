@@ -57,6 +57,7 @@ export const DEFAULT_STATIC_OPTIONS: Readonly<
   maxRanges: 16,
   siteRules: true,
   explain: false,
+  liveReload: false,
   now: DEFAULT_FILE_CACHE_OPTIONS.now,
 });
 
@@ -227,6 +228,7 @@ const RESOLVERS = {
   },
   siteRules: boolean,
   explain: boolean,
+  liveReload: boolean,
   /** The three options without a default. */
   onWarning(value, name): StaticHandlerOptions["onWarning"] {
     return value === undefined ? undefined : fn(value, name);

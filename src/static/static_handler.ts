@@ -16,10 +16,12 @@
 import { unsupportedDeno } from "../http/deno_version.ts";
 import { EXPLAIN_FIELD } from "../http/explain_field.ts";
 import { FAST_LANE, type FastLane, SERVING } from "../http/fast_lane.ts";
+import { ON_SHUTDOWN } from "../http/on_shutdown.ts";
 import { addCorsHeaders } from "./cors.ts";
 import { Explanation } from "./explanation.ts";
 import { StaticFastLane } from "./fast_lane.ts";
 import type { FileCache } from "./file_cache.ts";
+import { LiveReload } from "./live_reload.ts";
 import { type FileAnswer, MemoryAnswer, responseOf } from "./memory_answer.ts";
 import {
   type ResolvedStaticOptions,
@@ -78,6 +80,8 @@ export interface StaticInternals {
    * `null` when it never watches (`watch: false`, `revalidateMs: 0`).
    */
   readonly watch: SiteWatch | null;
+  /** Live reload's paths and event stream, or `null` without `liveReload`. */
+  readonly liveReload: LiveReload | null;
 }
 
 /**
@@ -211,11 +215,26 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
       (message) => opts.onWarning?.(message),
     )
     : null;
+  const liveReload = opts.liveReload
+    ? new LiveReload({
+      root: files.root,
+      mount: opts.urlRoot,
+      forget: () => {
+        cache.clear();
+        fastLane.forgetAll();
+      },
+      warn: (message) => opts.onWarning?.(message),
+    })
+    : null;
 
   async function staticHandler(
     request: Request,
     info?: unknown,
   ): Promise<Response> {
+    if (liveReload !== null) {
+      const reserved = liveReload.answer(request);
+      if (reserved !== null) return reserved;
+    }
     let explain = opts.explain ? new Explanation() : null;
     let answer: FileAnswer | typeof NOT_A_FILE;
     try {
@@ -275,7 +294,9 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   };
   return Object.assign(staticHandler, {
     [FAST_LANE]: serveFast,
-    [STATIC_INTERNALS]: { cache, fastLane, warmUp, watch },
+    [STATIC_INTERNALS]: { cache, fastLane, warmUp, watch, liveReload },
     ...(watch === null ? {} : { [SERVING]: () => watch.serving() }),
+    // The event streams never end by themselves: serve() ends them.
+    ...(liveReload === null ? {} : { [ON_SHUTDOWN]: () => liveReload.close() }),
   });
 }

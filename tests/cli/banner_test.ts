@@ -3,6 +3,7 @@ import {
   bannerLines,
   displayPath,
   EXPLAIN_WARNING,
+  LIVE_RELOAD_WARNING,
 } from "../../src/cli/banner.ts";
 
 const ESC = "\x1b";
@@ -131,6 +132,26 @@ Deno.test("bannerLines(): --explain is warned about, as a tool for development",
     bannerLines({ ...base, explain: false }).some((line) =>
       line.includes("--explain")
     ),
+    false,
+  );
+});
+
+Deno.test("bannerLines(): --live-reload is warned about, as a tool for development", () => {
+  assert.deepEqual(bannerLines({ ...base, liveReload: true }), [
+    "Listening on http://127.0.0.1:8000/ — serving ./static",
+    `  ${LIVE_RELOAD_WARNING}`,
+    "  Use --host 0.0.0.0 to expose on the network",
+  ]);
+  assert.match(
+    LIVE_RELOAD_WARNING,
+    /^Warning: --live-reload .*development only$/,
+  );
+  assert.equal(
+    bannerLines({ ...base, liveReload: true, color: true })[1],
+    `  ${ESC}[33m${LIVE_RELOAD_WARNING}${ESC}[39m`,
+  );
+  assert.equal(
+    bannerLines(base).some((line) => line.includes("--live-reload")),
     false,
   );
 });

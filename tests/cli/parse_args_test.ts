@@ -51,6 +51,7 @@ Deno.test("parseArgs() leaves every other default to the library", () => {
   assert.equal(handler.spa, null);
   assert.equal(handler.cleanUrls, false);
   assert.equal(handler.explain, false);
+  assert.equal(handler.liveReload, false);
   assert.deepEqual(handler.headers, []);
   const limit = resolveLimits(limits);
   assert.equal(limit.maxConnections, 10000);
@@ -96,6 +97,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--no-site-rules"], { files: { siteRules: false } }],
     [["--no-watch"], { files: { watch: false } }],
     [["--explain"], { files: { explain: true } }],
+    [["--live-reload"], { files: { liveReload: true } }],
     [
       ["--cache-control", "public, max-age=60"],
       { files: { cacheControl: "public, max-age=60" } },
@@ -148,6 +150,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--host",
     "--keep-alive-timeout",
     "--key",
+    "--live-reload",
     "--log-format",
     "--max-body-bytes",
     "--max-connections",
@@ -246,6 +249,8 @@ Deno.test("parseArgs() rejects bad input with a one-line UsageError", () => {
     [["--unix", "/s", "--host", "::1"], /--unix cannot be combined/],
     [["--unix", "/s", "--cert", "c", "--key", "k"], /not with --unix/],
     [["--unix", "/s", "--workers", "2"], /not with --unix/],
+    [["--live-reload", "--workers", "2"], /not with --workers/],
+    [["--workers", "auto", "--live-reload"], /not with --workers/],
     [["--cert", "c.pem"], /--cert needs --key/],
     [["--key", "k.pem"], /--key needs --cert/],
     [["--cert", "", "--key", "k"], /need file paths/],

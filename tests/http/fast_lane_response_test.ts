@@ -96,3 +96,36 @@ Deno.test("fastLaneBytes() adds the Connection field before the empty line, body
     `HTTP/1.1 200 OK\r\n${DATE}content-length: 5\r\nconnection: keep-alive\r\n\r\nhello`,
   );
 });
+
+Deno.test("fastLaneBytes() copies into the caller's buffer when the answer fits, else into a new one", () => {
+  const answer = serializeFastLaneResponse(
+    { status: 200, fields: "", body: small, contentLength: 5 },
+    NOW,
+  );
+  const expected =
+    `HTTP/1.1 200 OK\r\n${DATE}content-length: 5\r\nconnection: keep-alive\r\n\r\nhello`;
+  const reuse = new Uint8Array(1024).fill(0x7e);
+  const first = fastLaneBytes(answer, "keep-alive", reuse);
+  assert.equal(first.buffer, reuse.buffer);
+  assert.equal(first.byteOffset, 0);
+  assert.equal(decoder.decode(first), expected);
+  // Nothing of an earlier, longer answer shows through a later one.
+  const longer = serializeFastLaneResponse(
+    {
+      status: 200,
+      fields: "x-long: " + "y".repeat(200) + "\r\n",
+      body: small,
+      contentLength: 5,
+    },
+    NOW,
+  );
+  fastLaneBytes(longer, "keep-alive", reuse);
+  assert.equal(
+    decoder.decode(fastLaneBytes(answer, "keep-alive", reuse)),
+    expected,
+  );
+  const tooSmall = new Uint8Array(8);
+  const own = fastLaneBytes(answer, "keep-alive", tooSmall);
+  assert.notEqual(own.buffer, tooSmall.buffer);
+  assert.equal(decoder.decode(own), expected);
+});
