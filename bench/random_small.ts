@@ -11,7 +11,7 @@
  * nginx. Writes nothing but `bench/out/random_small/` (logs, pids).
  *
  *   deno run -A bench/random_small.ts [--reps 3] [--duration 5]
- *     [--base-port 18101]
+ *     [--base-port P]   (default: the first free block, 18101, 18201, …)
  *
  * Loopback only; every run is bounded by wrk's duration.
  *
@@ -26,6 +26,7 @@ import { runWrk, shellLine, wrkArgs, type WrkOptions } from "../support/wrk.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
+  freeBasePort,
   PidFile,
   type ServerHandle,
   serverRegistry,
@@ -38,7 +39,7 @@ const { values } = parseArgs({
   options: {
     reps: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
-    "base-port": { type: "string", default: "18101" },
+    "base-port": { type: "string" },
   },
 });
 const REPS = Number(values.reps);
@@ -54,9 +55,13 @@ await aptEnsure("wrk", "wrk");
 await aptEnsure("nginx", "nginx");
 await initClockTicks();
 
+const paths = { repo: REPO, site, out };
+// The first free block of ports, unless told.
 const registry = serverRegistry(
-  { repo: REPO, site, out },
-  Number(values["base-port"]),
+  paths,
+  values["base-port"] === undefined
+    ? freeBasePort(serverRegistry(paths).length)
+    : Number(values["base-port"]),
 );
 const pidFile = new PidFile(join(out, "pids"));
 const handles: ServerHandle[] = [];
