@@ -6,6 +6,7 @@
  */
 
 import { unsupportedDeno } from "./http/deno_version.ts";
+import { type FastLaneCarrier, SERVING } from "./http/fast_lane.ts";
 import { notifyShutdown } from "./http/on_shutdown.ts";
 import type { AccessLogEntry } from "./http1/access_log_entry.ts";
 import { ConnectionTracker } from "./http1/connection_tracker.ts";
@@ -191,6 +192,9 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
     }
   };
 
+  // A handler may hold resources while served (the file handler watches
+  // its root): released once every connection has closed.
+  const stopServing = (handler as FastLaneCarrier)[SERVING]?.();
   const onAbort = () => void shutdown();
   const finished = (async () => {
     await acceptLoop();
@@ -198,6 +202,7 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
     clearTimeout(deadline);
     options.signal?.removeEventListener("abort", onAbort);
     await handlerStopped;
+    await stopServing?.();
   })();
 
   function shutdown(): Promise<void> {

@@ -51,7 +51,7 @@ const TABLES: [string, string, Readonly<Record<string, unknown>>][] = [
   ["../src/static/options.ts", "StaticHandlerOptions", DEFAULT_STATIC_OPTIONS],
   ["../src/http1/limits.ts", "ServeLimits", DEFAULT_LIMITS],
   [
-    "../src/static/file_cache.ts",
+    "../src/static/file_cache_options.ts",
     "FileCacheOptions",
     DEFAULT_FILE_CACHE_OPTIONS,
   ],

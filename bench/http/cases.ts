@@ -116,9 +116,10 @@ export const CASES: readonly CaseDef[] = [
       status: 200,
       bytes: smallFileSize(0),
     },
-    // berth with nginx's staleness bound too, for a like-for-like reading.
-    full: [...ALL, "berth-r60"],
-    quick: ["berth", "nginx-1w"],
+    // berth with nginx's staleness bound too, for a like-for-like reading;
+    // polling instead of watching; and the runtime's floor.
+    full: [...ALL, "berth-r60", "berth-poll", "deno-floor"],
+    quick: ["berth", "berth-poll", "nginx-1w", "deno-floor"],
   },
   {
     id: "close-c50",

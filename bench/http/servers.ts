@@ -166,6 +166,14 @@ export function serverRegistry(
       cmdlineMarker: "main.ts",
     },
     {
+      name: "berth-poll",
+      label: "berth CLI --no-watch (polls instead of watching)",
+      port: port,
+      command: cli(port++, "--no-watch"),
+      naExitCodes: { 2: "the CLI rejects --no-watch (exit 2)" },
+      cmdlineMarker: "main.ts",
+    },
+    {
       name: "berth-w2",
       label: "berth CLI --workers 2",
       port: port,

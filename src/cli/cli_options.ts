@@ -30,6 +30,7 @@ export interface CliFileOptions extends
     | "compress"
     | "cacheControl"
     | "revalidateMs"
+    | "watch"
     | "headers"
     | "cors"
     | "siteRules"

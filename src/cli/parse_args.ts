@@ -62,6 +62,7 @@ const OPTIONS = {
   revalidate: { type: "string" },
   "no-compress": { type: "boolean" },
   "no-site-rules": { type: "boolean" },
+  "no-watch": { type: "boolean" },
   "cache-control": { type: "string" },
   explain: { type: "boolean" },
   "live-reload": { type: "boolean" },
@@ -218,6 +219,7 @@ export function parseArgs(
     siteRules: values["no-site-rules"] ? false : undefined,
     cacheControl: parseCacheControl(values["cache-control"]),
     revalidateMs: parseRevalidate(values.revalidate),
+    watch: values["no-watch"] ? false : undefined,
     explain: values.explain,
     liveReload: values["live-reload"],
   });

@@ -62,6 +62,8 @@ Responses:
       --revalidate MS         how long a file's metadata and bytes are trusted before the
                               next stat: a changed file is served within MS ms; 0 checks
                               on every request (default: ${DEFAULT_STATIC_OPTIONS.revalidateMs})
+      --no-watch              do not watch ROOT for changes: only re-check files every
+                              --revalidate MS (default: watch, and serve a change at once)
       --explain               say why in a Berth-Explain header on each response, and in the
                               access log: "304: If-None-Match matched ...", "404: symlink
                               leaves the root", "fast lane: 200: file" (default: off).

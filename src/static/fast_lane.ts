@@ -123,9 +123,10 @@ export class StaticFastLane {
    * @param cache The file cache whose freshness rules and budget the lane
    *   follows.
    * @param refresh Starts a revalidation of an entry without waiting for
-   *   it; called by a hit on an entry past half its `revalidateMs`, so a
-   *   file in use is re-checked in the background before it expires and no
-   *   request has to wait for the stat.
+   *   it; called by the first hit on an entry past half its
+   *   `revalidateMs` (once per check of the entry), so a file in use is
+   *   re-checked in the background before it expires and no request has to
+   *   wait for the stat.
    * @param options What the lane must know of the handler.
    */
   constructor(
@@ -400,8 +401,10 @@ export class StaticFastLane {
     file.referenced = true;
     if (
       now - entry.checkedAt >= this.#refreshAfterMs &&
+      file.recheckAskedAt !== entry.checkedAt &&
       !this.#cache.loading(entry.key)
     ) {
+      file.recheckAskedAt = entry.checkedAt;
       this.#refresh(entry);
     }
     const second = Math.floor(nowMs / 1000);

@@ -13,14 +13,14 @@
  * used entries lose their bytes first — and with them everything derived —
  * then, if metadata alone is still too much, whole entries go.
  *
- * An entry is trusted for at most
- * `revalidateMs`; after that the next lookup stats the file again and keeps
- * the cached bytes only if size, mtime and inode are unchanged. So a changed
- * file is never served stale more than `revalidateMs` after the change
- * (plus the time of one in-flight lookup). Users of a hot entry may call
- * {@linkcode FileCache.revalidate} ahead of its expiry (the fast lane does,
- * past half the bound), so that it never expires under load and no request
- * waits for the stat.
+ * An entry is trusted for at most `revalidateMs`; after that the next
+ * lookup stats the file again and keeps the cached bytes only if size, mtime
+ * and inode are unchanged. So a changed file is never served stale more than
+ * `revalidateMs` after the change (plus the time of one in-flight lookup).
+ * Users of a hot entry may re-check it ahead of its expiry
+ * ({@linkcode FileCache.revalidate}, or {@linkcode FileCache.confirm} after a
+ * look of their own), so that no request waits for the stat; a watcher that
+ * learns of a change drops the entry at once ({@linkcode FileCache.invalidate}).
  *
  * @module
  */
@@ -39,6 +39,15 @@ import {
   sameVersion,
 } from "./cache_entry.ts";
 
+import {
+  DEFAULT_FILE_CACHE_OPTIONS,
+  type FileCacheOptions,
+} from "./file_cache_options.ts";
+
+export {
+  DEFAULT_FILE_CACHE_OPTIONS,
+  type FileCacheOptions,
+} from "./file_cache_options.ts";
 export type {
   CacheEntry,
   DerivedBytes,
@@ -47,58 +56,6 @@ export type {
   FileEntry,
   Representation,
 } from "./cache_entry.ts";
-
-/**
- * Options for {@linkcode FileCache}.
- */
-export interface FileCacheOptions {
-  /**
-   * How long an entry is trusted before the file is stat'ed again, in ms.
-   * `0` stats on every lookup. This is the staleness bound.
-   *
-   * @default {1000}
-   */
-  revalidateMs?: number;
-  /**
-   * Largest file whose bytes are kept in memory.
-   *
-   * @default {1048576}
-   */
-  maxFileBytes?: number;
-  /**
-   * Total bytes kept for reuse: file bytes, compressed variants, what is
-   * derived from them ({@linkcode DerivedBytes}) and an estimate of each
-   * entry's metadata. Least recently used entries lose their bytes first.
-   *
-   * @default {67108864}
-   */
-  budgetBytes?: number;
-  /**
-   * Most entries kept (metadata included); the least recently used go.
-   *
-   * @default {10000}
-   */
-  maxEntries?: number;
-  /**
-   * The clock, in ms. Injectable so tests can move time without sleeping.
-   *
-   * @default {performance.now}
-   */
-  now?: () => number;
-}
-
-/**
- * The defaults of {@linkcode FileCacheOptions}, written once: the static
- * handler's cache options default to the same values.
- */
-export const DEFAULT_FILE_CACHE_OPTIONS: Readonly<Required<FileCacheOptions>> =
-  Object.freeze({
-    revalidateMs: 1000,
-    maxFileBytes: 1024 * 1024,
-    budgetBytes: 64 * 1024 * 1024,
-    maxEntries: 10_000,
-    now: () => performance.now(),
-  });
 
 /**
  * A bounded cache of file metadata and small file contents, revalidated by
@@ -117,6 +74,8 @@ export class FileCache {
   readonly now: () => number;
   #entries = new Map<string, CacheEntry>();
   #inflight = new Map<string, Promise<CacheEntry | null>>();
+  /** Keys invalidated while loading: their load answers, but is not kept. */
+  #superseded = new Set<string>();
   #usedBytes = 0;
   /** What each held entry was last counted at, so a re-count is a delta. */
   #counted = new WeakMap<CacheEntry, number>();
@@ -208,6 +167,7 @@ export class FileCache {
     const promise = this.#reload(key, this.#entries.get(key), load).finally(
       () => {
         this.#inflight.delete(key);
+        this.#superseded.delete(key);
       },
     );
     this.#inflight.set(key, promise);
@@ -236,9 +196,10 @@ export class FileCache {
       this.delete(key);
       throw error;
     }
-    if (fresh === null) {
+    if (fresh === null || this.#superseded.has(key)) {
+      // Nothing there, or the file changed while it was being looked at.
       this.delete(key);
-      return null;
+      return fresh;
     }
     if (
       previous !== undefined && this.#entries.get(key) === previous &&
@@ -289,6 +250,36 @@ export class FileCache {
   isFresh(entry: CacheEntry, now: number = this.now()): boolean {
     return now - entry.checkedAt < this.revalidateMs &&
       this.#entries.get(entry.key) === entry;
+  }
+
+  /**
+   * Mark a cached entry checked against the disk at `checkedAt`, as a look
+   * that found it unchanged leaves it (the caller looked, with containment
+   * checked as a load does).
+   *
+   * @param entry An entry this cache returned.
+   * @param checkedAt The cache clock when the look began.
+   * @returns `false`, changing nothing, when the entry is no longer the
+   * cached one or a load of it is in flight.
+   */
+  confirm(entry: CacheEntry, checkedAt: number): boolean {
+    const key = entry.key;
+    if (this.#entries.get(key) !== entry || this.#inflight.has(key)) {
+      return false;
+    }
+    entry.checkedAt = checkedAt;
+    return true;
+  }
+
+  /**
+   * The file at `key` changed: forget its entry now, and keep nothing that
+   * a load already in flight finds (it may have looked before the change).
+   *
+   * @param key The filesystem path.
+   */
+  invalidate(key: string): void {
+    if (this.#inflight.has(key)) this.#superseded.add(key);
+    this.delete(key);
   }
 
   /**

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { basename } from "node:path";
+import { basename, sep } from "node:path";
 import type { ContentCoding } from "./accept_encoding.ts";
 import {
   type Descriptor,
@@ -21,6 +21,7 @@ import {
   type Containment,
   EntryRefusedError,
   exactly,
+  isEntryAllowed,
   Refused,
   withEntry,
 } from "./locate_entry.ts";
@@ -32,6 +33,7 @@ import {
   MPEG_TS_MEDIA_TYPE,
   MPEG_TS_SNIFF_BYTES,
 } from "./media_types.ts";
+import type { PinnedDirectory } from "./pinned_directory.ts";
 
 /**
  * How {@linkcode loadEntry} decides what may be served.
@@ -98,6 +100,15 @@ function sniffContentType(
   return isMpegTransportStream(head()) ? MPEG_TS_MEDIA_TYPE : type;
 }
 
+/** Whether the siblings a file lacks are due to be looked for again. */
+function absentSiblingsDue(
+  entry: FileEntry,
+  options: LoadEntryOptions,
+): boolean {
+  return entry.siblingsCheckedAt === undefined ||
+    options.now - entry.siblingsCheckedAt >= (options.siblingRecheckMs ?? 0);
+}
+
 /** What one window on the entry's directory found. */
 type Found =
   | { kind: "directory"; realPath: string }
@@ -138,9 +149,7 @@ export async function loadEntry(
   options: LoadEntryOptions,
 ): Promise<CacheEntry | null> {
   const before = previous?.kind === "file" ? previous : undefined;
-  const lookForAll = before === undefined ||
-    before.siblingsCheckedAt === undefined ||
-    options.now - before.siblingsCheckedAt >= (options.siblingRecheckMs ?? 0);
+  const lookForAll = before === undefined || absentSiblingsDue(before, options);
   const found = withEntry(
     path,
     options.containment,
@@ -262,6 +271,52 @@ async function describeFile(
     siblingsCheckedAt: lookForAll ? options.now : before!.siblingsCheckedAt,
   };
   return entry;
+}
+
+/**
+ * Whether a cached file entry still describes the disk, looked at in a
+ * window on its directory — the one {@linkcode loadEntry} holds first, on
+ * `dirname(entry.key)` — as {@linkcode loadEntry} would find it unchanged:
+ * the same entry by its bare name, not a symlink, at the same real path and
+ * allowed there, with the same identity (device, inode, size, mtime), and
+ * so are its precompressed siblings. What only a load can tell is `false`:
+ * an entry reached through a symlink, a file whose absent siblings are due
+ * for a look. Many entries of one directory are checked in one window.
+ *
+ * @param entry A cached file entry (not the root).
+ * @param dir Its directory, held.
+ * @param options The policies a load would use now.
+ * @returns `true` when a load would find nothing changed.
+ */
+export function stillHolds(
+  entry: FileEntry,
+  dir: PinnedDirectory,
+  options: LoadEntryOptions,
+): boolean {
+  if (absentSiblingsDue(entry, options)) return false;
+  const name = basename(entry.key);
+  try {
+    const info = dir.lstat(name);
+    // `join()` of a real folder and a bare name, for less.
+    const realPath = dir.real + (dir.real.endsWith(sep) ? "" : sep) + name;
+    if (
+      !info.isFile || realPath !== entry.realPath ||
+      !isEntryAllowed(realPath, entry.key, options.containment) ||
+      !sameIdentity(entry.identity, identityOf(info))
+    ) {
+      return false;
+    }
+    for (const sibling of entry.siblings) {
+      const found = dir.lstat(basename(sibling.path));
+      if (!found.isFile || !sameIdentity(sibling, identityOf(found))) {
+        return false;
+      }
+    }
+    return true;
+  } catch {
+    // Gone, or unreadable: a load says which.
+    return false;
+  }
 }
 
 /**

@@ -70,6 +70,11 @@ export interface LaneFileTraits {
 export class LaneFile implements DerivedBytes, LaneFileTraits {
   heldBytes = 0;
   referenced = false;
+  /**
+   * The entry's `checkedAt` when the lane last asked for a re-check of it:
+   * one ask per check, not one per hit until the re-check is made.
+   */
+  recheckAskedAt = NaN;
   readonly paths: string[] = [];
   variants: Variant[] = [];
   readonly codings: ContentCoding[];

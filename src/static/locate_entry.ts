@@ -151,6 +151,25 @@ function refusal(
 }
 
 /**
+ * Whether an entry found at `realPath`, looked up as `lexical`, may be
+ * reached under `containment`: the check {@linkcode withEntry} makes on
+ * each entry it finds.
+ *
+ * @param realPath The entry's real path (its held directory's, plus its
+ *   name).
+ * @param lexical The path it was looked up by.
+ * @param containment Where entries may be.
+ * @returns `true` when it may be reached.
+ */
+export function isEntryAllowed(
+  realPath: string,
+  lexical: string,
+  containment: Containment,
+): boolean {
+  return refusal(realPath, lexical, containment) === null;
+}
+
+/**
  * Find the entry `path` names and run `use` on it while its directory is
  * held. `use` must be synchronous. Returns a {@linkcode Refused}, without
  * calling `use`, when the entry may not be reached under `containment`

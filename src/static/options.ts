@@ -260,6 +260,18 @@ export interface StaticHandlerOptions {
    */
   revalidateMs?: number;
   /**
+   * Learn of changes from the file system while berth's `serve()` serves
+   * with the handler: one recursive watch on the root (inotify on Linux),
+   * so a changed file is served at once, with files in use still
+   * re-checked within `revalidateMs` for what a watcher can miss. `false`
+   * polls, as the handler always does elsewhere (`Deno.serve`, a direct
+   * call); when watching fails, it polls too and says so once through
+   * `onWarning`. No watch with `revalidateMs: 0`.
+   *
+   * @default {true}
+   */
+  watch?: boolean;
+  /**
    * Files up to this size are kept in memory; larger ones are streamed.
    *
    * @default {1048576}
@@ -322,7 +334,8 @@ export interface StaticHandlerOptions {
   /**
    * Told what the handler skipped and why, once each: a bad line of a
    * `_redirects` or `_headers` file (`_redirects:3: …; line skipped`), a
-   * live reload watch that could not start or stopped.
+   * watch of the root that failed (then it polls), a live reload watch that
+   * could not start or stopped.
    *
    * @default {undefined}
    */

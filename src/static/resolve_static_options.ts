@@ -50,6 +50,7 @@ export const DEFAULT_STATIC_OPTIONS: Readonly<
   etagAlgorithm: "fnv1a",
   // The handler's cache is a FileCache: its defaults are the cache's.
   revalidateMs: DEFAULT_FILE_CACHE_OPTIONS.revalidateMs,
+  watch: true,
   maxCachedFileBytes: DEFAULT_FILE_CACHE_OPTIONS.maxFileBytes,
   cacheBudgetBytes: DEFAULT_FILE_CACHE_OPTIONS.budgetBytes,
   notFoundPage: "404.html",
@@ -209,6 +210,7 @@ const RESOLVERS = {
     return value;
   },
   revalidateMs: count,
+  watch: boolean,
   maxCachedFileBytes: count,
   cacheBudgetBytes: count,
   /** The 404 page as segments under the root, or `null`. */

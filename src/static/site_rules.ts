@@ -115,6 +115,16 @@ export class SiteRules {
   }
 
   /**
+   * A watcher saw a rules file change: look at both again before anything
+   * else is answered by the rules as they were (the fast lane waits for
+   * the next ordinary request to look).
+   */
+  invalidate(): void {
+    this.#redirects.checkedAt = -Infinity;
+    this.#headers.checkedAt = -Infinity;
+  }
+
+  /**
    * The rules now, looking at the files again once the staleness bound has
    * passed.
    *

@@ -5,16 +5,17 @@
  *
  * This module wires the parts together: the files under the root and their
  * cache (`site_files.ts`), the root's real path (`root_real_path.ts`), the
- * ordinary path (`router.ts`, deciding with `route_decision.ts`), and the
- * fast lane (`fast_lane.ts`), which remembers what the ordinary path
- * answered from memory.
+ * ordinary path (`router.ts`, deciding with `route_decision.ts`), the fast
+ * lane (`fast_lane.ts`), which remembers what the ordinary path answered
+ * from memory, and the watch of the root while an engine serves with the
+ * handler (`site_watch.ts`).
  *
  * @module
  */
 
 import { unsupportedDeno } from "../http/deno_version.ts";
 import { EXPLAIN_FIELD } from "../http/explain_field.ts";
-import { FAST_LANE, type FastLane } from "../http/fast_lane.ts";
+import { FAST_LANE, type FastLane, SERVING } from "../http/fast_lane.ts";
 import { ON_SHUTDOWN } from "../http/on_shutdown.ts";
 import { addCorsHeaders } from "./cors.ts";
 import { Explanation } from "./explanation.ts";
@@ -32,6 +33,7 @@ import { NOT_A_FILE, StaticRouter } from "./router.ts";
 import { resolveUrlPath } from "./resolve_path.ts";
 import { SiteFiles } from "./site_files.ts";
 import { SiteRules } from "./site_rules.ts";
+import { SiteWatch } from "./site_watch.ts";
 import { statusResponse } from "./status_response.ts";
 
 /**
@@ -73,6 +75,11 @@ export interface StaticInternals {
    * line is reported then); resolves when done.
    */
   readonly warmUp: () => Promise<void>;
+  /**
+   * The watch of the root while an engine serves with the handler, or
+   * `null` when it never watches (`watch: false`, `revalidateMs: 0`).
+   */
+  readonly watch: SiteWatch | null;
   /** Live reload's paths and event stream, or `null` without `liveReload`. */
   readonly liveReload: LiveReload | null;
 }
@@ -98,7 +105,9 @@ export interface StaticInternals {
  *
  * Small files are served from memory; the cache re-checks a file at most
  * `revalidateMs` after it last looked, so a change is never served stale
- * longer than that. Large files stream from disk with bounded memory.
+ * longer than that. While berth's `serve()` serves with the handler, it
+ * also watches the root, so a change is served at once (see `watch`).
+ * Large files stream from disk with bounded memory.
  *
  * @param options See {@linkcode StaticHandlerOptions}; all optional.
  * @returns The handler.
@@ -191,12 +200,21 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     : null;
   const router = new StaticRouter(opts, { files, root, rules });
   const fastLane = new StaticFastLane(cache, (entry) => {
+    // While watching, files in use are re-checked in batches.
+    if (watch?.recheck(entry)) return;
     // Only with a fresh root: the reload checks containment against it.
     if (root.real === null) return;
     cache.revalidate(entry.key, files.loader(root.real)).catch(() => {
       // The entry is dropped; the next request takes the ordinary path.
     });
   }, { gzip: opts.gzip });
+  // Nothing to learn when every request looks at the disk anyway.
+  const watch = opts.watch && opts.revalidateMs > 0
+    ? new SiteWatch(
+      { files, root, rules, fastLane },
+      (message) => opts.onWarning?.(message),
+    )
+    : null;
   const liveReload = opts.liveReload
     ? new LiveReload({
       root: files.root,
@@ -276,7 +294,8 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   };
   return Object.assign(staticHandler, {
     [FAST_LANE]: serveFast,
-    [STATIC_INTERNALS]: { cache, fastLane, warmUp, liveReload },
+    [STATIC_INTERNALS]: { cache, fastLane, warmUp, watch, liveReload },
+    ...(watch === null ? {} : { [SERVING]: () => watch.serving() }),
     // The event streams never end by themselves: serve() ends them.
     ...(liveReload === null ? {} : { [ON_SHUTDOWN]: () => liveReload.close() }),
   });

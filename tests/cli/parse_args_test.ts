@@ -95,6 +95,7 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--clean-urls"], { files: { cleanUrls: true } }],
     [["--no-compress"], { files: { compress: false } }],
     [["--no-site-rules"], { files: { siteRules: false } }],
+    [["--no-watch"], { files: { watch: false } }],
     [["--explain"], { files: { explain: true } }],
     [["--live-reload"], { files: { liveReload: true } }],
     [
@@ -158,6 +159,7 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--no-dir-listing",
     "--no-dotfiles",
     "--no-site-rules",
+    "--no-watch",
     "--port",
     "--quiet",
     "--revalidate",

@@ -318,3 +318,59 @@ Deno.test("FileCache refuses bytes that would put one entry over budget", async 
   assert.equal(a.gzip, null);
   assert.ok(cache.usedBytes <= metadata + 15);
 });
+
+Deno.test("FileCache.confirm moves the check time of the cached entry only", async () => {
+  let clock = 0;
+  const cache = new FileCache({ revalidateMs: 100, now: () => clock });
+  const load = (key: string) => Promise.resolve(fileEntry(key, 1, clock));
+  const entry = await cache.lookup("/f", load) as FileEntry;
+  clock = 90;
+  assert.equal(cache.confirm(entry, 90), true);
+  clock = 150;
+  assert.equal(cache.isFresh(entry), true, "trusted from the confirmed look");
+  // An entry no longer cached, or one being reloaded, is left alone.
+  const stale = fileEntry("/f", 1, 0);
+  assert.equal(cache.confirm(stale, 150), false);
+  assert.equal(stale.checkedAt, 0);
+  let finish = (_: CacheEntry) => {};
+  const reloading = cache.revalidate(
+    "/f",
+    () => new Promise<CacheEntry>((resolve) => finish = resolve),
+  );
+  assert.equal(cache.confirm(entry, 150), false);
+  assert.equal(entry.checkedAt, 90);
+  finish(fileEntry("/f", 1, 150));
+  await reloading;
+});
+
+Deno.test("FileCache.invalidate forgets an entry and keeps nothing a load in flight finds", async () => {
+  const cache = new FileCache({ revalidateMs: 100, now: () => 0 });
+  let version = 1;
+  let loads = 0;
+  const load = (key: string) => {
+    loads++;
+    return Promise.resolve(fileEntry(key, version, 0));
+  };
+  const first = await cache.lookup("/f", load) as FileEntry;
+  cache.invalidate("/f");
+  assert.equal(cache.isFresh(first), false);
+  assert.equal(cache.size, 0);
+  // A load that looked before the change answers those who waited for it,
+  // but the next lookup looks again.
+  let finish = (_: CacheEntry) => {};
+  const inFlight = cache.lookup(
+    "/f",
+    () => new Promise<CacheEntry>((resolve) => finish = resolve),
+  );
+  cache.invalidate("/f");
+  version = 2;
+  finish(fileEntry("/f", 1, 0));
+  assert.equal((await inFlight as FileEntry).identity.mtimeMs, 1);
+  assert.equal(cache.size, 0);
+  const after = await cache.lookup("/f", load) as FileEntry;
+  assert.equal(after.identity.mtimeMs, 2);
+  assert.equal(loads, 2);
+  // Invalidating what is not cached changes nothing.
+  cache.invalidate("/nope");
+  assert.equal(cache.size, 1);
+});

@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
+import type { FileEntry } from "../../src/static/file_cache.ts";
 import {
   describeOpened,
   loadEntry,
   type LoadEntryOptions,
   reopen,
+  stillHolds,
 } from "../../src/static/file_entry.ts";
 import {
   type Containment,
   EntryRefusedError,
 } from "../../src/static/locate_entry.ts";
+import { withPinnedDirectory } from "../../src/static/pinned_directory.ts";
 
 async function withBase(fn: (base: string) => Promise<void>): Promise<void> {
   const base = await Deno.realPath(await Deno.makeTempDir());
@@ -142,5 +146,57 @@ Deno.test("reopen() and describeOpened() answer for the file now where the entry
     await Deno.remove(`${root}/a.txt`);
     await Deno.symlink(`${base}/secret.txt`, `${root}/a.txt`);
     assert.equal(reopen(stale.identity), null);
+  });
+});
+
+/** `stillHolds()` for the entry at `path`, in a window on its folder. */
+function holds(entry: FileEntry, opts: LoadEntryOptions): boolean {
+  return withPinnedDirectory(
+    dirname(entry.key),
+    (dir) => stillHolds(entry, dir, opts),
+  );
+}
+
+Deno.test("stillHolds() says what a load would: unchanged, or not", async () => {
+  await withBase(async (base) => {
+    const root = `${base}/root`;
+    const opts = { ...options(root), siblingRecheckMs: 1000 };
+    const load = async (name: string) =>
+      await loadEntry(`${root}/${name}`, undefined, opts) as FileEntry;
+    await Deno.writeTextFile(`${root}/a.css`, "body{}");
+    await Deno.writeTextFile(`${root}/a.css.br`, "br");
+    await Deno.writeTextFile(`${root}/b.txt`, "b");
+    await Deno.writeTextFile(`${root}/c.txt`, "c");
+    await Deno.writeTextFile(`${root}/d.txt`, "d");
+    const [a, b, c, d] = await Promise.all(
+      ["a.css", "b.txt", "c.txt", "d.txt"].map(load),
+    );
+    assert.equal(holds(a, opts), true, "unchanged, sibling included");
+    assert.equal(holds(b, opts), true);
+    // Changed content (size, mtime), a changed sibling, a file swapped for
+    // a symlink to the outside, a file gone.
+    await Deno.writeTextFile(`${root}/b.txt`, "b, longer");
+    await Deno.writeTextFile(`${root}/a.css.br`, "br, newer");
+    await Deno.remove(`${root}/c.txt`);
+    await Deno.symlink(`${base}/secret.txt`, `${root}/c.txt`);
+    await Deno.remove(`${root}/d.txt`);
+    assert.equal(holds(a, opts), false, "sibling changed");
+    assert.equal(holds(b, opts), false, "content changed");
+    assert.equal(
+      holds(c, opts),
+      false,
+      "a symlink now: only a load follows it",
+    );
+    assert.equal(holds(d, opts), false, "gone");
+    // The root moved: what was inside is not inside the new one.
+    const moved = await load("a.css");
+    const elsewhere = {
+      ...opts,
+      containment: { ...opts.containment, rootReal: `${base}/other` },
+    };
+    assert.equal(holds(moved, opts), true);
+    assert.equal(holds(moved, elsewhere), false);
+    // Absent siblings due for a look: only a load looks.
+    assert.equal(holds(moved, { ...opts, now: 7 + 1000 }), false);
   });
 });

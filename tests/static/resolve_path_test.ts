@@ -140,6 +140,19 @@ Deno.test("isRealPathAllowed() checks containment and dot entries", () => {
   assert.equal(isRealPathAllowed("/r", "/r/.env", false), false);
   assert.equal(isRealPathAllowed("/r", "/r/.env", true), true);
   assert.equal(isRealPathAllowed("/r", "/other", true), false);
+  // Below the root only: a dot-name above it does not count, one below does.
+  assert.equal(
+    isRealPathAllowed("/x/.hidden/r", "/x/.hidden/r/a", false),
+    true,
+  );
+  assert.equal(isRealPathAllowed("/r", "/r/a/.git/config", false), false);
+  assert.equal(isRealPathAllowed("/r", "/r/.well-known/a", false), true);
+  assert.equal(isRealPathAllowed("/r", "/r/a/.well-known/b", false), false);
+  // The file system's root as the root, and a root written with its slash.
+  assert.equal(isRealPathAllowed("/", "/a/b", false), true);
+  assert.equal(isRealPathAllowed("/", "/.env", false), false);
+  assert.equal(isRealPathAllowed("/r/", "/r/a", false), true);
+  assert.equal(isRealPathAllowed("/r/", "/r/.a", false), false);
 });
 
 Deno.test("isHiddenPath() allows only the top-level .well-known", () => {

@@ -1,0 +1,188 @@
+/**
+ * Re-checking the files in use in batches: what keeps the staleness bound
+ * while the root is watched (`site_watch.ts`), for the changes a watcher
+ * can miss.
+ *
+ * The fast lane asks for a re-check of a file it serves once half of
+ * `revalidateMs` has passed since the file's last check, as it does when
+ * polling; here the ask is queued, and a sweep every eighth of the bound
+ * re-checks the files asked for that are three quarters of the bound old
+ * (the others wait for a later sweep): entries of one folder in one
+ * directory window, each with an `lstat` by its bare name and the
+ * containment check a load makes (`stillHolds` in `file_entry.ts`). An
+ * unchanged entry is trusted from the look on; any other is loaded again,
+ * as polling would. So a file in use is looked at once every 3/4 to 7/8 of
+ * the bound, where polling reloads it every half, each in its own window;
+ * a sweep that comes late leaves the file to expire at the bound, and the
+ * next request to look as it would without a watch.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import type { FileEntry } from "./file_cache.ts";
+import { stillHolds } from "./file_entry.ts";
+import { withPinnedDirectory } from "./pinned_directory.ts";
+import type { RootRealPath } from "./root_real_path.ts";
+import type { SiteFiles } from "./site_files.ts";
+
+/** The shortest wait between sweeps, for very small bounds. */
+const MIN_PERIOD_MS = 10;
+
+/** What one sweep did: for tests and benchmarks. */
+export interface SweepCounts {
+  /** Entries found unchanged, trusted from the look on. */
+  confirmed: number;
+  /** Entries loaded again (changed, or only a load can tell). */
+  reloaded: number;
+}
+
+/**
+ * A queue of entries to re-check, and the timer that sweeps it.
+ */
+export class RecheckSweep {
+  readonly #files: SiteFiles;
+  readonly #root: RootRealPath;
+  readonly #periodMs: number;
+  /** How old an entry must be for a sweep to re-check it. */
+  readonly #dueAgeMs: number;
+  readonly #due = new Set<FileEntry>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running = false;
+  /** Called before each sweep (the watch checks where the root is). */
+  readonly #beforeSweep: () => void;
+
+  /**
+   * @param files The root's files and their cache.
+   * @param root The root's real path, as the fast lane last checked it.
+   * @param beforeSweep Called before each sweep.
+   */
+  constructor(files: SiteFiles, root: RootRealPath, beforeSweep: () => void) {
+    this.#files = files;
+    this.#root = root;
+    this.#beforeSweep = beforeSweep;
+    const bound = files.cache.revalidateMs;
+    this.#periodMs = Math.max(bound / 8, MIN_PERIOD_MS);
+    // Two periods before the bound: one sweep may come late.
+    this.#dueAgeMs = Math.max(bound / 2, bound - 2 * this.#periodMs);
+  }
+
+  /** Entries waiting for a sweep. */
+  get size(): number {
+    return this.#due.size;
+  }
+
+  /** Sweep when asked, from now on. */
+  start(): void {
+    this.#running = true;
+  }
+
+  /** Sweep no more; what was asked is forgotten (a lookup will look). */
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#due.clear();
+  }
+
+  /**
+   * Ask for a re-check of an entry by a later sweep.
+   *
+   * @param entry A file entry the fast lane serves.
+   */
+  ask(entry: FileEntry): void {
+    if (!this.#running) return;
+    this.#due.add(entry);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.sweep();
+    }, this.#periodMs);
+  }
+
+  /**
+   * Re-check every file entry cached, now, whatever its age, and forget
+   * the folders (a lookup looks again): events were lost, and anything may
+   * have changed.
+   *
+   * @returns What was done.
+   */
+  recheckAll(): SweepCounts {
+    const cache = this.#files.cache;
+    for (const entry of cache.entries()) {
+      if (entry.kind === "file") this.ask(entry);
+      else cache.invalidate(entry.key);
+    }
+    return this.sweep(0);
+  }
+
+  /**
+   * Re-check now the entries asked for that are old enough; the younger
+   * ones wait for a later sweep.
+   *
+   * @param dueAgeMs How old an entry must be (by default three quarters
+   *   of the bound, less for very small bounds).
+   * @returns What was done.
+   */
+  sweep(dueAgeMs: number = this.#dueAgeMs): SweepCounts {
+    const counts = { confirmed: 0, reloaded: 0 };
+    if (!this.#running) return counts;
+    this.#beforeSweep();
+    const cache = this.#files.cache;
+    const rootReal = this.#root.real;
+    if (rootReal === null) {
+      // The root is gone or unknown: the next lookup resolves it and looks.
+      this.#due.clear();
+      return counts;
+    }
+    // Read before any look: the entries are trusted from then on.
+    const now = cache.now();
+    const byFolder = new Map<string, FileEntry[]>();
+    const reload: FileEntry[] = [];
+    for (const entry of this.#due) {
+      // An expired or replaced entry is not served: a lookup loads it.
+      if (!cache.isFresh(entry, now)) this.#due.delete(entry);
+      else if (now - entry.checkedAt >= dueAgeMs) {
+        this.#due.delete(entry);
+        // The root itself (a file served as the root) is held as itself.
+        if (entry.key === this.#files.root) {
+          reload.push(entry);
+          continue;
+        }
+        const folder = dirname(entry.key);
+        const entries = byFolder.get(folder);
+        if (entries === undefined) byFolder.set(folder, [entry]);
+        else entries.push(entry);
+      }
+    }
+    if (this.#due.size > 0) this.#schedule();
+    const options = { ...this.#files.loadOptions(rootReal), now };
+    for (const [folder, entries] of byFolder) {
+      let unchanged: boolean[];
+      try {
+        unchanged = withPinnedDirectory(
+          folder,
+          (dir) => entries.map((entry) => stillHolds(entry, dir, options)),
+        );
+      } catch {
+        // The folder is gone or unreadable: loads say what is there now.
+        unchanged = entries.map(() => false);
+      }
+      entries.forEach((entry, i) => {
+        if (unchanged[i] && cache.confirm(entry, now)) counts.confirmed++;
+        else reload.push(entry);
+      });
+    }
+    const loader = this.#files.loader(rootReal);
+    for (const entry of reload) {
+      counts.reloaded++;
+      cache.revalidate(entry.key, loader).catch(() => {
+        // The entry is dropped; the next request takes the ordinary path.
+      });
+    }
+    return counts;
+  }
+}
