@@ -110,7 +110,7 @@ try {
     rows.push(row);
   }
   console.log(
-    `\nwrk -t1, ${DURATION_S} s a run, ${REPS} reps interleaved, medians; load before: ${
+    `\nwrk -t1, ${DURATION_S} s a run, ${REPS} reps interleaved, medians; load average at the end: ${
       Deno.loadavg().map((l) => l.toFixed(2)).join(" ")
     }\n`,
   );
