@@ -6,9 +6,9 @@
  *
  * Watching starts when berth's `serve()` starts serving with the handler
  * and stops when the last such server has stopped (the handler carries
- * `SERVING`, `src/http/fast_lane.ts`): a watch holds a resource and keeps
- * the process alive, so it lives exactly as long as a server that will
- * close it.
+ * `ON_SERVE`, `src/http/serve_lifecycle.ts`): a watch holds a resource and
+ * keeps the process alive, so it lives exactly as long as a server that
+ * will close it.
  * Elsewhere (`Deno.serve`, a handler called directly) the handler polls.
  *
  * What an event does, at once:

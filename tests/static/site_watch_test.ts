@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type FastLaneCarrier, SERVING } from "../../src/http/fast_lane.ts";
+import { ON_SERVE, type ServeAware } from "../../src/http/serve_lifecycle.ts";
 import { serve } from "../../src/serve.ts";
 import { useWatchFsForTests } from "../../src/static/change_watcher.ts";
 import {
@@ -313,7 +313,7 @@ Deno.test("serve() shutdown ends the watch of its handler, the last server's onl
 Deno.test("createStaticHandler() never watches with watch: false or revalidateMs: 0", () => {
   for (const options of [{ watch: false }, { revalidateMs: 0 }]) {
     const handler = createStaticHandler({ root: ".", ...options });
-    assert.equal((handler as FastLaneCarrier)[SERVING], undefined);
+    assert.equal((handler as ServeAware)[ON_SERVE], undefined);
     assert.equal(
       (handler as unknown as { [STATIC_INTERNALS]: StaticInternals })[
         STATIC_INTERNALS
