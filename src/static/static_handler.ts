@@ -224,6 +224,8 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
         fastLane.forgetAll();
       },
       warn: (message) => opts.onWarning?.(message),
+      // One watch of the root: pages hear of changes from the handler's.
+      subscribe: (handlers) => watch?.subscribe(handlers) ?? null,
     })
     : null;
 
