@@ -14,11 +14,8 @@
  * @module
  */
 
-import {
-  FAST_LANE,
-  type FastLaneCarrier,
-  SERVING,
-} from "../src/http/fast_lane.ts";
+import { FAST_LANE, type FastLaneCarrier } from "../src/http/fast_lane.ts";
+import { ON_SERVE, type ServeAware } from "../src/http/serve_lifecycle.ts";
 import { useWatchFsForTests } from "../src/static/change_watcher.ts";
 import {
   createStaticHandler,
@@ -59,7 +56,7 @@ async function served(watch: boolean) {
     revalidateMs: 1000,
     now: () => clock.now,
   });
-  (handler as FastLaneCarrier)[SERVING]?.();
+  (handler as ServeAware)[ON_SERVE]?.();
   for (const path of paths) {
     await (await handler(new Request(`http://localhost${path}`))).text();
   }

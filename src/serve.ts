@@ -6,8 +6,7 @@
  */
 
 import { unsupportedDeno } from "./http/deno_version.ts";
-import { type FastLaneCarrier, SERVING } from "./http/fast_lane.ts";
-import { notifyShutdown } from "./http/on_shutdown.ts";
+import { beginServing } from "./http/serve_lifecycle.ts";
 import type { AccessLogEntry } from "./http1/access_log_entry.ts";
 import { ConnectionTracker } from "./http1/connection_tracker.ts";
 import type { ServeHandler } from "./http1/handler.ts";
@@ -194,7 +193,7 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
 
   // A handler may hold resources while served (the file handler watches
   // its root): released once every connection has closed.
-  const stopServing = (handler as FastLaneCarrier)[SERVING]?.();
+  const lifecycle = beginServing(handler);
   const onAbort = () => void shutdown();
   const finished = (async () => {
     await acceptLoop();
@@ -202,7 +201,7 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
     clearTimeout(deadline);
     options.signal?.removeEventListener("abort", onAbort);
     await handlerStopped;
-    await stopServing?.();
+    await lifecycle.stopped();
   })();
 
   function shutdown(): Promise<void> {
@@ -217,7 +216,7 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
       tracker.beginShutdown();
       // Responses that never end by themselves (event streams) end now,
       // instead of holding the shutdown until its deadline.
-      handlerStopped = notifyShutdown(handler);
+      handlerStopped = lifecycle.shuttingDown();
       if (tracker.size > 0) {
         deadline = setTimeout(
           () => tracker.closeAll(),

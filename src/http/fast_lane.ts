@@ -41,25 +41,8 @@ export type FastLane = (
   nowMs: number,
 ) => FastLaneResponse | undefined;
 
-/**
- * The property under which a handler carries {@linkcode Serving}: what
- * `serve()` tells it when it starts serving with it, so that the handler
- * may hold resources for as long as a server uses it (the file handler
- * watches its root).
- */
-export const SERVING: unique symbol = Symbol.for("berth.serving");
-
-/**
- * Called by `serve()` when it starts serving with the handler; returns what
- * `serve()` calls once it has stopped and every connection has closed, and
- * waits for before `finished` resolves. Neither may throw.
- */
-export type Serving = () => () => Promise<void>;
-
 /** A handler that may carry a fast lane. */
 export interface FastLaneCarrier {
   /** The fast lane, when the handler offers one. */
   readonly [FAST_LANE]?: FastLane;
-  /** Told when a server serves with the handler, when it offers that. */
-  readonly [SERVING]?: Serving;
 }

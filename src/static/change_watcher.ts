@@ -50,6 +50,19 @@ export interface ChangeHandlers {
   failed(error: unknown): void;
 }
 
+/**
+ * Reports to {@linkcode ChangeHandlers} until closed: a watch of its own
+ * ({@linkcode ChangeWatcher}), or a share of another's (`site_watch.ts`).
+ */
+export interface ChangeFeed {
+  /**
+   * Stop reporting.
+   *
+   * @returns Resolves once nothing more is pending.
+   */
+  close(): Promise<void>;
+}
+
 /** Event kinds that only say a file's content or metadata changed. */
 const WRITES: ReadonlySet<Deno.FsEvent["kind"]> = new Set([
   "modify",
@@ -60,7 +73,7 @@ const WRITES: ReadonlySet<Deno.FsEvent["kind"]> = new Set([
  * One recursive watch on a folder, reported to {@linkcode ChangeHandlers}
  * until closed.
  */
-export class ChangeWatcher {
+export class ChangeWatcher implements ChangeFeed {
   /** The folder watched, as given. */
   readonly path: string;
   readonly #watcher: Deno.FsWatcher;

@@ -3,8 +3,12 @@
  * standard's server-sent events): what tells the open pages that files
  * changed.
  *
- * - The root is watched (`ChangeWatcher`) only while a page listens: the
- *   first stream starts the watch, the last one to go stops it.
+ * - Changes are heard only while a page listens: the first stream starts
+ *   listening, the last one to go stops it. When the handler watches its
+ *   root (`site_watch.ts`), its watch's reports are shared, so the root is
+ *   watched once; otherwise (not served by `serve()`, `watch: false`,
+ *   watching failed or refused) the stream watches it itself
+ *   (`ChangeWatcher`).
  * - Changes are debounced: an editor's save is several events; a batch
  *   ends after `quietMs` without one (or `maxWaitMs` after it began), and
  *   becomes one event — `css` when only stylesheets changed, else `reload`
@@ -19,7 +23,11 @@
  * @module
  */
 
-import { ChangeWatcher } from "./change_watcher.ts";
+import {
+  type ChangeFeed,
+  type ChangeHandlers,
+  ChangeWatcher,
+} from "./change_watcher.ts";
 import { addPageChanges, type PageChanges } from "./live_reload_changes.ts";
 import { responseInit, statusResponse } from "./status_response.ts";
 
@@ -55,6 +63,12 @@ export interface LiveReloadSite {
   forget: () => void;
   /** Told, once per kind, of a watch that could not start or stopped. */
   warn: (message: string) => void;
+  /**
+   * Share the handler's own watch of the root, if it watches now (paths
+   * reported under `root`); `null`, or absent, when it does not: then the
+   * stream watches the root itself.
+   */
+  subscribe?: (handlers: ChangeHandlers) => ChangeFeed | null;
 }
 
 const DEFAULT_TIMING: Required<LiveReloadTiming> = {
@@ -84,7 +98,8 @@ export class LiveReloadEvents {
   readonly #instance = crypto.randomUUID().slice(0, 8);
   /** Batches sent so far: part of the version pages compare. */
   #sent = 0;
-  #watcher: ChangeWatcher | null = null;
+  /** What reports changes while a page listens, or `null`. */
+  #feed: ChangeFeed | null = null;
   /** The last watch being closed, for whoever waits for the release. */
   #released: Promise<void> = Promise.resolve();
   #batch: PageChanges | null = null;
@@ -132,7 +147,7 @@ export class LiveReloadEvents {
     if (request.method === "HEAD") {
       return new Response(null, responseInit(200, headers));
     }
-    if (!this.#closed && this.#watcher === null && !this.#watch()) {
+    if (!this.#closed && this.#feed === null && !this.#listen()) {
       return statusResponse(503, request.method, { "retry-after": "1" });
     }
     const hello = this.#event("hello", {});
@@ -171,20 +186,25 @@ export class LiveReloadEvents {
     return this.#released;
   }
 
-  /** Start watching; `false` (said once) when the root cannot be watched. */
-  #watch(): boolean {
+  /**
+   * Hear of changes: through the handler's watch, else through a watch of
+   * its own; `false` (said once) when the root cannot be watched.
+   */
+  #listen(): boolean {
     const root = this.#site.root;
     try {
       // Watchers report paths under the root as given or its real path.
       const roots = [root, Deno.realPathSync(root)];
-      this.#watcher = new ChangeWatcher(root, {
+      const handlers: ChangeHandlers = {
         changed: (paths) =>
           this.#gather((batch) =>
             addPageChanges(batch, paths, { roots, mount: this.#site.mount })
           ),
         lost: () => this.#gather((batch) => batch.reload = true),
         failed: (error) => this.#failed(error),
-      });
+      };
+      this.#feed = this.#site.subscribe?.(handlers) ??
+        new ChangeWatcher(root, handlers);
       return true;
     } catch (error) {
       this.#warnOnce(
@@ -214,18 +234,18 @@ export class LiveReloadEvents {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
     this.#endBatch();
-    const watcher = this.#watcher;
-    this.#watcher = null;
-    if (watcher !== null) {
+    const feed = this.#feed;
+    this.#feed = null;
+    if (feed !== null) {
       const previous = this.#released;
-      const closing = watcher.close();
+      const closing = feed.close();
       this.#released = Promise.all([previous, closing]).then(() => {});
     }
   }
 
   /** Add to the batch, and end it once quiet (or once it is old). */
   #gather(add: (batch: PageChanges) => void): void {
-    if (this.#watcher === null) return;
+    if (this.#feed === null) return;
     if (this.#batch === null) {
       this.#batch = { reload: false, stylesheets: new Set() };
       this.#maxTimer = setTimeout(() => this.#send(), this.#timing.maxWaitMs);

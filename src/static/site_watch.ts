@@ -6,9 +6,9 @@
  *
  * Watching starts when berth's `serve()` starts serving with the handler
  * and stops when the last such server has stopped (the handler carries
- * `SERVING`, `src/http/fast_lane.ts`): a watch holds a resource and keeps
- * the process alive, so it lives exactly as long as a server that will
- * close it.
+ * `ON_SERVE`, `src/http/serve_lifecycle.ts`): a watch holds a resource and
+ * keeps the process alive, so it lives exactly as long as a server that
+ * will close it.
  * Elsewhere (`Deno.serve`, a handler called directly) the handler polls.
  *
  * What an event does, at once:
@@ -20,7 +20,9 @@
  *   index, a clean URL): the fast lane forgets its answers (the cache keeps
  *   its entries);
  * - a lost event (`"rescan"`) re-checks every entry and forgets every
- *   answer.
+ *   answer;
+ * - then those who share the watch hear of it (`subscribe`): live reload
+ *   tells its pages from the same events, so the root is watched once.
  *
  * What events miss is seen within the bound, as when polling: changes
  * reached through a symlink (events name the target, not the link), a
@@ -34,7 +36,11 @@
  */
 
 import { basename, dirname, sep } from "node:path";
-import { ChangeWatcher } from "./change_watcher.ts";
+import {
+  type ChangeFeed,
+  type ChangeHandlers,
+  ChangeWatcher,
+} from "./change_watcher.ts";
 import type { StaticFastLane } from "./fast_lane.ts";
 import type { FileEntry } from "./file_cache.ts";
 import { RecheckSweep } from "./recheck_sweep.ts";
@@ -82,6 +88,8 @@ export class SiteWatch {
   readonly #closing = new Set<Promise<void>>();
   /** Tests waiting for an event naming a path. */
   #waiting: { path: string; tell: () => void }[] = [];
+  /** Those who share the watch's reports (`subscribe`). */
+  readonly #listeners = new Set<ChangeHandlers>();
 
   /**
    * @param parts What to keep fresh.
@@ -134,9 +142,39 @@ export class SiteWatch {
       if (stopped) return Promise.resolve();
       stopped = true;
       this.#users--;
-      if (this.#users === 0) this.#end();
+      if (this.#users === 0) {
+        this.#end();
+        this.#endListeners(new Error("No server serves the handler now"));
+      }
       return this.#closed();
     };
+  }
+
+  /**
+   * Share what this watch reports, paths under the root as given, until
+   * the feed returned is closed or `listener.failed` is called (watching
+   * failed, or the last server stopped).
+   *
+   * @param listener Told of changes; after the handler's own work on them.
+   * @returns The feed, or `null` when the root is not watched (no server
+   *   serves the handler, or it polls): the caller watches for itself.
+   */
+  subscribe(listener: ChangeHandlers): ChangeFeed | null {
+    if (this.#users === 0 || this.#failed) return null;
+    this.#listeners.add(listener);
+    return {
+      close: () => {
+        this.#listeners.delete(listener);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** The watch is over for those who shared it: they are told why. */
+  #endListeners(error: unknown): void {
+    const listeners = [...this.#listeners];
+    this.#listeners.clear();
+    for (const listener of listeners) listener.failed(error);
   }
 
   /**
@@ -227,6 +265,7 @@ export class SiteWatch {
       `Watching ${this.#parts.files.root} failed (${reason}); checking ` +
         `files every ${this.#parts.files.cache.revalidateMs} ms instead`,
     );
+    this.#endListeners(error);
   }
 
   /** Before a sweep: a root whose real path moved is watched there. */
@@ -266,6 +305,9 @@ export class SiteWatch {
       if (path === files.root && structural) this.#rootWent = true;
     }
     if (structural) fastLane.forgetAll();
+    for (const listener of this.#listeners) {
+      listener.changed(paths, structural);
+    }
     if (this.#waiting.length === 0) return;
     this.#waiting = this.#waiting.filter((waiter) => {
       if (!paths.includes(waiter.path)) return true;
@@ -278,5 +320,6 @@ export class SiteWatch {
     this.#parts.fastLane.forgetAll();
     this.#parts.rules?.invalidate();
     this.#sweep.recheckAll();
+    for (const listener of this.#listeners) listener.lost();
   }
 }

@@ -15,8 +15,8 @@
 
 import { unsupportedDeno } from "../http/deno_version.ts";
 import { EXPLAIN_FIELD } from "../http/explain_field.ts";
-import { FAST_LANE, type FastLane, SERVING } from "../http/fast_lane.ts";
-import { ON_SHUTDOWN } from "../http/on_shutdown.ts";
+import { FAST_LANE, type FastLane } from "../http/fast_lane.ts";
+import { ON_SERVE, type OnServe } from "../http/serve_lifecycle.ts";
 import { addCorsHeaders } from "./cors.ts";
 import { Explanation } from "./explanation.ts";
 import { StaticFastLane } from "./fast_lane.ts";
@@ -224,6 +224,8 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
         fastLane.forgetAll();
       },
       warn: (message) => opts.onWarning?.(message),
+      // One watch of the root: pages hear of changes from the handler's.
+      subscribe: (handlers) => watch?.subscribe(handlers) ?? null,
     })
     : null;
 
@@ -292,11 +294,18 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     const real = await root.resolve();
     if (rules !== null && real !== null) await rules.current(real);
   };
+  // While an engine serves with the handler: the root watched, and the
+  // event streams, which never end by themselves, ended as it shuts down.
+  const onServe: OnServe = () => {
+    const stopWatching = watch?.serving();
+    return {
+      shuttingDown: () => liveReload?.close(),
+      stopped: () => stopWatching?.() ?? Promise.resolve(),
+    };
+  };
   return Object.assign(staticHandler, {
     [FAST_LANE]: serveFast,
     [STATIC_INTERNALS]: { cache, fastLane, warmUp, watch, liveReload },
-    ...(watch === null ? {} : { [SERVING]: () => watch.serving() }),
-    // The event streams never end by themselves: serve() ends them.
-    ...(liveReload === null ? {} : { [ON_SHUTDOWN]: () => liveReload.close() }),
+    ...(watch === null && liveReload === null ? {} : { [ON_SERVE]: onServe }),
   });
 }

@@ -1,15 +1,12 @@
 /**
- * A file handler told it is served (its `SERVING` hook called, as `serve()`
+ * A file handler told it is served (its `ON_SERVE` hook called, as `serve()`
  * does), on a temporary root and a clock the test moves; a stand-in for
  * `Deno.watchFs` that reports only what the test pushes; and a counter of
  * the `lstat`s made of a name. Shared by the tests of watching.
  */
 
-import {
-  FAST_LANE,
-  type FastLaneCarrier,
-  SERVING,
-} from "../../src/http/fast_lane.ts";
+import { FAST_LANE, type FastLaneCarrier } from "../../src/http/fast_lane.ts";
+import { ON_SERVE, type ServeAware } from "../../src/http/serve_lifecycle.ts";
 import type { StaticHandlerOptions } from "../../src/static/options.ts";
 import type { SiteWatch } from "../../src/static/site_watch.ts";
 import {
@@ -73,11 +70,21 @@ export async function withServed(
     },
     ...options,
   });
-  const carrier = handler as FastLaneCarrier;
+  const carrier = handler as FastLaneCarrier & ServeAware;
+  /** Serve with the handler, as `serve()` does; returns how it ends. */
+  const serveIt = () => {
+    const lifecycle = carrier[ON_SERVE]!();
+    return async () => {
+      await lifecycle.shuttingDown();
+      await lifecycle.stopped();
+    };
+  };
   const internals = (handler as unknown as {
     [STATIC_INTERNALS]: StaticInternals;
   })[STATIC_INTERNALS];
-  const stop = carrier[SERVING]?.() ?? (() => Promise.resolve());
+  const stop = carrier[ON_SERVE] === undefined
+    ? () => Promise.resolve()
+    : serveIt();
   const fetchIt = (path: string, headers: Record<string, string> = {}) =>
     handler(new Request(`http://a${path}`, { headers }));
   try {
@@ -100,7 +107,7 @@ export async function withServed(
         return await (await fetchIt(path, headers)).text();
       },
       fetch: fetchIt,
-      serveAgain: () => carrier[SERVING]!(),
+      serveAgain: serveIt,
       nextWarning: () => within(new Promise((tell) => warned = tell)),
     });
   } finally {

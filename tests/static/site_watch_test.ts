@@ -2,12 +2,14 @@
  * The file handler watching its root while an engine serves with it: a
  * change is seen at once; what the watcher misses is still seen within
  * `revalidateMs`, files in use being re-checked in batches; watching that
- * fails falls back to polling, said once; and the watch ends with the last
- * server. (Both modes against the bound: `staleness_bound_test.ts`.)
+ * fails falls back to polling, said once; the watch ends with the last
+ * server; live reload shares it. (Both modes against the bound:
+ * `staleness_bound_test.ts`; live reload on real sockets:
+ * `live_reload_serve_test.ts`.)
  */
 
 import assert from "node:assert/strict";
-import { type FastLaneCarrier, SERVING } from "../../src/http/fast_lane.ts";
+import { ON_SERVE, type ServeAware } from "../../src/http/serve_lifecycle.ts";
 import { serve } from "../../src/serve.ts";
 import { useWatchFsForTests } from "../../src/static/change_watcher.ts";
 import {
@@ -22,6 +24,7 @@ import {
   within,
   withServed,
 } from "./_watched_site.ts";
+import { EventStreamReader, FakeWatch } from "./_event_stream.ts";
 
 Deno.test("createStaticHandler() served by an engine serves a changed file at once while watching", async () => {
   await withServed({ revalidateMs: 60_000 }, async (site) => {
@@ -313,7 +316,7 @@ Deno.test("serve() shutdown ends the watch of its handler, the last server's onl
 Deno.test("createStaticHandler() never watches with watch: false or revalidateMs: 0", () => {
   for (const options of [{ watch: false }, { revalidateMs: 0 }]) {
     const handler = createStaticHandler({ root: ".", ...options });
-    assert.equal((handler as FastLaneCarrier)[SERVING], undefined);
+    assert.equal((handler as ServeAware)[ON_SERVE], undefined);
     assert.equal(
       (handler as unknown as { [STATIC_INTERNALS]: StaticInternals })[
         STATIC_INTERNALS
@@ -364,5 +367,92 @@ Deno.test("watchRefusal() allows links inside the root and dangling ones, refuse
     );
   } finally {
     await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("createStaticHandler() shares its watch with live reload, which watches for itself once watching failed", async () => {
+  const watches: FakeWatch[] = [];
+  useWatchFsForTests((path) => {
+    const watch = new FakeWatch(path);
+    watches.push(watch);
+    return watch;
+  });
+  const listen = async (site: { fetch(path: string): Promise<Response> }) =>
+    new EventStreamReader((await site.fetch("/.berth/live-reload")).body!);
+  try {
+    await withServed({ revalidateMs: 1000, liveReload: true }, async (site) => {
+      assert.equal(watches.length, 1, "the handler's");
+      const page = await listen(site);
+      try {
+        assert.equal((await page.nextEvent())?.event, "hello");
+        assert.equal(watches.length, 1, "the page shares it");
+        watches[0].send([`${site.root}/style.css`]);
+        const css = await page.nextEvent();
+        assert.equal(css?.event, "css");
+        assert.deepEqual((css!.data as { paths: string[] }).paths, [
+          "/style.css",
+        ]);
+        watches[0].lose();
+        assert.equal((await page.nextEvent())?.event, "reload");
+        watches[0].fail(new Error("OS file watch limit reached."));
+        assert.equal(await page.nextEvent(), null, "ended: the page returns");
+      } finally {
+        await page.cancel();
+      }
+      assert.equal(site.watch!.state, "polling");
+      assert.equal(site.warnings.length, 2);
+      assert.match(site.warnings[0], /^Watching .* failed .*every 1000 ms/);
+      assert.match(site.warnings[1], /^live reload: watching .* stopped/);
+      const back = await listen(site);
+      try {
+        assert.equal((await back.nextEvent())?.event, "hello");
+        assert.equal(watches.length, 2, "its own watch now");
+        assert.equal(watches[1].path, site.root);
+        watches[1].send([`${site.root}/index.html`]);
+        assert.equal((await back.nextEvent())?.event, "reload");
+      } finally {
+        await back.cancel();
+      }
+    });
+    assert.ok(watches.every((watch) => watch.closed));
+  } finally {
+    useWatchFsForTests(null);
+  }
+});
+
+Deno.test("createStaticHandler() ends live reload's share of its watch when the last server stops, and says so", async () => {
+  const root = await Deno.makeTempDir();
+  const watches: FakeWatch[] = [];
+  useWatchFsForTests((path) => {
+    const watch = new FakeWatch(path);
+    watches.push(watch);
+    return watch;
+  });
+  try {
+    const warnings: string[] = [];
+    const handler = createStaticHandler({
+      root,
+      liveReload: true,
+      onWarning: (message) => warnings.push(message),
+    });
+    const lifecycle = (handler as ServeAware)[ON_SERVE]!();
+    const response = await handler(
+      new Request("http://a/.berth/live-reload"),
+    );
+    const page = new EventStreamReader(response.body!);
+    try {
+      assert.equal((await page.nextEvent())?.event, "hello");
+      await lifecycle.stopped();
+      assert.equal(await page.nextEvent(), null, "ended: the page returns");
+      assert.deepEqual(watches.map((watch) => watch.closed), [true]);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /stopped \(No server serves the handler now\)/);
+    } finally {
+      await page.cancel();
+      await lifecycle.shuttingDown();
+    }
+  } finally {
+    useWatchFsForTests(null);
+    await Deno.remove(root, { recursive: true });
   }
 });
