@@ -184,6 +184,7 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           await this.#refuseHead(head, span.start);
           return;
         }
+        const startedAt = this.options.onResponse ? performance.now() : 0;
         let fast = fastLane !== undefined && isFastLaneCandidate(head)
           ? fastLane(head, Date.now())
           : undefined;
@@ -194,7 +195,6 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         if (fast !== undefined) {
           // Inline, not a method: the hottest path awaits no extra promise.
           keepAlive = head.keepAlive && !tracker.shuttingDown;
-          const startedAt = this.options.onResponse ? performance.now() : 0;
           const bytes = !keepAlive
             ? fastLaneBytes(fast, "close")
             : head.minorVersion === 0

@@ -85,6 +85,34 @@ Deno.test("serveConnection() waits for a fast lane's promise, asks again and sen
   assert.ok(conn.output.endsWith("\r\n\r\nfrom the lane"));
 });
 
+Deno.test("serveConnection() logs a fast-lane answer it waited for with the time from its head", async () => {
+  // A clock of the test's own: performance.now() is what the entry uses.
+  let clock = 1000;
+  const realNow = performance.now;
+  performance.now = () => clock;
+  try {
+    const made = Promise.withResolvers<void>();
+    const { handler, firstAsk } = handlerWithLane([
+      made.promise,
+      laneAnswer("from the lane"),
+    ]);
+    const durations: number[] = [];
+    const served = serveConnection(new MockConn([GET]), handler, {
+      limits: resolveLimits(),
+      tracker: new ConnectionTracker(1000),
+      onError: () => new Response("error", { status: 500 }),
+      onResponse: (entry) => durations.push(entry.durationMs),
+    });
+    await firstAsk;
+    clock = 1250;
+    made.resolve();
+    await served;
+    assert.deepEqual(durations, [250]);
+  } finally {
+    performance.now = realNow;
+  }
+});
+
 Deno.test("serveConnection() asks a fast lane again only once: a second promise means the ordinary path", async () => {
   const { handler, asked, ordinary } = handlerWithLane([Promise.resolve()]);
   const conn = new MockConn([GET + GET]);
