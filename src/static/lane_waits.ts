@@ -106,13 +106,13 @@ export class LaneWaits {
    * being answered, nor noted as not kept, nor too long to note, is.
    *
    * @param request The request on the ordinary path.
-   * @returns Its URL path (`new URL(request.url).pathname`, as the lane's
-   *   index keys it) when noted: then call {@linkcode LaneWaits.end} with
+   * @returns Its URL path (as `new URL(request.url).pathname` gives it and
+   *   the lane's index keys it) when noted: then call {@linkcode LaneWaits.end} with
    *   it once answered, whatever happened. `null` when not noted.
    */
   begin(request: Request): string | null {
     if (!this.#asked || request.method !== "GET") return null;
-    const pathname = new URL(request.url).pathname;
+    const pathname = pathOf(request.url);
     if (pathname.length > MAX_PATH_CHARS || this.#making.has(pathname)) {
       return null;
     }
@@ -153,4 +153,23 @@ export class LaneWaits {
   forgetNotes(): void {
     this.#notKept.clear();
   }
+}
+
+/**
+ * The path of a URL as `Request.url` serializes it, without parsing it
+ * again: for http(s), the serialization is `scheme://authority` + path +
+ * `?query` + `#fragment`, and the authority holds no `/`, `?` or `#`.
+ *
+ * @param url A serialized http(s) URL.
+ * @returns What `new URL(url).pathname` gives.
+ */
+export function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  let end = url.length;
+  const query = url.indexOf("?", start);
+  if (query !== -1) end = query;
+  const fragment = url.indexOf("#", start);
+  if (fragment !== -1 && fragment < end) end = fragment;
+  return url.slice(start, end);
 }

@@ -16,7 +16,7 @@ import type { ServeHandler } from "../../src/http1/handler.ts";
 import { resolveLimits } from "../../src/http1/limits.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
 import type { FileCache, FileEntry } from "../../src/static/file_cache.ts";
-import { LaneWaits } from "../../src/static/lane_waits.ts";
+import { LaneWaits, pathOf } from "../../src/static/lane_waits.ts";
 import {
   createStaticHandler,
   STATIC_INTERNALS,
@@ -310,4 +310,25 @@ Deno.test("LaneWaits notes only plain GETs, and a path not kept for as long as n
   assert.equal(waits.begin(at("/b")), "/b");
   waits.end("/b", true);
   await wait;
+});
+
+Deno.test("pathOf() gives what new URL().pathname gives, for what Request.url holds", () => {
+  const urls = [
+    "http://a/",
+    "http://a",
+    "http://a/x/y.html",
+    "https://a:8443/x?q=1",
+    "http://u:p@a:80/x/?q=/y#f",
+    "http://[::1]:8000/v6?x",
+    "http://a/x#frag?not-a-query",
+    "http://a/x?q#f/g",
+    "http://a/%2e%2e/a%20b/\u00e9/../c?d",
+    "http://a/..%2f/x//y",
+    "http://a/?",
+    "http://a/#",
+  ];
+  for (const url of urls) {
+    const serialized = new Request(url).url;
+    assert.equal(pathOf(serialized), new URL(serialized).pathname, url);
+  }
 });
