@@ -8,7 +8,7 @@
  *
  * - in-process: `serve(createStaticHandler({ root }))` in a child that
  *   samples `Deno.memoryUsage().external` every 5 ms during the wrk run and
- *   prints its peak, and RSS after the run;
+ *   prints its peak, and the JS heap and RSS after the run;
  * - cli: the berth CLI (`main.ts ROOT --quiet`), its `VmRSS` and `VmHWM`
  *   read from `/proc` after the run.
  *
@@ -51,6 +51,8 @@ const path = args.values.path;
 /** What one run measured. */
 interface Sample {
   externalPeakMiB: number | null;
+  /** The JS heap after the run (in-process only). */
+  heapTotalMiB: number | null;
   rssAfterMiB: number;
   rssPeakMiB: number | null;
   rps: number;
@@ -96,6 +98,7 @@ async function inProcess(warm: boolean): Promise<void> {
     const status = await readProc("self", "status");
     const sample: Sample = {
       externalPeakMiB: peak / MiB,
+      heapTotalMiB: Deno.memoryUsage().heapTotal / MiB,
       rssAfterMiB: statusMiB(status, "VmRSS"),
       rssPeakMiB: statusMiB(status, "VmHWM"),
       rps: result.rps,
@@ -139,6 +142,7 @@ async function cliRun(warm: boolean): Promise<Sample> {
     const status = await readProc(berth.pid, "status");
     return {
       externalPeakMiB: null,
+      heapTotalMiB: null,
       rssAfterMiB: statusMiB(status, "VmRSS"),
       rssPeakMiB: statusMiB(status, "VmHWM"),
       rps: result.rps,
@@ -152,7 +156,9 @@ async function cliRun(warm: boolean): Promise<Sample> {
 function line(kind: string, warm: boolean, s: Sample): string {
   const external = s.externalPeakMiB === null
     ? ""
-    : `external peak ${mib(s.externalPeakMiB * MiB)}, `;
+    : `external peak ${mib(s.externalPeakMiB * MiB)}, heap ${
+      mib(s.heapTotalMiB! * MiB)
+    }, `;
   return `${kind.padEnd(10)} ${warm ? "warm" : "cold"}: ${external}` +
     `RSS after ${mib(s.rssAfterMiB * MiB)}, VmHWM ${
       mib((s.rssPeakMiB ?? NaN) * MiB)
