@@ -19,10 +19,8 @@
  * a hit negotiates the header itself, as the ordinary path does, so any
  * number of spellings share the few answers the codings allow.
  *
- * A miss for a path whose answer the ordinary path is making right now (its
- * file loading, say) returns a promise to wait on ({@linkcode LaneWaits}):
- * the requests of a cold start are answered from the one answer it leaves
- * here instead of each with a copy of the body.
+ * A miss for a path whose answer the ordinary path is making (its file
+ * loading, say) returns a promise to wait on ({@linkcode LaneWaits}).
  *
  * @module
  */
@@ -149,22 +147,13 @@ export class StaticFastLane {
     this.waits = new LaneWaits({
       now: cache.now,
       notKeptMs: cache.revalidateMs,
+      kept: (pathname) => this.#paths.has(pathname),
     });
   }
 
   /** Paths currently remembered. */
   get size(): number {
     return this.#paths.size;
-  }
-
-  /**
-   * Whether the lane has answers recorded for a path.
-   *
-   * @param pathname The URL path, as `record` was given it.
-   * @returns `true` when remembered.
-   */
-  remembers(pathname: string): boolean {
-    return this.#paths.has(pathname);
   }
 
   /**

@@ -47,6 +47,8 @@ export interface LaneWaitsOptions {
   readonly now: () => number;
   /** How long a note that a path's answer was not kept lasts, in ms. */
   readonly notKeptMs: number;
+  /** Whether the fast lane now keeps an answer for a path. */
+  readonly kept: (pathname: string) => boolean;
 }
 
 /**
@@ -56,6 +58,7 @@ export interface LaneWaitsOptions {
 export class LaneWaits {
   readonly #now: () => number;
   readonly #notKeptMs: number;
+  readonly #kept: (pathname: string) => boolean;
   /**
    * Path → the waiters' promise, made when the first one asks (`null`
    * until then): most answers are made with no one waiting.
@@ -70,11 +73,13 @@ export class LaneWaits {
   #asked = false;
 
   /**
-   * @param options The clock, and how long a "not kept" note lasts.
+   * @param options The clock, how long a "not kept" note lasts, and what
+   *   the lane keeps.
    */
   constructor(options: LaneWaitsOptions) {
     this.#now = options.now;
     this.#notKeptMs = options.notKeptMs;
+    this.#kept = options.kept;
   }
 
   /**
@@ -130,16 +135,15 @@ export class LaneWaits {
   }
 
   /**
-   * The answer {@linkcode LaneWaits.begin} noted is made: its waiters ask
-   * the lane again.
+   * The answer {@linkcode LaneWaits.begin} noted is made (and kept by the
+   * lane, or not): its waiters ask the lane again.
    *
    * @param pathname The path `begin` returned.
-   * @param kept Whether the lane now has an answer for the path.
    */
-  end(pathname: string, kept: boolean): void {
+  end(pathname: string): void {
     const making = this.#making.get(pathname);
     this.#making.delete(pathname);
-    if (!kept) {
+    if (!this.#kept(pathname)) {
       this.#notKept.delete(pathname);
       this.#notKept.set(pathname, this.#now());
       if (this.#notKept.size > MAX_NOT_KEPT) {

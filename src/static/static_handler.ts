@@ -242,9 +242,7 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     try {
       answered = await answerFromFiles(request, making);
     } finally {
-      if (making !== null) {
-        fastLane.waits.end(making, fastLane.remembers(making));
-      }
+      if (making !== null) fastLane.waits.end(making);
     }
     // Not a file: the app's, as it answers (its errors are its own: the
     // engine answers them 500), and unexplained.

@@ -266,7 +266,12 @@ Deno.test("createStaticHandler() requests the fast lane never answers do not mak
 
 Deno.test("LaneWaits notes only plain GETs, and a path not kept for as long as notKeptMs", async () => {
   let clock = 0;
-  const waits = new LaneWaits({ now: () => clock, notKeptMs: 1000 });
+  const kept = new Set<string>();
+  const waits = new LaneWaits({
+    now: () => clock,
+    notKeptMs: 1000,
+    kept: (path) => kept.has(path),
+  });
   const head = {
     method: "GET",
     target: "/a?x",
@@ -293,22 +298,23 @@ Deno.test("LaneWaits notes only plain GETs, and a path not kept for as long as n
   const wait = waits.waitFor(head);
   assert.ok(wait instanceof Promise);
   assert.equal(waits.waitFor(head), wait, "one promise for every waiter");
-  waits.end("/a", false);
+  waits.end("/a");
   assert.equal(waits.waitFor(head), undefined);
   // Not kept: not noted again until notKeptMs has passed.
   clock = 999;
   assert.equal(waits.begin(at("/a")), null);
   clock = 1000;
   assert.equal(waits.begin(at("/a")), "/a");
-  waits.end("/a", true);
+  kept.add("/a");
+  waits.end("/a");
   assert.equal(waits.begin(at("/a")), "/a");
-  waits.end("/a", true);
+  waits.end("/a");
   // Rules changed: what was not kept may be now.
   assert.equal(waits.begin(at("/b")), "/b");
-  waits.end("/b", false);
+  waits.end("/b");
   waits.forgetNotes();
   assert.equal(waits.begin(at("/b")), "/b");
-  waits.end("/b", true);
+  waits.end("/b");
   await wait;
 });
 
