@@ -7,9 +7,11 @@
  *
  * A handler offers a fast lane by carrying a function under
  * {@linkcode FAST_LANE}. The engine asks it first for every GET or HEAD
- * without a body; `undefined` means "take the ordinary path". Under
- * `Deno.serve` the property is simply never looked at, and the handler
- * answers every request itself.
+ * without a body; `undefined` means "take the ordinary path", and a promise
+ * means "what would answer this is being made: ask again once it settles"
+ * (the engine asks once more, then takes the ordinary path; see
+ * {@linkcode askFastLaneAgain}). Under `Deno.serve` the property is simply
+ * never looked at, and the handler answers every request itself.
  *
  * @module
  */
@@ -33,13 +35,40 @@ export interface FastLaneRequest {
 
 /**
  * Answer a request from memory, or return `undefined` to let the ordinary
- * path (a `Request` to the handler) answer it. Must be synchronous, cheap,
- * and must never answer differently from the handler.
+ * path (a `Request` to the handler) answer it, or a promise to be asked
+ * again once it settles: an answer for the request is being made (a file
+ * it would answer with is loading), and waiting for it costs less than
+ * making another. Must be synchronous, cheap, and must never answer
+ * differently from the handler; a promise it returns must settle.
  */
 export type FastLane = (
   request: FastLaneRequest,
   nowMs: number,
-) => FastLaneResponse | undefined;
+) => FastLaneResponse | Promise<void> | undefined;
+
+/**
+ * What the engine does with a fast lane's promise: wait for it, then ask
+ * the lane once more. Once only: a second promise, like a promise that
+ * rejects, means the ordinary path.
+ *
+ * @param lane The fast lane that returned `wait`.
+ * @param request The request it was asked about.
+ * @param wait What it returned.
+ * @returns The lane's answer, or `undefined` for the ordinary path.
+ */
+export async function askFastLaneAgain(
+  lane: FastLane,
+  request: FastLaneRequest,
+  wait: Promise<void>,
+): Promise<FastLaneResponse | undefined> {
+  try {
+    await wait;
+  } catch {
+    return undefined;
+  }
+  const again = lane(request, Date.now());
+  return again instanceof Promise ? undefined : again;
+}
 
 /** A handler that may carry a fast lane. */
 export interface FastLaneCarrier {

@@ -10,6 +10,7 @@
 
 import { errorResponseBytes } from "../http/error_response.ts";
 import {
+  askFastLaneAgain,
   FAST_LANE,
   type FastLane,
   type FastLaneCarrier,
@@ -183,14 +184,17 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           await this.#refuseHead(head, span.start);
           return;
         }
-        const fast = fastLane !== undefined && isFastLaneCandidate(head)
+        const startedAt = this.options.onResponse ? performance.now() : 0;
+        let fast = fastLane !== undefined && isFastLaneCandidate(head)
           ? fastLane(head, Date.now())
           : undefined;
+        if (fast instanceof Promise) {
+          fast = await askFastLaneAgain(fastLane!, head, fast);
+        }
         let keepAlive: boolean;
         if (fast !== undefined) {
           // Inline, not a method: the hottest path awaits no extra promise.
           keepAlive = head.keepAlive && !tracker.shuttingDown;
-          const startedAt = this.options.onResponse ? performance.now() : 0;
           const bytes = !keepAlive
             ? fastLaneBytes(fast, "close")
             : head.minorVersion === 0

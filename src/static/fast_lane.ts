@@ -19,6 +19,9 @@
  * a hit negotiates the header itself, as the ordinary path does, so any
  * number of spellings share the few answers the codings allow.
  *
+ * A miss for a path whose answer the ordinary path is making (its file
+ * loading, say) returns a promise to wait on ({@linkcode LaneWaits}).
+ *
  * @module
  */
 
@@ -47,6 +50,7 @@ import {
   type Variant,
   VARIANT_OVERHEAD_BYTES,
 } from "./lane_file.ts";
+import { LaneWaits } from "./lane_waits.ts";
 import type { MemoryAnswer } from "./memory_answer.ts";
 
 /** Paths remembered; the least recently recorded go first. */
@@ -107,6 +111,8 @@ export interface StaticFastLaneOptions {
  * budget (see the module documentation).
  */
 export class StaticFastLane {
+  /** The answers the ordinary path is making, which misses wait for. */
+  readonly waits: LaneWaits;
   readonly #cache: FileCache;
   readonly #gzip: boolean;
   readonly #refresh: (entry: FileEntry) => void;
@@ -138,6 +144,11 @@ export class StaticFastLane {
     this.#refresh = refresh;
     this.#gzip = options.gzip;
     this.#refreshAfterMs = cache.revalidateMs / 2;
+    this.waits = new LaneWaits({
+      now: cache.now,
+      notKeptMs: cache.revalidateMs,
+      kept: (pathname) => this.#paths.has(pathname),
+    });
   }
 
   /** Paths currently remembered. */
@@ -186,6 +197,7 @@ export class StaticFastLane {
       this.#cache.hold(file.entry, null);
     }
     this.#paths.clear();
+    this.waits.forgetNotes();
   }
 
   /**
@@ -341,24 +353,26 @@ export class StaticFastLane {
   }
 
   /**
-   * Answer from a remembered entry, or `undefined` for the ordinary path.
+   * Answer from a remembered entry, or `undefined` for the ordinary path,
+   * or a promise to ask again after: the ordinary path is making the answer
+   * (see {@linkcode LaneWaits}).
    *
    * @param request The parsed request head.
    * @param nowMs Wall-clock time, for `Date`.
    * @param cacheNow The file cache's clock, when the caller has read it.
-   * @returns The bytes to write, or `undefined`.
+   * @returns The bytes to write, `undefined`, or a promise.
    */
   serve(
     request: FastLaneRequest,
     nowMs: number,
     cacheNow?: number,
-  ): FastLaneResponse | undefined {
+  ): FastLaneResponse | Promise<void> | undefined {
     const target = request.target;
     const query = target.indexOf("?");
     const file = this.#paths.get(
       query === -1 ? target : target.slice(0, query),
     );
-    if (file === undefined) return undefined;
+    if (file === undefined) return this.waits.waitFor(request);
 
     let acceptEncoding: string | null = null;
     let ifNoneMatch: string | null = null;
@@ -390,13 +404,15 @@ export class StaticFastLane {
     if (ifModifiedSince && ifNoneMatch === null) return undefined;
     const entry = file.entry;
     const now = cacheNow ?? this.#cache.now();
-    if (!this.#cache.isFresh(entry, now)) return undefined;
+    if (!this.#cache.isFresh(entry, now)) return this.waits.waitFor(request);
     const rep = this.#choose(file, acceptEncoding);
     let variant: Variant | undefined;
     for (const v of file.variants) {
       if (v.rep === rep) variant = v;
     }
-    if (variant === undefined || rep!.bytes !== variant.body) return undefined;
+    if (variant === undefined || rep!.bytes !== variant.body) {
+      return this.waits.waitFor(request);
+    }
     // Seen by the cache's eviction walk: a hit is a use its LRU cannot see.
     file.referenced = true;
     if (

@@ -237,6 +237,29 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
       const reserved = liveReload.answer(request);
       if (reserved !== null) return reserved;
     }
+    // While this answer is made, fast-lane misses for its path wait for it
+    // (lane_waits.ts): it may leave the answer they need.
+    const making = fastLane.waits.begin(request);
+    let answered: Response | typeof NOT_A_FILE;
+    try {
+      answered = await answerFromFiles(request, making);
+    } finally {
+      if (making !== null) fastLane.waits.end(making);
+    }
+    // Not a file: the app's, as it answers (its errors are its own: the
+    // engine answers them 500), and unexplained.
+    if (answered === NOT_A_FILE) return await opts.fallback!(request, info);
+    return answered;
+  }
+
+  /**
+   * The ordinary path's answer, recorded by the fast lane when it may be
+   * replayed; `pathname` when the caller has it.
+   */
+  async function answerFromFiles(
+    request: Request,
+    pathname: string | null,
+  ): Promise<Response | typeof NOT_A_FILE> {
     let explain = opts.explain ? new Explanation() : null;
     let answer: FileAnswer | typeof NOT_A_FILE;
     try {
@@ -249,15 +272,13 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
         explain.note("error");
       }
     }
-    // Not a file: the app's, as it answers (its errors are its own: the
-    // engine answers them 500), and unexplained.
-    if (answer === NOT_A_FILE) return await opts.fallback!(request, info);
+    if (answer === NOT_A_FILE) return NOT_A_FILE;
     const response = responseOf(answer);
     const headers = response.headers;
     headers.set("x-content-type-options", "nosniff");
     if (opts.cors) addCorsHeaders(headers);
     for (const [name, value] of opts.headers) headers.set(name, value);
-    const pathname = new URL(request.url).pathname;
+    pathname ??= new URL(request.url).pathname;
     const headersKey = rules === null
       ? ""
       : applySiteHeaders(response, rules, opts.urlRoot, { pathname, explain });
@@ -281,11 +302,11 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   const serveFast: FastLane = (request, nowMs) => {
     // One read of the cache's clock serves the root's check and the file's.
     const now = opts.now();
-    if (!root.readyForHit(now)) return undefined;
+    if (!root.readyForHit(now)) return fastLane.waits.waitFor(request);
     if (rules !== null) {
       // The rules decide before any file does: as fresh as the file, and
       // looked at again ahead of time as files are.
-      if (!rules.fresh(now)) return undefined;
+      if (!rules.fresh(now)) return fastLane.waits.waitFor(request);
       rules.refreshAhead(now, root.real!);
     }
     return fastLane.serve(request, nowMs, now);

@@ -101,6 +101,7 @@ export async function withServed(
           headerNames: Object.keys(headers),
           headerValues: Object.values(headers),
         }, Date.now());
+        if (hit instanceof Promise) throw new Error("No load is in flight");
         return hit && decoder.decode(hit.head).split("\r\n\r\n")[1];
       },
       async get(path, headers) {

@@ -1,0 +1,167 @@
+/**
+ * The fast-lane seam's promise: a lane that has no answer yet but one is
+ * being made returns a promise; the engine waits for it and asks once more,
+ * and takes the ordinary path when it still gets none.
+ */
+
+import assert from "node:assert/strict";
+import {
+  askFastLaneAgain,
+  FAST_LANE,
+  type FastLane,
+  type FastLaneRequest,
+} from "../../src/http/fast_lane.ts";
+import {
+  type FastLaneResponse,
+  serializeFastLaneResponse,
+} from "../../src/http/fast_lane_response.ts";
+import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
+import type { ServeHandler } from "../../src/http1/handler.ts";
+import { resolveLimits } from "../../src/http1/limits.ts";
+import { serveConnection } from "../../src/http1/serve_connection.ts";
+import { MockConn } from "../../support/mock_conn.ts";
+
+const GET = "GET /file HTTP/1.1\r\nHost: t\r\n\r\n";
+
+function laneAnswer(body: string): FastLaneResponse {
+  return serializeFastLaneResponse({
+    status: 200,
+    fields: "x-lane: yes\r\n",
+    body: new TextEncoder().encode(body),
+    contentLength: body.length,
+  }, Date.now());
+}
+
+/**
+ * A handler whose lane gives `answers` in turn (the last one again after),
+ * counting its ordinary answers.
+ */
+function handlerWithLane(
+  answers: (FastLaneResponse | Promise<void> | undefined)[],
+) {
+  let asked = 0;
+  let ordinary = 0;
+  const firstAsk = Promise.withResolvers<void>();
+  const lane: FastLane = () => {
+    firstAsk.resolve();
+    return answers[Math.min(asked++, answers.length - 1)];
+  };
+  const handler: ServeHandler = Object.assign(() => {
+    ordinary++;
+    return new Response("ordinary");
+  }, { [FAST_LANE]: lane });
+  return {
+    handler,
+    firstAsk: firstAsk.promise,
+    asked: () => asked,
+    ordinary: () => ordinary,
+  };
+}
+
+function serveOn(conn: MockConn, handler: ServeHandler): Promise<void> {
+  return serveConnection(conn, handler, {
+    limits: resolveLimits(),
+    tracker: new ConnectionTracker(1000),
+    onError: () => new Response("error", { status: 500 }),
+  });
+}
+
+Deno.test("serveConnection() waits for a fast lane's promise, asks again and sends its answer", async () => {
+  const made = Promise.withResolvers<void>();
+  const { handler, firstAsk, asked, ordinary } = handlerWithLane([
+    made.promise,
+    laneAnswer("from the lane"),
+  ]);
+  const conn = new MockConn([GET]);
+  const served = serveOn(conn, handler);
+  await firstAsk;
+  // Nothing is sent while the answer is being made.
+  assert.equal(conn.output, "");
+  made.resolve();
+  await served;
+  assert.equal(asked(), 2);
+  assert.equal(ordinary(), 0);
+  assert.match(conn.output, /^HTTP\/1\.1 200 OK\r\nx-lane: yes\r\n/);
+  assert.ok(conn.output.endsWith("\r\n\r\nfrom the lane"));
+});
+
+Deno.test("serveConnection() logs a fast-lane answer it waited for with the time from its head", async () => {
+  // A clock of the test's own: performance.now() is what the entry uses.
+  let clock = 1000;
+  const realNow = performance.now;
+  performance.now = () => clock;
+  try {
+    const made = Promise.withResolvers<void>();
+    const { handler, firstAsk } = handlerWithLane([
+      made.promise,
+      laneAnswer("from the lane"),
+    ]);
+    const durations: number[] = [];
+    const served = serveConnection(new MockConn([GET]), handler, {
+      limits: resolveLimits(),
+      tracker: new ConnectionTracker(1000),
+      onError: () => new Response("error", { status: 500 }),
+      onResponse: (entry) => durations.push(entry.durationMs),
+    });
+    await firstAsk;
+    clock = 1250;
+    made.resolve();
+    await served;
+    assert.deepEqual(durations, [250]);
+  } finally {
+    performance.now = realNow;
+  }
+});
+
+Deno.test("serveConnection() asks a fast lane again only once: a second promise means the ordinary path", async () => {
+  const { handler, asked, ordinary } = handlerWithLane([Promise.resolve()]);
+  const conn = new MockConn([GET + GET]);
+  await serveOn(conn, handler);
+  // Each request: one promise, one more ask, then the ordinary path.
+  assert.equal(asked(), 4);
+  assert.equal(ordinary(), 2);
+  assert.equal(conn.output.match(/\r\n\r\nordinary/g)?.length, 2);
+});
+
+Deno.test("serveConnection() takes the ordinary path when a fast lane's promise rejects, or it still has nothing after", async () => {
+  const cases = [
+    {
+      answers: () => [
+        Promise.reject(new Error("the load failed")),
+        laneAnswer("never sent"),
+      ],
+      asks: 1,
+    },
+    { answers: () => [Promise.resolve(), undefined], asks: 2 },
+  ];
+  for (const { answers, asks } of cases) {
+    const { handler, asked, ordinary } = handlerWithLane(answers());
+    const conn = new MockConn([GET]);
+    await serveOn(conn, handler);
+    assert.equal(asked(), asks);
+    assert.equal(ordinary(), 1);
+    assert.ok(conn.output.endsWith("\r\n\r\nordinary"));
+  }
+});
+
+Deno.test("askFastLaneAgain() gives the second answer, or undefined for a second promise", async () => {
+  const request: FastLaneRequest = {
+    method: "GET",
+    target: "/",
+    headerNames: [],
+    headerValues: [],
+  };
+  const answer = laneAnswer("x");
+  assert.equal(
+    await askFastLaneAgain(() => answer, request, Promise.resolve()),
+    answer,
+  );
+  assert.equal(
+    await askFastLaneAgain(() => Promise.resolve(), request, Promise.resolve()),
+    undefined,
+  );
+  assert.equal(
+    await askFastLaneAgain(() => undefined, request, Promise.resolve()),
+    undefined,
+  );
+});
