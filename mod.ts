@@ -26,6 +26,16 @@ export {
   type ResolvedLimits,
   type ServeLimits,
 } from "./src/http1/limits.ts";
+export {
+  DEFAULT_HTTP2_LIMITS,
+  type Http2Limits,
+  type ResolvedHttp2Limits,
+} from "./src/http2/http2_limits.ts";
+export {
+  DEFAULT_PROTOCOLS,
+  type ProtocolOptions,
+  type ResolvedProtocols,
+} from "./src/protocol_options.ts";
 export { STATUS_TEXT } from "./src/http/status_text.ts";
 export {
   createStaticHandler,
