@@ -62,6 +62,8 @@ const OPTIONS = {
   revalidate: { type: "string" },
   "no-compress": { type: "boolean" },
   "no-site-rules": { type: "boolean" },
+  "no-http2": { type: "boolean" },
+  "no-h2c": { type: "boolean" },
   "cache-control": { type: "string" },
   explain: { type: "boolean" },
   "live-reload": { type: "boolean" },
@@ -205,6 +207,8 @@ export function parseArgs(
       : 0,
     hostname: parseHost(values.host ?? CLI_DEFAULTS.listen.hostname),
     path: unix,
+    http2: values["no-http2"] ? false : undefined,
+    h2c: values["no-h2c"] ? false : undefined,
   });
   const files: CliFileOptions = definedOnly({
     root: positionals[0] ?? CLI_DEFAULTS.files.root,
