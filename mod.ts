@@ -1,6 +1,6 @@
 /**
- * berth: a strict, fast HTTP/1.1 server and static file handler for Deno,
- * with zero dependencies, importable by URL.
+ * berth: a strict, fast HTTP/1.1 and HTTP/2 server and static file handler
+ * for Deno, with zero dependencies, importable by URL.
  *
  * ```ts ignore
  * import { serve } from "@berth/berth";
