@@ -265,7 +265,7 @@ function listen(
         port,
         cert: options.cert,
         key: options.key,
-        // RFC 9113 §3.2: "h2" first, the client picks; HTTP/1.1 stays.
+        // RFC 9113 §3.2, RFC 7301: "h2" preferred, "http/1.1" for the rest.
         alpnProtocols: http2 ? ["h2", "http/1.1"] : ["http/1.1"],
         reusePort: options.reusePort,
       } as Deno.ListenTlsOptions & Deno.TlsCertifiedKeyPem,
