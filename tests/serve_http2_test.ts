@@ -215,12 +215,14 @@ async function exchange(port: number, bytes: Uint8Array): Promise<string> {
 
 const PREFACE = encoder.encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
-Deno.test("serve() with h2c: false answers the HTTP/2 preface 505", async () => {
-  const { server, port } = start({ h2c: false });
-  try {
-    assert.match(await exchange(port, PREFACE), /^HTTP\/1\.1 505 /);
-  } finally {
-    await server.shutdown();
+Deno.test("serve() with h2c: false, or http2: false, answers the HTTP/2 preface 505", async () => {
+  for (const options of [{ h2c: false }, { http2: false }]) {
+    const { server, port } = start(options);
+    try {
+      assert.match(await exchange(port, PREFACE), /^HTTP\/1\.1 505 /);
+    } finally {
+      await server.shutdown();
+    }
   }
 });
 
@@ -253,6 +255,35 @@ Deno.test("serve() rejects http2 and h2c that are not booleans", () => {
       () => serve(() => new Response(), options as unknown as ServeOptions),
       TypeError,
     );
+  }
+});
+
+Deno.test("serve() rejects HTTP/2 limits HTTP/2 cannot carry", () => {
+  for (
+    const options of [
+      { maxConcurrentStreams: 0 },
+      { maxFrameBytes: 1024 },
+      { connectionWindowBytes: 1000 },
+    ]
+  ) {
+    assert.throws(() => serve(() => new Response(), options), RangeError);
+  }
+});
+
+Deno.test("serve() advertises its HTTP/2 limits in SETTINGS", async () => {
+  const { server, port } = start({ maxConcurrentStreams: 7 });
+  try {
+    const session = await connect(`http://${HOST}:${port}`);
+    try {
+      if (session.remoteSettings.maxConcurrentStreams !== 7) {
+        await new Promise((resolve) => session.once("remoteSettings", resolve));
+      }
+      assert.equal(session.remoteSettings.maxConcurrentStreams, 7);
+    } finally {
+      await closeSession(session);
+    }
+  } finally {
+    await server.shutdown();
   }
 });
 
