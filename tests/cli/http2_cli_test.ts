@@ -4,6 +4,7 @@
  * prior knowledge is served, `--no-h2c` answers the preface 505.
  */
 import assert from "node:assert/strict";
+import http2 from "node:http2";
 import { makeCertificate } from "../_tls.ts";
 import { hostPort, withCli, withRoot } from "./_cli.ts";
 
@@ -97,4 +98,28 @@ Deno.test("plain HTTP serves h2c with prior knowledge; --no-h2c and --no-http2 a
       assert.match(answer, /^HTTP\/1\.1 505 /, flag);
     });
   }
+});
+
+Deno.test("the access log names HTTP/2 requests HTTP/2.0", async () => {
+  const finished = await withCli(
+    ["--port", "0", "--log-format", "clf"],
+    async (cli) => {
+      const session = http2.connect(cli.url);
+      try {
+        const status = await new Promise<number>((resolve, reject) => {
+          const stream = session.request({ ":path": "/" });
+          let status = 0;
+          stream.on("response", (h) => status = Number(h[":status"]));
+          stream.on("data", () => {});
+          stream.on("end", () => resolve(status));
+          stream.on("error", reject);
+        });
+        assert.equal(status, 200);
+      } finally {
+        await new Promise<void>((resolve) => session.close(() => resolve()));
+      }
+      await cli.stdout.waitFor(/"GET \/ HTTP\/2\.0" 200 /);
+    },
+  );
+  assert.match(finished.stdout, /"GET \/ HTTP\/2\.0" 200 \d+/);
 });
