@@ -1,6 +1,6 @@
 /**
- * berth: a strict, fast HTTP/1.1 server and static file handler for Deno,
- * with zero dependencies, importable by URL.
+ * berth: a strict, fast HTTP/1.1 and HTTP/2 server and static file handler
+ * for Deno, with zero dependencies, importable by URL.
  *
  * ```ts ignore
  * import { serve } from "@berth/berth";
@@ -26,6 +26,16 @@ export {
   type ResolvedLimits,
   type ServeLimits,
 } from "./src/http1/limits.ts";
+export {
+  DEFAULT_HTTP2_LIMITS,
+  type Http2Limits,
+  type ResolvedHttp2Limits,
+} from "./src/http2/http2_limits.ts";
+export {
+  DEFAULT_PROTOCOLS,
+  type ProtocolOptions,
+  type ResolvedProtocols,
+} from "./src/protocol_options.ts";
 export { STATUS_TEXT } from "./src/http/status_text.ts";
 export {
   createStaticHandler,

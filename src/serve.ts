@@ -1,6 +1,7 @@
 /**
  * `serve()`: listen, accept in a loop, hand each connection to a task that is
- * not awaited, and shut down gracefully.
+ * not awaited (HTTP/1.1 or HTTP/2: `dispatch_connection.ts`), and shut down
+ * gracefully.
  *
  * @module
  */
@@ -11,11 +12,13 @@ import type { AccessLogEntry } from "./http1/access_log_entry.ts";
 import { ConnectionTracker } from "./http1/connection_tracker.ts";
 import type { ServeHandler } from "./http1/handler.ts";
 import { resolveLimits, type ServeLimits } from "./http1/limits.ts";
-import { serveConnection } from "./http1/serve_connection.ts";
+import { type Http2Limits, resolveHttp2Limits } from "./http2/http2_limits.ts";
+import { connectionDispatcher } from "./dispatch_connection.ts";
+import { type ProtocolOptions, resolveProtocols } from "./protocol_options.ts";
 
 /** Options of {@linkcode serve}; names follow `Deno.serve` where they overlap. */
 export interface ServeOptions<Addr extends Deno.Addr = Deno.NetAddr>
-  extends ServeLimits {
+  extends ServeLimits, Http2Limits, ProtocolOptions {
   /**
    * The port to listen on; `0` picks a free one.
    *
@@ -86,16 +89,20 @@ export interface Server<Addr extends Deno.Addr = Deno.NetAddr>
 const MAX_ACCEPT_BACKOFF_MS = 1000;
 
 /**
- * Serve HTTP/1.1 with `handler` until shut down.
+ * Serve HTTP/1.1 and HTTP/2 with `handler` until shut down.
  *
  * Each accepted connection gets its own task, not awaited: a slow client or
- * a slow handler never holds up another connection.
+ * a slow handler never holds up another connection. HTTP/2 is served over
+ * TLS to clients that choose it with ALPN, and on cleartext to clients that
+ * open with its preface (h2c with prior knowledge); see
+ * {@linkcode ProtocolOptions}.
  *
  * @param handler A `Deno.ServeHandler`-shaped function.
  * @param options Where to listen, limits, hooks.
  * @returns The running server.
  * @throws {RangeError} When a limit is invalid.
- * @throws {TypeError} When `cert` comes without `key` or the reverse.
+ * @throws {TypeError} When `cert` comes without `key` or the reverse, or
+ *   `http2` or `h2c` is not a boolean.
  * @throws {Error} On a Deno older than berth supports (2.9.5); the message
  *   names the version to install.
  *
@@ -124,10 +131,12 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
     throw new TypeError("serve() needs a handler function");
   }
   const limits = resolveLimits(options);
+  const http2 = resolveHttp2Limits(options);
+  const protocols = resolveProtocols(options);
   if ((options.cert === undefined) !== (options.key === undefined)) {
     throw new TypeError("TLS needs both cert and key");
   }
-  const listener = options.listener ?? listen(options);
+  const listener = options.listener ?? listen(options, protocols.http2);
   const addr = listener.addr as Addr;
   const sweepMs = Math.max(
     10,
@@ -145,12 +154,11 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
   );
   const tracker = new ConnectionTracker(sweepMs);
   const onError = options.onError ?? defaultOnError;
-  const connectionOptions = {
-    limits,
-    tracker,
-    onError,
-    onResponse: options.onResponse,
-  };
+  const serveAccepted = connectionDispatcher(handler, {
+    connection: { limits, tracker, onError, onResponse: options.onResponse },
+    http2,
+    protocols,
+  });
 
   let closing = false;
   let deadline: ReturnType<typeof setTimeout> | undefined;
@@ -165,7 +173,7 @@ export function serve<Addr extends Deno.Addr = Deno.NetAddr>(
         for await (const conn of listener) {
           backoffMs = 0;
           // Not awaited: this is what makes the server concurrent.
-          serveConnection(conn, handler, connectionOptions);
+          serveAccepted(conn);
         }
         return; // the listener was closed
       } catch (error) {
@@ -247,6 +255,7 @@ function listen(
     ServeOptions,
     "path" | "hostname" | "port" | "cert" | "key" | "reusePort"
   >,
+  http2: boolean,
 ): Deno.Listener {
   if (options.path !== undefined) {
     return Deno.listen({ transport: "unix", path: options.path });
@@ -260,7 +269,8 @@ function listen(
         port,
         cert: options.cert,
         key: options.key,
-        alpnProtocols: ["http/1.1"],
+        // RFC 9113 §3.2, RFC 7301: "h2" preferred, "http/1.1" for the rest.
+        alpnProtocols: http2 ? ["h2", "http/1.1"] : ["http/1.1"],
         reusePort: options.reusePort,
       } as Deno.ListenTlsOptions & Deno.TlsCertifiedKeyPem,
     );

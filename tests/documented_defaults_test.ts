@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { DEFAULT_LIMITS } from "../src/http1/limits.ts";
+import { DEFAULT_HTTP2_LIMITS } from "../src/http2/http2_limits.ts";
+import { DEFAULT_PROTOCOLS } from "../src/protocol_options.ts";
 import { defaultCacheControl } from "../src/static/cache_control.ts";
 import { DEFAULT_FILE_CACHE_OPTIONS } from "../src/static/file_cache.ts";
 import { DEFAULT_STATIC_OPTIONS } from "../src/static/options.ts";
@@ -50,6 +52,8 @@ function assertDocumented(
 const TABLES: [string, string, Readonly<Record<string, unknown>>][] = [
   ["../src/static/options.ts", "StaticHandlerOptions", DEFAULT_STATIC_OPTIONS],
   ["../src/http1/limits.ts", "ServeLimits", DEFAULT_LIMITS],
+  ["../src/http2/http2_limits.ts", "Http2Limits", DEFAULT_HTTP2_LIMITS],
+  ["../src/protocol_options.ts", "ProtocolOptions", DEFAULT_PROTOCOLS],
   [
     "../src/static/file_cache_options.ts",
     "FileCacheOptions",

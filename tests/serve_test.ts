@@ -714,6 +714,32 @@ Deno.test("serve() serves on a unix socket listener", async () => {
   });
 });
 
+Deno.test("serve() serves h2c with prior knowledge on a unix socket", async () => {
+  const result = await inChild(`
+    const server = serve(() => new Response("h2"), { path, onListen() {} });
+    const conn = await Deno.connect({ transport: "unix", path });
+    try {
+      // The preface and an empty SETTINGS frame.
+      await conn.write(new TextEncoder().encode(
+        "PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n\\0\\0\\0\\x04\\0\\0\\0\\0\\0",
+      ));
+      const head = new Uint8Array(9);
+      let got = 0;
+      while (got < 9) {
+        const n = await conn.read(head.subarray(got));
+        if (n === null) break;
+        got += n;
+      }
+      console.log(JSON.stringify({ type: head[3], streamId: head[8] }));
+    } finally {
+      conn.close();
+      await server.shutdown();
+    }
+  `);
+  // The server's preface: a SETTINGS frame (type 4) on stream 0.
+  assert.deepEqual(result, { type: 4, streamId: 0 });
+});
+
 Deno.test("serve() listens on a unix socket path", async () => {
   const result = await inChild(`
     const server = serve(() => new Response("over unix"), { path, onListen() {} });

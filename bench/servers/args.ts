@@ -1,6 +1,7 @@
 /**
  * Shared command-line parsing of the benchmark servers:
- * `--port N --root DIR --engine deno|berth` and berth's engine limits.
+ * `--port N --root DIR --engine deno|berth`, berth's engine limits, and
+ * `--cert FILE --key FILE` for TLS.
  *
  * @module
  */
@@ -18,6 +19,8 @@ export interface ServerArgs {
     keepAliveTimeoutMs?: number;
     headersTimeoutMs?: number;
   };
+  /** TLS: the PEM certificate and key (`--cert`, `--key`), or none. */
+  tls?: { cert: string; key: string };
 }
 
 /** Parse `Deno.args`; exits 2 on a bad command line. */
@@ -32,6 +35,8 @@ export function serverArgs(args: string[] = Deno.args): ServerArgs {
       "max-connections": { type: "string" },
       "keep-alive-ms": { type: "string" },
       "headers-timeout-ms": { type: "string" },
+      cert: { type: "string" },
+      key: { type: "string" },
     },
   });
   const num = (v: string | undefined) =>
@@ -54,7 +59,13 @@ export function serverArgs(args: string[] = Deno.args): ServerArgs {
   if (headersTimeoutMs !== undefined) {
     limits.headersTimeoutMs = headersTimeoutMs;
   }
-  return { port, root: values.root, engine, limits };
+  const tls = values.cert === undefined || values.key === undefined
+    ? undefined
+    : {
+      cert: Deno.readTextFileSync(values.cert),
+      key: Deno.readTextFileSync(values.key),
+    };
+  return { port, root: values.root, engine, limits, tls };
 }
 
 /** The `onListen` callback every server uses (one stdout line). */

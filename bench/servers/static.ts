@@ -21,11 +21,17 @@ if (import.meta.main) {
       hostname: "127.0.0.1",
       port: args.port,
       ...args.limits,
+      ...args.tls,
       onListen: announce(name),
     });
   } else {
     Deno.serve(
-      { hostname: "127.0.0.1", port: args.port, onListen: announce(name) },
+      {
+        hostname: "127.0.0.1",
+        port: args.port,
+        ...args.tls,
+        onListen: announce(name),
+      },
       handler,
     );
   }

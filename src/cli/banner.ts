@@ -15,6 +15,8 @@ export interface BannerInfo {
   addr: Deno.Addr;
   /** Whether it speaks TLS. */
   secure: boolean;
+  /** Whether TLS offers HTTP/2 (`h2`) beside HTTP/1.1. */
+  http2?: boolean;
   /** The folder served, as given. */
   root: string;
   /** How many worker threads serve (1: the main thread). */
@@ -91,6 +93,9 @@ export function bannerLines(info: BannerInfo): string[] {
   const lines = [
     `Listening on ${bold(cyan(url))} — serving ${displayPath(info.root)}`,
   ];
+  if (info.secure && info.http2) {
+    lines.push("  h2 and http/1.1, as each client chooses (ALPN)");
+  }
   if (info.workers > 1) {
     lines.push(`  ${info.workers} worker threads share the port`);
   }

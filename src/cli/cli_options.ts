@@ -75,10 +75,11 @@ export type CliLimits = Pick<ServeLimits, (typeof LIMIT_FLAGS)[LimitFlag]>;
 
 /**
  * Where to listen, in `serve()`'s names: TCP `hostname` and `port`, or a
- * unix socket `path` (then `port` is `0`).
+ * unix socket `path` (then `port` is `0`); and the protocols spoken there
+ * (`http2: false` with `--no-http2`, `h2c: false` with `--no-h2c`).
  */
 export interface CliListenOptions
-  extends Pick<ServeOptions, "hostname" | "port" | "path"> {
+  extends Pick<ServeOptions, "hostname" | "port" | "path" | "http2" | "h2c"> {
   /** The interface to bind (`--host`). */
   hostname: string;
   /** The TCP port (`--port`, or `$PORT`). */

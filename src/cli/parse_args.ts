@@ -63,6 +63,8 @@ const OPTIONS = {
   "no-compress": { type: "boolean" },
   "no-site-rules": { type: "boolean" },
   "no-watch": { type: "boolean" },
+  "no-http2": { type: "boolean" },
+  "no-h2c": { type: "boolean" },
   "cache-control": { type: "string" },
   explain: { type: "boolean" },
   "live-reload": { type: "boolean" },
@@ -206,6 +208,8 @@ export function parseArgs(
       : 0,
     hostname: parseHost(values.host ?? CLI_DEFAULTS.listen.hostname),
     path: unix,
+    http2: values["no-http2"] ? false : undefined,
+    h2c: values["no-h2c"] ? false : undefined,
   });
   const files: CliFileOptions = definedOnly({
     root: positionals[0] ?? CLI_DEFAULTS.files.root,

@@ -290,6 +290,7 @@ export async function run(options: CliOptions): Promise<number> {
       bannerLines({
         addr: running.addr,
         secure: tls !== undefined,
+        http2: config.listen.http2 !== false,
         root: files.root,
         workers,
         interfaces: running.addr.transport === "tcp" &&

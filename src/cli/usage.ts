@@ -39,6 +39,11 @@ Listening:
                               --allow-read=PATH --allow-write=PATH --allow-net=unix:PATH
   -c, --cert FILE             HTTPS: the PEM certificate chain (default: off; needs --key)
   -k, --key FILE              HTTPS: the PEM private key (default: off; needs --cert)
+      --no-http2              HTTP/1.1 only (default: HTTP/2 too: over HTTPS when the client
+                              chooses h2 with ALPN, on plain HTTP as h2c with prior knowledge)
+      --no-h2c                no h2c: on plain HTTP, a connection opening with HTTP/2's
+                              preface gets 505 (default: served with HTTP/2, as proxies and
+                              load balancers speak it to their origins)
 
 Responses:
   -H, --header "Name: value"  add this header to every response; repeatable (default: none)

@@ -26,6 +26,10 @@ import type { TrackedConnection } from "./connection_tracker.ts";
 import type { ServeHandler } from "./handler.ts";
 import type { IdleKind } from "./idle_connections.ts";
 import { parseRequestHead } from "./parse_request_head.ts";
+import {
+  isPrefaceHead,
+  type PriorKnowledgeHandoff,
+} from "./prior_knowledge.ts";
 import type { ReadWatch, RequestBodyOptions } from "./request_body.ts";
 import { type RequestHead, RequestParseError } from "./request_head.ts";
 import type { ConnectionOptions } from "./serve_connection.ts";
@@ -90,6 +94,8 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
    * `FAST_LANE_REUSE_MAX_BYTES` more for such a connection, none for others.
    */
   #keepAliveAnswer: Uint8Array | null = null;
+  /** Served by HTTP/2 from its preface on: not this object's to close. */
+  #handedOver = false;
 
   /**
    * @param conn The connection; closed when `serve()` resolves.
@@ -167,7 +173,6 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         // Pipelined heads are already buffered: no wait, no promise.
         let span = reader.scanHead(limits.maxHeaderBytes);
         if (span === null) span = await this.#waitForHead(first);
-        first = false;
         if (span === null) return;
         if (span instanceof RequestParseError) {
           await this.#refuseHead(span, reader.start);
@@ -181,9 +186,19 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         );
         reader.start = span.end;
         if (head instanceof RequestParseError) {
+          // h2c with prior knowledge (see prior_knowledge.ts).
+          const handOff = this.options.priorKnowledge;
+          if (
+            first && handOff !== undefined &&
+            isPrefaceHead(reader.buffer, span.start, span.end)
+          ) {
+            await this.#handOver(handOff, span.start);
+            return;
+          }
           await this.#refuseHead(head, span.start);
           return;
         }
+        first = false;
         const startedAt = this.options.onResponse ? performance.now() : 0;
         let fast = fastLane !== undefined && isFastLaneCandidate(head)
           ? fastLane(head, Date.now())
@@ -235,9 +250,17 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       // A network error (reset, broken pipe, closed by a timeout) ends this
       // connection and nothing else.
     } finally {
-      this.close();
+      if (!this.#handedOver) this.close();
       tracker.delete(this);
     }
+  }
+
+  /** Give the connection to HTTP/2, with what was read from `start` on. */
+  #handOver(handOff: PriorKnowledgeHandoff, start: number): Promise<void> {
+    const received = this.reader.buffer.slice(start, this.reader.end);
+    this.#handedOver = true;
+    this.options.tracker.delete(this); // HTTP/2 tracks it anew: counted once
+    return handOff(this.conn, received);
   }
 
   /**

@@ -11,6 +11,7 @@ import type { ConnectionTracker } from "./connection_tracker.ts";
 import type { ServeHandler } from "./handler.ts";
 import { Http1Connection } from "./http1_connection.ts";
 import type { ResolvedLimits } from "./limits.ts";
+import type { PriorKnowledgeHandoff } from "./prior_knowledge.ts";
 
 /** What a connection task needs besides the connection and the handler. */
 export interface ConnectionOptions {
@@ -22,6 +23,12 @@ export interface ConnectionOptions {
   onError: (error: unknown) => Response | Promise<Response>;
   /** Told about every answered request (access logs); never awaited. */
   onResponse?: (entry: AccessLogEntry) => void;
+  /**
+   * Where a connection goes that opens with HTTP/2's connection preface
+   * (h2c with prior knowledge, RFC 9113 §3.3), with the bytes read so far.
+   * Unset: the preface is refused as any other HTTP/2.0 request line (505).
+   */
+  priorKnowledge?: PriorKnowledgeHandoff;
 }
 
 /**

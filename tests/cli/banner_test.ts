@@ -53,6 +53,18 @@ Deno.test("bannerLines(): the URL first, then how to expose it", () => {
   );
 });
 
+Deno.test("bannerLines(): says h2 when TLS offers HTTP/2", () => {
+  const tls = { ...base, secure: true };
+  assert.deepEqual(bannerLines({ ...tls, http2: true }), [
+    "Listening on https://127.0.0.1:8000/ — serving ./static",
+    "  h2 and http/1.1, as each client chooses (ALPN)",
+    "  Use --host 0.0.0.0 to expose on the network",
+  ]);
+  // Not without TLS (h2c is for proxies), nor with --no-http2.
+  assert.equal(bannerLines({ ...base, http2: true }).length, 2);
+  assert.equal(bannerLines({ ...tls, http2: false }).length, 2);
+});
+
 Deno.test("bannerLines(): network URLs when bound to every interface", () => {
   const interfaces = [
     iface("127.0.0.1", "IPv4"),

@@ -96,6 +96,8 @@ Deno.test("parseArgs() reads every flag", () => {
     [["--no-compress"], { files: { compress: false } }],
     [["--no-site-rules"], { files: { siteRules: false } }],
     [["--no-watch"], { files: { watch: false } }],
+    [["--no-http2"], { listen: { http2: false } }],
+    [["--no-h2c"], { listen: { h2c: false } }],
     [["--explain"], { files: { explain: true } }],
     [["--live-reload"], { files: { liveReload: true } }],
     [
@@ -158,6 +160,8 @@ Deno.test("parseArgs() table covers every flag the parser knows", () => {
     "--no-cors",
     "--no-dir-listing",
     "--no-dotfiles",
+    "--no-h2c",
+    "--no-http2",
     "--no-site-rules",
     "--no-watch",
     "--port",

@@ -182,16 +182,23 @@ export class Browser {
    * Start Chromium headless on a fresh profile and connect to it.
    *
    * @param path The Chromium executable.
-   * @param timeoutMs How long it may take to print its DevTools URL.
+   * @param options `timeoutMs`: how long it may take to print its DevTools
+   *   URL; `flags`: more command-line flags (`--ignore-certificate-errors`).
    * @returns The connected browser; close it with {@linkcode Browser.close}.
    */
   static async launch(
     path: string,
-    timeoutMs: number = DEFAULT_TIMEOUT_MS,
+    options: { timeoutMs?: number; flags?: readonly string[] } = {},
   ): Promise<Browser> {
+    const { timeoutMs = DEFAULT_TIMEOUT_MS, flags = [] } = options;
     const profile = await Deno.makeTempDir({ prefix: "berth-e2e-chromium-" });
     const child = new Deno.Command(path, {
-      args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+      args: [
+        ...CHROMIUM_FLAGS,
+        ...flags,
+        `--user-data-dir=${profile}`,
+        "about:blank",
+      ],
       stdin: "null",
       stdout: "null",
       stderr: "piped",
