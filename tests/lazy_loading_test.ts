@@ -79,3 +79,26 @@ for (const entry of ["mod.ts", "main.ts"]) {
     );
   });
 }
+
+/**
+ * What of live reload loads at start: the script element and how pages get
+ * it, which the file answers carry (8 KB of its 30).
+ */
+const LIVE_RELOAD_AT_START = [
+  "static/live_reload_page.ts",
+  "static/live_reload_tag.ts",
+];
+
+for (const entry of ["mod.ts", "main.ts"]) {
+  Deno.test(`${entry} loads live reload's paths and event stream only when it is on`, async () => {
+    const { all, atStart } = await moduleGraph(entry);
+    assert.deepEqual(
+      under(atStart, /^static\/live_reload/),
+      LIVE_RELOAD_AT_START,
+    );
+    assert.ok(
+      all.has(`${SRC}static/live_reload.ts`),
+      "they are in the graph, imported dynamically",
+    );
+  });
+}
