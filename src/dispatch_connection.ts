@@ -4,7 +4,8 @@
  * and for cleartext ones that open with HTTP/2's preface (h2c with prior
  * knowledge, which the HTTP/1.1 engine recognizes and hands over); HTTP/1.1
  * for every other. Both engines share one tracker, one set of limits and
- * the same hooks.
+ * the same hooks. HTTP/2's modules load on the first connection that needs
+ * them (`load_http2.ts`).
  *
  * @module
  */
@@ -16,7 +17,7 @@ import {
   serveConnection,
 } from "./http1/serve_connection.ts";
 import type { ResolvedHttp2Limits } from "./http2/http2_limits.ts";
-import { serveHttp2Connection } from "./http2/serve_http2_connection.ts";
+import { Http2Engine, type LoadHttp2 } from "./load_http2.ts";
 import type { ResolvedProtocols } from "./protocol_options.ts";
 import { finishTlsHandshake } from "./tls_handshake.ts";
 
@@ -28,6 +29,11 @@ export interface DispatchOptions {
   http2: ResolvedHttp2Limits;
   /** Which protocols are on besides HTTP/1.1. */
   protocols: ResolvedProtocols;
+  /**
+   * How HTTP/2's engine is loaded, on the first connection that needs it
+   * (`load_http2.ts`); tests pass their own.
+   */
+  loadHttp2?: LoadHttp2;
 }
 
 /**
@@ -44,8 +50,14 @@ export function connectionDispatcher<Addr extends Deno.Addr = Deno.NetAddr>(
 ): (conn: Deno.Conn) => void {
   const { connection, protocols } = options;
   const http2Options = { ...connection, http2: options.http2 };
+  const http2Engine = new Http2Engine(options.loadHttp2);
   const serveHttp2 = (conn: Deno.Conn, initialBytes?: Uint8Array) =>
-    serveHttp2Connection(conn, handler, { ...http2Options, initialBytes });
+    http2Engine.serve(
+      conn,
+      connection.tracker,
+      (serveHttp2Connection) =>
+        serveHttp2Connection(conn, handler, { ...http2Options, initialBytes }),
+    );
   const priorKnowledge: PriorKnowledgeHandoff = (conn, received) =>
     serveHttp2(conn as Deno.Conn, received);
   // h2c is for cleartext only: over TLS, HTTP/2 is what ALPN chose

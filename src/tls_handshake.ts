@@ -9,38 +9,9 @@
  * @module
  */
 
-import type {
-  ConnectionTracker,
-  TrackedConnection,
-} from "./http1/connection_tracker.ts";
+import type { ConnectionTracker } from "./http1/connection_tracker.ts";
 import type { ResolvedLimits } from "./http1/limits.ts";
-
-/** A connection in its TLS handshake, as the tracker sees it. */
-class PendingHandshake implements TrackedConnection {
-  deadline: number;
-  idle = false;
-  closed = false;
-  readonly #conn: Deno.Conn;
-
-  constructor(conn: Deno.Conn, deadline: number) {
-    this.#conn = conn;
-    this.deadline = deadline;
-  }
-
-  timeout(): void {
-    this.close();
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      this.#conn.close();
-    } catch {
-      // Already closed.
-    }
-  }
-}
+import { PendingConnection } from "./pending_connection.ts";
 
 /**
  * Finish the TLS handshake of `conn` under the server's limits, then hand
@@ -61,7 +32,7 @@ export async function finishTlsHandshake(
   serve: (protocol: string | null) => void,
 ): Promise<void> {
   const { tracker, limits } = server;
-  const pending = new PendingHandshake(
+  const pending = new PendingConnection(
     conn,
     Date.now() + limits.headersTimeoutMs,
   );

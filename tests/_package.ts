@@ -21,15 +21,25 @@ export interface DryRun {
   files: string[];
 }
 
+/** How a `deno` subcommand ended. */
+export interface DenoOutput {
+  /** Its exit code. */
+  code: number;
+  /** Its stdout. */
+  stdout: string;
+  /** Its stderr. */
+  stderr: string;
+}
+
 /**
- * Run `deno publish --dry-run --allow-dirty` in the repository (dirty: the
- * suite also runs before a commit).
+ * Run `deno ARGS` in the repository, without colors or update checks.
  *
- * @returns Its exit code, output and file list.
+ * @param args The subcommand and its arguments.
+ * @returns Its exit code and output.
  */
-export async function publishDryRun(): Promise<DryRun> {
+export async function denoInRepo(args: string[]): Promise<DenoOutput> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["publish", "--dry-run", "--allow-dirty"],
+    args,
     cwd: REPO,
     env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     stdin: "null",
@@ -37,7 +47,26 @@ export async function publishDryRun(): Promise<DryRun> {
     stderr: "piped",
   }).output();
   const decoder = new TextDecoder();
-  const output = decoder.decode(stdout) + decoder.decode(stderr);
+  return {
+    code,
+    stdout: decoder.decode(stdout),
+    stderr: decoder.decode(stderr),
+  };
+}
+
+/**
+ * Run `deno publish --dry-run --allow-dirty` in the repository (dirty: the
+ * suite also runs before a commit).
+ *
+ * @returns Its exit code, output and file list.
+ */
+export async function publishDryRun(): Promise<DryRun> {
+  const { code, stdout, stderr } = await denoInRepo([
+    "publish",
+    "--dry-run",
+    "--allow-dirty",
+  ]);
+  const output = stdout + stderr;
   const prefix = `file://${REPO}/`;
   const files = [...output.matchAll(/^\s+(file:\S+) \([^)]*\)$/gm)]
     .map(([, url]) => url.slice(prefix.length)).sort();

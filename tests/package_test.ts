@@ -9,30 +9,9 @@ import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
 import { spawnUntil } from "./e2e/_process.ts";
-import { publishDryRun, REPO } from "./_package.ts";
+import { denoInRepo as deno, publishDryRun, REPO } from "./_package.ts";
 
 const REPO_URL = new URL("../", import.meta.url);
-const ENV = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
-const decoder = new TextDecoder();
-
-/** Run `deno ARGS` in the repository; its exit code and output. */
-async function deno(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: REPO,
-    env: ENV,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
 
 /** Every `.ts` file under `src/`, as a path from the repository. */
 function sourceFiles(folder = "src"): string[] {

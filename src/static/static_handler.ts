@@ -21,7 +21,7 @@ import { addCorsHeaders } from "./cors.ts";
 import { Explanation } from "./explanation.ts";
 import { StaticFastLane } from "./fast_lane.ts";
 import type { FileCache } from "./file_cache.ts";
-import { LiveReload } from "./live_reload.ts";
+import type { LiveReload } from "./live_reload.ts";
 import { type FileAnswer, MemoryAnswer, responseOf } from "./memory_answer.ts";
 import {
   type ResolvedStaticOptions,
@@ -80,7 +80,10 @@ export interface StaticInternals {
    * `null` when it never watches (`watch: false`, `revalidateMs: 0`).
    */
   readonly watch: SiteWatch | null;
-  /** Live reload's paths and event stream, or `null` without `liveReload`. */
+  /**
+   * Live reload's paths and event stream, or `null` without `liveReload`
+   * (and until its modules have loaded).
+   */
   readonly liveReload: LiveReload | null;
 }
 
@@ -215,26 +218,33 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
       (message) => opts.onWarning?.(message),
     )
     : null;
-  const liveReload = opts.liveReload
-    ? new LiveReload({
-      root: files.root,
-      mount: opts.urlRoot,
-      forget: () => {
-        cache.clear();
-        fastLane.forgetAll();
-      },
-      warn: (message) => opts.onWarning?.(message),
-      // One watch of the root: pages hear of changes from the handler's.
-      subscribe: (handlers) => watch?.subscribe(handlers) ?? null,
-    })
+  // Live reload's modules load only when it is on, as the handler is made
+  // (less memory without it); requests made meanwhile wait for them.
+  let liveReload: LiveReload | null = null;
+  const liveReloadLoading = opts.liveReload
+    ? import("./live_reload.ts").then(({ LiveReload }) =>
+      liveReload = new LiveReload({
+        root: files.root,
+        mount: opts.urlRoot,
+        forget: () => {
+          cache.clear();
+          fastLane.forgetAll();
+        },
+        warn: (message) => opts.onWarning?.(message),
+        // One watch of the root: pages hear of changes from the handler's.
+        subscribe: (handlers) => watch?.subscribe(handlers) ?? null,
+      })
+    )
     : null;
+  // A failure reaches the requests, which await it (the engine answers 500).
+  liveReloadLoading?.catch(() => {});
 
   async function staticHandler(
     request: Request,
     info?: unknown,
   ): Promise<Response> {
-    if (liveReload !== null) {
-      const reserved = liveReload.answer(request);
+    if (liveReloadLoading !== null) {
+      const reserved = (liveReload ?? await liveReloadLoading).answer(request);
       if (reserved !== null) return reserved;
     }
     // While this answer is made, fast-lane misses for its path wait for it
@@ -320,13 +330,24 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
   const onServe: OnServe = () => {
     const stopWatching = watch?.serving();
     return {
-      shuttingDown: () => liveReload?.close(),
+      shuttingDown: () =>
+        liveReloadLoading?.then((loaded) => loaded.close(), () => {}),
       stopped: () => stopWatching?.() ?? Promise.resolve(),
     };
   };
   return Object.assign(staticHandler, {
     [FAST_LANE]: serveFast,
-    [STATIC_INTERNALS]: { cache, fastLane, warmUp, watch, liveReload },
-    ...(watch === null && liveReload === null ? {} : { [ON_SERVE]: onServe }),
+    [STATIC_INTERNALS]: {
+      cache,
+      fastLane,
+      warmUp,
+      watch,
+      get liveReload() {
+        return liveReload;
+      },
+    },
+    ...(watch === null && liveReloadLoading === null
+      ? {}
+      : { [ON_SERVE]: onServe }),
   });
 }

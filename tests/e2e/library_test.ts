@@ -116,17 +116,31 @@ Deno.test("Used as a library: deno run imports mod.ts by URL and serves a folder
   const entries = await withRepoServed(async ({ port, modUrl, dir, env }) => {
     await Deno.writeTextFile(
       `${dir}/script.ts`,
-      `import { createStaticHandler, serve } from ${JSON.stringify(modUrl)};
+      `import http2 from "node:http2";
+import { createStaticHandler, serve } from ${JSON.stringify(modUrl)};
 
 const server = serve(createStaticHandler({ root: ${
         JSON.stringify(`${dir}/site`)
-      } }), {
+      }, liveReload: true }), {
   hostname: "127.0.0.1",
   port: 0,
 });
-const response = await fetch(\`http://127.0.0.1:\${server.addr.port}/hello.txt\`);
+const url = \`http://127.0.0.1:\${server.addr.port}\`;
+const response = await fetch(\`\${url}/hello.txt\`);
 console.log(response.status, response.headers.get("content-type"));
 console.log(await response.text());
+// What loads on first use comes by URL too: live reload, HTTP/2 (h2c).
+const script = await fetch(\`\${url}/.berth/live-reload.js\`);
+await script.body?.cancel();
+const session = http2.connect(url);
+const h2Status = await new Promise((resolve, reject) => {
+  const stream = session.request({ ":path": "/hello.txt" });
+  stream.on("response", (headers) => resolve(headers[":status"]));
+  stream.on("error", reject);
+  stream.resume();
+});
+await new Promise((resolve) => session.close(resolve));
+console.log(script.status, h2Status);
 await server.shutdown();
 `,
     );
@@ -143,7 +157,7 @@ await server.shutdown();
     assert.match(lines[0], /^Listening on http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal(
       lines.slice(1).join("\n"),
-      `200 text/plain; charset=utf-8\n${HELLO}\n`,
+      `200 text/plain; charset=utf-8\n${HELLO}\n200 200\n`,
     );
     // A fresh cache: Deno says what it downloaded, from this server only.
     assert.match(stderr, new RegExp(`Download ${modUrl}`));

@@ -304,3 +304,22 @@ Deno.test("liveReload with explain: the answer says the element was added", asyn
     );
   });
 });
+
+Deno.test("liveReload: requests made as the handler is made wait for its paths to load, and get them", async () => {
+  await withSite(async (root) => {
+    // A fresh handler each: its first requests come before the paths load.
+    for (const path of ["/.berth/live-reload.js", "/"]) {
+      const live = createStaticHandler({
+        root,
+        dotfiles: true,
+        liveReload: true,
+      });
+      const [script, page] = await Promise.all([
+        get(live, "/.berth/live-reload.js"),
+        get(live, path),
+      ]);
+      assert.match(script.text, /new EventSource/);
+      assert.equal(page.status, 200);
+    }
+  });
+});
