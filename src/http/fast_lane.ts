@@ -70,6 +70,25 @@ export async function askFastLaneAgain(
   return again instanceof Promise ? undefined : again;
 }
 
+/**
+ * Whether the fast lane is asked about a request at all: a GET or HEAD
+ * with no body, for an origin-form target. Both engines ask it the same.
+ *
+ * @param method The request method.
+ * @param target The request-target (`:path` in HTTP/2).
+ * @param contentLength The body's length: `0` for none, `-1` when a body
+ *   of unknown length may follow.
+ * @returns `true` when the lane is to be asked.
+ */
+export function isFastLaneCandidate(
+  method: string,
+  target: string,
+  contentLength: number,
+): boolean {
+  return contentLength === 0 && (method === "GET" || method === "HEAD") &&
+    target.charCodeAt(0) === 0x2f; // "/"
+}
+
 /** A handler that may carry a fast lane. */
 export interface FastLaneCarrier {
   /** The fast lane, when the handler offers one. */

@@ -12,6 +12,7 @@
  */
 
 import { COALESCE_MAX_BYTES, encodeHead } from "./encode_head.ts";
+import type { FastLaneFieldList } from "./fast_lane_fields.ts";
 import { httpDate } from "./http_date.ts";
 import { statusLine } from "./status_text.ts";
 
@@ -36,6 +37,11 @@ export interface FastLaneResponse {
    * access logs; `""` or absent when it does not say.
    */
   readonly explain?: string;
+  /**
+   * The same answer as a field list, for an engine that does not send
+   * HTTP/1.1 bytes (HTTP/2); absent when the handler keeps none.
+   */
+  readonly fieldList?: FastLaneFieldList;
 }
 
 /** What a {@linkcode FastLaneResponse} is made from. */
@@ -56,6 +62,8 @@ export interface FastLaneResponseInit {
    * access logs; `""` or absent for none.
    */
   readonly explain?: string;
+  /** The same answer as a field list, passed on to the response. */
+  readonly fieldList?: FastLaneFieldList;
 }
 
 /** `date: ` + an IMF-fixdate (always 29 characters) + CRLF. */
@@ -94,6 +102,7 @@ export function serializeFastLaneResponse(
     body: embed ? null : body,
     bodyBytes: body === null ? 0 : body.length,
     explain: init.explain ?? "",
+    fieldList: init.fieldList,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   FAST_LANE,
   type FastLane,
   type FastLaneCarrier,
+  isFastLaneCandidate,
 } from "../http/fast_lane.ts";
 import {
   FAST_LANE_REUSE_MAX_BYTES,
@@ -200,7 +201,8 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         }
         first = false;
         const startedAt = this.options.onResponse ? performance.now() : 0;
-        let fast = fastLane !== undefined && isFastLaneCandidate(head)
+        let fast = fastLane !== undefined &&
+            isFastLaneCandidate(head.method, head.target, head.contentLength)
           ? fastLane(head, Date.now())
           : undefined;
         if (fast instanceof Promise) {
@@ -466,12 +468,6 @@ const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
  * HTTP/1.1 and HTTP/1.0 alike (an HTTP/1.0 client that asked for
  * keep-alive gets it said back, as on the ordinary path).
  */
-function isFastLaneCandidate(head: RequestHead): boolean {
-  return head.contentLength === 0 &&
-    (head.method === "GET" || head.method === "HEAD") &&
-    head.target.charCodeAt(0) === 0x2f; // "/"
-}
-
 function isTls(conn: Conn): boolean {
   return typeof (conn as Partial<Deno.TlsConn>).handshake === "function";
 }

@@ -42,6 +42,6 @@ export function streamLogEntry(
     referer,
     userAgent,
     requestLine: "",
-    explain: stream.responseHeaders?.get(EXPLAIN_FIELD) ?? "",
+    explain: stream.responseHeaders?.get(EXPLAIN_FIELD) ?? stream.explain,
   };
 }

@@ -9,6 +9,11 @@
  * @module
  */
 
+import {
+  FAST_LANE,
+  type FastLane,
+  type FastLaneCarrier,
+} from "../http/fast_lane.ts";
 import type { ServeHandler } from "../http1/handler.ts";
 import type { ResolvedLimits } from "../http1/limits.ts";
 import { ERROR_CODE } from "./error_codes.ts";
@@ -58,6 +63,8 @@ export class ConnectionStreams implements StreamServer {
   readonly limits: ResolvedLimits;
   /** Turns a handler error into the response to send. */
   readonly onError: (error: unknown) => Response | Promise<Response>;
+  /** The handler's fast lane, when it offers one. */
+  readonly fastLane: FastLane | undefined;
   /** Open streams and the memory of closed ones. */
   readonly table: StreamTable<Http2Stream> = new StreamTable();
   /** The highest stream processed: what a GOAWAY names (§6.8). */
@@ -73,6 +80,7 @@ export class ConnectionStreams implements StreamServer {
     this.handler = serving.handler;
     this.limits = serving.limits;
     this.onError = serving.onError;
+    this.fastLane = (serving.handler as FastLaneCarrier)[FAST_LANE];
   }
 
   /**

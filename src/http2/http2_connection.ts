@@ -44,6 +44,7 @@ import {
 } from "./http2_limits.ts";
 import { ReceiveWindow } from "./receive_window.ts";
 import { SendScheduler } from "./send_scheduler.ts";
+import { encodeStreamHead } from "./stream_head.ts";
 import {
   type Http2Settings,
   INITIAL_SETTINGS,
@@ -161,7 +162,7 @@ export class Http2Connection implements TrackedConnection {
       onError: options.onError,
     });
     this.scheduler = new SendScheduler(conn, {
-      encodeHead: (fields) => this.encoder.encode(fields),
+      encodeHead: (head) => encodeStreamHead(this.encoder, head),
       finished: (output) => this.streams.finished(output),
       failed: () => this.close(),
       stalled: (since) => this.armAt(since + limits.sendTimeoutMs),

@@ -59,6 +59,8 @@ export class Http2Stream {
   status = 0;
   /** The response's fields, where `Berth-Explain` is read (access logs). */
   responseHeaders: Headers | undefined;
+  /** A fast-lane answer's `Berth-Explain` words (access logs), or `""`. */
+  explain = "";
   /** When the handler's wait for body data times out; `0` when none. */
   bodyDeadline = 0;
   #abort: AbortController | undefined;

@@ -20,8 +20,8 @@ import { encodeFieldBlockFrames } from "./field_block_frames.ts";
 import { FRAME_HEADER_BYTES, writeFrameHeader } from "./frame_header.ts";
 import { encodeRstStreamFrame } from "./frame_rst_stream.ts";
 import { FLAG, FRAME_TYPE } from "./frame_types.ts";
-import type { HeaderField } from "./hpack/field_representation.ts";
 import { INITIAL_SETTINGS } from "./settings.ts";
+import type { StreamHead } from "./stream_head.ts";
 import type { StreamOutput } from "./stream_output.ts";
 
 /** A batch grows until it passes this many bytes. */
@@ -30,7 +30,7 @@ const BATCH_BYTES = 64 * 1024;
 /** What the scheduler needs from its connection. */
 export interface SchedulerHooks {
   /** Encode a response's fields with the connection's HPACK encoder. */
-  encodeHead(fields: HeaderField[]): Uint8Array;
+  encodeHead(head: StreamHead): Uint8Array;
   /** A stream's END_STREAM or final RST_STREAM was written. */
   finished(output: StreamOutput): void;
   /** A write failed: the connection is broken. */

@@ -1,6 +1,7 @@
 /**
  * One stream's request through the handler and back: the answers the
- * engine gives itself (as the HTTP/1.1 engine gives them), the `Request`
+ * engine gives itself (as the HTTP/1.1 engine gives them), a fast-lane
+ * answer when the handler's lane has one (`serve_fast_lane.ts`), the `Request`
  * with its streamed body and abort signal, the handler's errors through
  * `onError`, and the response queued on the stream.
  *
@@ -12,10 +13,12 @@ import { isUnservableMethod } from "../http1/build_request.ts";
 import type { ServeHandler } from "../http1/handler.ts";
 import type { ResolvedLimits } from "../http1/limits.ts";
 import { ResponseBodyError } from "../http1/response_body_error.ts";
+import type { FastLane } from "../http/fast_lane.ts";
 import { ERROR_CODE } from "./error_codes.ts";
 import type { Http2Stream } from "./http2_stream.ts";
 import type { Http2RequestHead } from "./request_fields.ts";
 import { type ResponseTarget, sendResponse } from "./send_response.ts";
+import { askFastLane, sendFastLaneAnswer } from "./serve_fast_lane.ts";
 
 /** What a stream needs from its connection. */
 export interface StreamServer {
@@ -25,6 +28,8 @@ export interface StreamServer {
   readonly limits: ResolvedLimits;
   /** Turns a handler error into the response to send. */
   readonly onError: (error: unknown) => Response | Promise<Response>;
+  /** The handler's fast lane, when it offers one. */
+  readonly fastLane: FastLane | undefined;
   /** Where the stream's response goes. */
   target(stream: Http2Stream): ResponseTarget;
   /** The handler's part is over: its response is queued, or never will be. */
@@ -64,6 +69,13 @@ export async function serveStream(
 ): Promise<void> {
   const target = server.target(stream);
   try {
+    const lane = server.fastLane;
+    let fast = status === 0 && lane !== undefined
+      ? askFastLane(lane, stream)
+      : undefined;
+    // Awaited only when the lane asked to wait: a hit queues at once.
+    if (fast instanceof Promise) fast = await fast;
+    if (fast !== undefined && sendFastLaneAnswer(target, fast)) return;
     let response = status === 0
       ? await callHandler(server, stream)
       : engineResponse(status);

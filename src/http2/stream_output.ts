@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { HeaderField } from "./hpack/field_representation.ts";
+import type { StreamHead } from "./stream_head.ts";
 
 /**
  * Body bytes a stream may hold unsent before its body's reader waits: a
@@ -23,7 +23,7 @@ export class StreamOutput {
   /** The peer's window for this stream; negative after a SETTINGS cut it. */
   sendWindow: number;
   /** The response's fields, until the scheduler encodes them. */
-  head: HeaderField[] | null = null;
+  head: StreamHead | null = null;
   /** Whether END_STREAM follows what is queued. */
   ending = false;
   /**

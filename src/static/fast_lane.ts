@@ -42,7 +42,9 @@ import type { ReplayedWords } from "./explanation.ts";
 import type { FileCache, FileEntry, Representation } from "./file_cache.ts";
 import {
   ANSWER_OVERHEAD_BYTES,
+  answerParts,
   answersBytes,
+  type FieldLines,
   isCurrent,
   LaneFile,
   notModifiedAnswer,
@@ -184,6 +186,9 @@ export class StaticFastLane {
           yield answer.head;
           if (answer.body !== null) yield answer.body;
         }
+        for (const list of [variant.okList, variant.notModifiedList]) {
+          if (list.encoded !== null) yield list.encoded;
+        }
       }
     }
   }
@@ -220,8 +225,8 @@ export class StaticFastLane {
     if (response.status !== 200 || rep.bytes !== body) return;
     const { pathKey, explained } = recordedWith;
     let varyEncoding = false;
-    let fields200 = "";
-    let fields304 = "";
+    const ok: FieldLines = { names: [], values: [] };
+    const notModified: FieldLines = { names: [], values: [] };
     let etag: string | null = null;
     for (const [name, value] of response.headers) {
       if (name === "vary") {
@@ -233,16 +238,19 @@ export class StaticFastLane {
       }
       if (name === "etag") etag = value;
       if (ENGINE_FIELDS.has(name)) continue;
+      ok.names.push(name);
       if (name === EXPLAIN_FIELD && explained !== null) {
         // A replay says so, and says what the ordinary path would.
-        fields200 += name + ": " + LANE_WORDS + explained.full + "\r\n";
-        fields304 += name + ": " + LANE_WORDS + explained.notModified +
-          "\r\n";
+        ok.values.push(LANE_WORDS + explained.full);
+        notModified.names.push(name);
+        notModified.values.push(LANE_WORDS + explained.notModified);
         continue;
       }
-      const line = name + ": " + value + "\r\n";
-      fields200 += line;
-      if (!NOT_IN_304.has(name)) fields304 += line;
+      ok.values.push(value);
+      if (!NOT_IN_304.has(name)) {
+        notModified.names.push(name);
+        notModified.values.push(value);
+      }
     }
     // What replays tell the access log (the fields above tell the client).
     const explain200 = explained === null ? "" : LANE_WORDS + explained.full;
@@ -265,19 +273,18 @@ export class StaticFastLane {
     }
     // One variant per representation: a new one replaces the old.
     file.variants = file.variants.filter((v) => v.rep !== rep);
-    file.variants.push({
-      rep,
-      body,
-      etag,
-      fields200,
-      fields304,
+    const parts = answerParts(body, { ok, notModified }, {
       explain200,
       explain304,
-      // All three answers counted up front, so serving never re-counts.
-      heldBytes: VARIANT_OVERHEAD_BYTES + fields200.length +
-        fields304.length + explain200.length + explain304.length +
-        3 * ANSWER_OVERHEAD_BYTES +
-        answersBytes({ body, fields200, fields304, explain200, explain304 }),
+    });
+    file.variants.push({
+      ...parts,
+      rep,
+      etag,
+      // All answers counted up front, so serving never re-counts.
+      heldBytes: VARIANT_OVERHEAD_BYTES + parts.fields200.length +
+        parts.fields304.length + explain200.length + explain304.length +
+        3 * ANSWER_OVERHEAD_BYTES + answersBytes(parts),
       second: -1,
       full: null,
       headOnly: null,

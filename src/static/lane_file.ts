@@ -7,6 +7,10 @@
  */
 
 import {
+  type FastLaneFieldList,
+  fieldListBytes,
+} from "../http/fast_lane_fields.ts";
+import {
   type FastLaneResponse,
   type FastLaneResponseInit,
   fastLaneResponseSize,
@@ -42,7 +46,14 @@ export interface Variant {
   readonly explain200: string;
   /** The 304's. */
   readonly explain304: string;
-  /** What it may hold: itself and all three answers, built or not. */
+  /** The 200 (and HEAD) as a field list, for HTTP/2. */
+  readonly okList: FastLaneFieldList;
+  /** The 304 as a field list. */
+  readonly notModifiedList: FastLaneFieldList;
+  /**
+   * What it may hold: itself, all three answers and both field lists
+   * with their encodings, built or not.
+   */
   readonly heldBytes: number;
   second: number;
   full: FastLaneResponse | null;
@@ -135,8 +146,64 @@ export function isCurrent(entry: FileEntry, rep: Representation): boolean {
 /** What a variant's answers are made of. */
 export type AnswerParts = Pick<
   Variant,
-  "body" | "fields200" | "fields304" | "explain200" | "explain304"
+  | "body"
+  | "fields200"
+  | "fields304"
+  | "explain200"
+  | "explain304"
+  | "okList"
+  | "notModifiedList"
 >;
+
+/** An answer's fields, names parallel to values. */
+export interface FieldLines {
+  readonly names: string[];
+  readonly values: string[];
+}
+
+/** `name: value\r\n` lines. */
+function fieldLines({ names, values }: FieldLines): string {
+  let lines = "";
+  for (let i = 0; i < names.length; i++) {
+    lines += names[i] + ": " + values[i] + "\r\n";
+  }
+  return lines;
+}
+
+/**
+ * A variant's answers from the fields of its 200 and its 304: as lines
+ * for HTTP/1.1 and as lists for HTTP/2.
+ */
+export function answerParts(
+  body: Uint8Array,
+  fields: { ok: FieldLines; notModified: FieldLines },
+  explain: Pick<AnswerParts, "explain200" | "explain304">,
+): AnswerParts {
+  const { ok, notModified } = fields;
+  return {
+    body,
+    fields200: fieldLines(ok),
+    fields304: fieldLines(notModified),
+    explain200: explain.explain200,
+    explain304: explain.explain304,
+    okList: {
+      status: 200,
+      names: ok.names,
+      values: ok.values,
+      contentLength: body.length,
+      body,
+      encoded: null,
+    },
+    notModifiedList: {
+      status: 304,
+      names: notModified.names,
+      values: notModified.values,
+      contentLength: -1,
+      body: null,
+      encoded: null,
+    },
+  };
+}
 
 /**
  * The 200: with its body, or without it for a HEAD, which gets the same
@@ -152,6 +219,7 @@ export function okAnswer(
     body: withBody ? parts.body : null,
     contentLength: parts.body.length,
     explain: parts.explain200,
+    fieldList: parts.okList,
   };
 }
 
@@ -163,12 +231,17 @@ export function notModifiedAnswer(parts: AnswerParts): FastLaneResponseInit {
     body: null,
     contentLength: -1,
     explain: parts.explain304,
+    fieldList: parts.notModifiedList,
   };
 }
 
-/** What a variant's three answers hold, counted before they are built. */
+/**
+ * What a variant's three answers and two field lists hold, counted before
+ * any is built or encoded.
+ */
 export function answersBytes(parts: AnswerParts): number {
   return fastLaneResponseSize(okAnswer(parts, true)) +
     fastLaneResponseSize(okAnswer(parts, false)) +
-    fastLaneResponseSize(notModifiedAnswer(parts));
+    fastLaneResponseSize(notModifiedAnswer(parts)) +
+    fieldListBytes(parts.okList) + fieldListBytes(parts.notModifiedList);
 }

@@ -29,7 +29,8 @@ function setup(conn = new MockConn([], { holdOpen: true })) {
     block: null as Uint8Array | null,
   };
   const hooks: SchedulerHooks = {
-    encodeHead(fields) {
+    encodeHead(head) {
+      const fields = Array.isArray(head) ? head : [];
       told.encoded.push(fields.map((f) => f.value).join(","));
       return told.block ?? Uint8Array.of(0x88);
     },
