@@ -5,7 +5,8 @@
  * a large body never holds back a small answer and no stream starves
  * another. DATA frames respect the peer's SETTINGS_MAX_FRAME_SIZE and both
  * send windows (RFC 9113 §5.2, §6.9). Frames are gathered into batches of
- * about 64 KiB and each batch is one write, under the send deadline.
+ * about 64 KiB, framed into one reused buffer (`send_batch.ts`), and each
+ * batch is one write, under the send deadline.
  *
  * Header blocks are encoded here, when their turn comes: HPACK's dynamic
  * table must see blocks in the order the peer will (RFC 9113 §4.3), and
@@ -16,16 +17,17 @@
 
 import type { Conn } from "../http1/conn.ts";
 import { writeAll, type WriteWatch } from "../http1/write_all.ts";
-import { encodeFieldBlockFrames } from "./field_block_frames.ts";
-import { FRAME_HEADER_BYTES, writeFrameHeader } from "./frame_header.ts";
 import { encodeRstStreamFrame } from "./frame_rst_stream.ts";
 import { FLAG, FRAME_TYPE } from "./frame_types.ts";
+import { SendBatch } from "./send_batch.ts";
 import { INITIAL_SETTINGS } from "./settings.ts";
 import type { StreamHead } from "./stream_head.ts";
 import type { StreamOutput } from "./stream_output.ts";
 
 /** A batch grows until it passes this many bytes. */
 const BATCH_BYTES = 64 * 1024;
+
+const EMPTY = new Uint8Array(0);
 
 /** What the scheduler needs from its connection. */
 export interface SchedulerHooks {
@@ -54,6 +56,7 @@ export class SendScheduler {
   readonly #hooks: SchedulerHooks;
   readonly #watch: WriteWatch;
   #control: Uint8Array[] = [];
+  readonly #batch = new SendBatch();
   /** Streams that can send now, in turn order. */
   #ready = new Set<StreamOutput>();
   /** Streams with data that wait for the connection window. */
@@ -163,9 +166,8 @@ export class SendScheduler {
     try {
       while (!this.#stopped) {
         const finished: StreamOutput[] = [];
-        const batch = this.#build(finished);
-        if (batch === null) break;
-        await writeAll(this.#conn, batch, this.#watch);
+        if (!this.#build(finished)) break;
+        await writeAll(this.#conn, this.#batch.view(), this.#watch);
         for (const output of finished) this.#hooks.finished(output);
       }
     } catch (error) {
@@ -185,33 +187,26 @@ export class SendScheduler {
     idle?.resolve();
   }
 
-  /** Gather the next batch: control frames, then the streams in turn. */
-  #build(finished: StreamOutput[]): Uint8Array | null {
-    const parts = this.#control;
+  /**
+   * Gather the next batch: control frames, then the streams in turn.
+   *
+   * @returns Whether the batch holds anything to write.
+   */
+  #build(finished: StreamOutput[]): boolean {
+    const batch = this.#batch;
+    batch.clear();
+    for (const frame of this.#control) batch.append(frame);
     this.#control = [];
-    let size = 0;
-    for (const part of parts) size += part.length;
-    while (size < BATCH_BYTES && this.#ready.size > 0) {
-      // One frame per stream per round; a stream still ready goes to the
-      // back of the line.
-      for (const output of [...this.#ready]) {
-        if (size >= BATCH_BYTES) break;
-        this.#ready.delete(output);
-        const before = parts.length;
-        this.#emit(output, parts, finished);
-        for (let i = before; i < parts.length; i++) size += parts[i].length;
-        if (output.hasWork && this.#canSend(output)) this.#ready.add(output);
-      }
+    // One frame per stream per turn: a stream still ready is added again,
+    // behind the others, and this loop over the live set reaches it again
+    // after them (a Set's iteration visits entries added during it).
+    for (const output of this.#ready) {
+      if (batch.length >= BATCH_BYTES) break;
+      this.#ready.delete(output);
+      this.#emit(output, finished);
+      if (output.hasWork && this.#canSend(output)) this.#ready.add(output);
     }
-    if (parts.length === 0) return null;
-    if (parts.length === 1) return parts[0];
-    const batch = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      batch.set(part, at);
-      at += part.length;
-    }
-    return batch;
+    return batch.length > 0;
   }
 
   /**
@@ -238,23 +233,17 @@ export class SendScheduler {
     return true;
   }
 
-  /** Put the stream's next frame (or frames, for a header block) in `parts`. */
-  #emit(
-    output: StreamOutput,
-    parts: Uint8Array[],
-    finished: StreamOutput[],
-  ): void {
+  /** Frame the stream's next frame (or frames, for a header block). */
+  #emit(output: StreamOutput, finished: StreamOutput[]): void {
     const id = output.streamId;
+    const batch = this.#batch;
     if (output.head !== null) {
       const block = this.#hooks.encodeHead(output.head);
       output.head = null;
       output.headSent = true;
       const endStream = output.ending && output.buffered === 0;
-      parts.push(encodeFieldBlockFrames(id, block, {
-        endStream,
-        maxFrameSize: this.maxFrameSize,
-      }));
-      if (endStream) this.#finish(output, parts, finished);
+      batch.fieldBlock(id, block, endStream, this.maxFrameSize);
+      if (endStream) this.#finish(output, finished);
       return;
     }
     if (output.buffered > 0) {
@@ -270,43 +259,27 @@ export class SendScheduler {
       output.sendWindow -= length;
       this.connectionWindow -= length;
       const last = output.ending && output.buffered === 0;
-      const header = new Uint8Array(FRAME_HEADER_BYTES);
-      writeFrameHeader(header, 0, {
-        length,
-        type: FRAME_TYPE.DATA,
-        flags: last ? FLAG.END_STREAM : 0,
-        streamId: id,
-      });
-      parts.push(header, data);
-      if (last) this.#finish(output, parts, finished);
+      batch.frame(FRAME_TYPE.DATA, last ? FLAG.END_STREAM : 0, id, data);
+      if (last) this.#finish(output, finished);
       return;
     }
     if (output.ending) {
       // The body ended after its last bytes were sent: an empty DATA frame
       // carries END_STREAM (not flow-controlled, §6.9).
-      const header = new Uint8Array(FRAME_HEADER_BYTES);
-      writeFrameHeader(header, 0, {
-        length: 0,
-        type: FRAME_TYPE.DATA,
-        flags: FLAG.END_STREAM,
-        streamId: id,
-      });
-      parts.push(header);
-      this.#finish(output, parts, finished);
+      batch.frame(FRAME_TYPE.DATA, FLAG.END_STREAM, id, EMPTY);
+      this.#finish(output, finished);
       return;
     }
-    if (output.resetCode >= 0) this.#finish(output, parts, finished);
+    if (output.resetCode >= 0) this.#finish(output, finished);
   }
 
-  /** END_STREAM is in `parts`: the RST_STREAM asked for goes after it. */
-  #finish(
-    output: StreamOutput,
-    parts: Uint8Array[],
-    finished: StreamOutput[],
-  ): void {
+  /** END_STREAM is in the batch: the RST_STREAM asked for goes after it. */
+  #finish(output: StreamOutput, finished: StreamOutput[]): void {
     output.finished = true;
     if (output.resetCode >= 0) {
-      parts.push(encodeRstStreamFrame(output.streamId, output.resetCode));
+      this.#batch.append(
+        encodeRstStreamFrame(output.streamId, output.resetCode),
+      );
     }
     finished.push(output);
   }
