@@ -19,13 +19,7 @@ import { parseArgs } from "node:util";
 import { aptEnsure } from "../support/host_commands.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
-import {
-  PidFile,
-  type ServerHandle,
-  serverRegistry,
-  startServer,
-  stopServer,
-} from "./http/servers.ts";
+import { pickServers, serverRegistry, withServers } from "./http/servers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -71,18 +65,8 @@ async function ab(port: number): Promise<number> {
 }
 
 const registry = serverRegistry({ repo: REPO, site, out });
-const pidFile = new PidFile(join(out, "pids"));
-const handles: ServerHandle[] = [];
-try {
-  for (const name of ["berth", "nginx-1w", "deno-floor"]) {
-    const handle = await startServer(
-      registry.find((s) => s.name === name)!,
-      out,
-      pidFile,
-    );
-    if (handle.state !== "ok") throw new Error(`${name}: ${handle.reason}`);
-    handles.push(handle);
-  }
+const servers = pickServers(registry, ["berth", "nginx-1w", "deno-floor"]);
+await withServers(servers, out, async (handles) => {
   const rps = new Map<string, number[]>();
   for (let rep = 0; rep < REPS; rep++) {
     for (const handle of handles) {
@@ -105,6 +89,4 @@ try {
       (berth / nginx).toFixed(2)
     }× | ${(floor / nginx).toFixed(2)}× | ${(berth / floor).toFixed(2)}× |`,
   );
-} finally {
-  for (const handle of handles) await stopServer(handle, pidFile);
-}
+});

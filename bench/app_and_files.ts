@@ -18,12 +18,9 @@ import { aptEnsure } from "../support/host_commands.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
-  PidFile,
-  type ServerHandle,
   serverRegistry,
   type ServerSpec,
-  startServer,
-  stopServer,
+  withServers,
 } from "./http/servers.ts";
 import { runWrk } from "../support/wrk.ts";
 
@@ -68,16 +65,7 @@ const CASES = [
   { name: "16 KiB file", path: "/app.js" },
 ];
 
-const pidFile = new PidFile(join(out, "pids"));
-const handles: ServerHandle[] = [];
-try {
-  for (const spec of [plain, composed]) {
-    const handle = await startServer(spec, out, pidFile);
-    if (handle.state !== "ok") {
-      throw new Error(`${spec.name}: ${handle.reason}`);
-    }
-    handles.push(handle);
-  }
+await withServers([plain, composed], out, async (handles) => {
   const rps = new Map<string, number[]>();
   const run = async (key: string, port: number, path: string) => {
     const r = await runWrk({
@@ -111,6 +99,4 @@ try {
   console.log(
     `| the app's /api/hello | — | ${k(m("app route|app+files"))} | — |`,
   );
-} finally {
-  for (const handle of handles) await stopServer(handle, pidFile);
-}
+});

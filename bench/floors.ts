@@ -22,11 +22,9 @@ import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
   freeBasePort,
-  PidFile,
-  type ServerHandle,
+  pickServers,
   serverRegistry,
-  startServer,
-  stopServer,
+  withServers,
 } from "./http/servers.ts";
 
 const { values } = parseArgs({
@@ -73,19 +71,11 @@ const CASES: FloorCase[] = [
 const SERVERS = ["berth", "nginx-1w", "deno-floor"];
 
 const paths = { repo: REPO, site, out };
-const registry = serverRegistry(paths, freeBasePort(20));
-const pidFile = new PidFile(join(out, "pids"));
-const handles: ServerHandle[] = [];
-try {
-  for (const name of SERVERS) {
-    const handle = await startServer(
-      registry.find((s) => s.name === name)!,
-      out,
-      pidFile,
-    );
-    if (handle.state !== "ok") throw new Error(`${name}: ${handle.reason}`);
-    handles.push(handle);
-  }
+const registry = serverRegistry(
+  paths,
+  freeBasePort(serverRegistry(paths).length),
+);
+await withServers(pickServers(registry, SERVERS), out, async (handles) => {
   const rows: string[] = [];
   for (const c of CASES) {
     const rps = new Map<string, number[]>();
@@ -119,9 +109,7 @@ try {
   );
   console.log("|---|---:|---:|---:|---:|---:|---:|");
   for (const row of rows) console.log(row);
-} finally {
-  for (const handle of handles) await stopServer(handle, pidFile);
-}
+});
 
 function k(rps: number): string {
   return (rps / 1000).toFixed(1) + "k";

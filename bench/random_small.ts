@@ -27,11 +27,10 @@ import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
   freeBasePort,
-  PidFile,
+  pickServers,
   type ServerHandle,
   serverRegistry,
-  startServer,
-  stopServer,
+  withServers,
 } from "./http/servers.ts";
 
 const { values } = parseArgs({
@@ -63,23 +62,14 @@ const registry = serverRegistry(
     ? freeBasePort(serverRegistry(paths).length)
     : Number(values["base-port"]),
 );
-const pidFile = new PidFile(join(out, "pids"));
-const handles: ServerHandle[] = [];
 const wrk = (handle: ServerHandle, durationS: number): WrkOptions => ({
   url: `http://127.0.0.1:${handle.spec.port}/`,
   connections: 50,
   durationS,
   script: join(REPO, "bench/lua/random_small.lua"),
 });
-try {
-  for (const name of SERVERS) {
-    const handle = await startServer(
-      registry.find((s) => s.name === name)!,
-      out,
-      pidFile,
-    );
-    if (handle.state !== "ok") throw new Error(`${name}: ${handle.reason}`);
-    handles.push(handle);
+await withServers(pickServers(registry, SERVERS), out, async (handles) => {
+  for (const handle of handles) {
     console.error(
       shellLine(handle.spec.command[0], handle.spec.command.slice(1)),
     );
@@ -123,6 +113,4 @@ try {
     );
   }
   console.log(`\n${shellLine("wrk", wrkArgs(wrk(handles[0], DURATION_S)))}`);
-} finally {
-  for (const handle of handles) await stopServer(handle, pidFile);
-}
+});

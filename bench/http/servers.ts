@@ -447,3 +447,52 @@ export async function stopServer(
   pidFile.remove(pid);
   handle.child = undefined;
 }
+
+/**
+ * Start `specs` in turn, run `fn` with their handles, and stop every server
+ * started, whatever happens: for the one-off benchmarks beside the harness.
+ * A server that does not come up is an error (the others are stopped).
+ *
+ * @param specs The servers, in the order `fn` gets their handles.
+ * @param out The folder for their logs and PID file.
+ * @param fn What to do while they run.
+ * @returns What `fn` returns.
+ */
+export async function withServers<T>(
+  specs: readonly ServerSpec[],
+  out: string,
+  fn: (handles: ServerHandle[]) => Promise<T>,
+): Promise<T> {
+  const pidFile = new PidFile(join(out, "pids"));
+  const handles: ServerHandle[] = [];
+  try {
+    for (const spec of specs) {
+      const handle = await startServer(spec, out, pidFile);
+      if (handle.state !== "ok") {
+        throw new Error(`${spec.name}: ${handle.reason}`);
+      }
+      handles.push(handle);
+    }
+    return await fn(handles);
+  } finally {
+    for (const handle of handles) await stopServer(handle, pidFile);
+  }
+}
+
+/**
+ * The registry's servers of these names, in this order.
+ *
+ * @param registry The registry (`serverRegistry()`).
+ * @param names The servers' names.
+ * @returns Their specs; throws on an unknown name.
+ */
+export function pickServers(
+  registry: readonly ServerSpec[],
+  names: readonly string[],
+): ServerSpec[] {
+  return names.map((name) => {
+    const spec = registry.find((s) => s.name === name);
+    if (spec === undefined) throw new Error(`unknown server: ${name}`);
+    return spec;
+  });
+}
