@@ -116,8 +116,11 @@ export class RecheckSweep {
    */
   recheckNow(entry: FileEntry, now: number): boolean {
     const rootReal = this.#root.real;
+    const cache = this.#files.cache;
     if (
-      !this.#running || rootReal === null || entry.key === this.#files.root
+      !this.#running || rootReal === null || entry.key === this.#files.root ||
+      // Replaced, or being loaded: the load says, no look needed.
+      !cache.holds(entry)
     ) {
       return false;
     }
@@ -127,7 +130,7 @@ export class RecheckSweep {
         dirname(entry.key),
         (dir) => stillHolds(entry, dir, options),
       );
-      return unchanged && this.#files.cache.confirm(entry, now);
+      return unchanged && cache.confirm(entry, now);
     } catch {
       // The folder is gone or unreadable: a load says what is there now.
       return false;
