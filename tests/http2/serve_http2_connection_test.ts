@@ -609,6 +609,25 @@ Deno.test("serveHttp2Connection() sends no 100 once the final fields are out (RF
   }
 });
 
+Deno.test("serveHttp2Connection() answers a declared length over maxBodyBytes 413 at once, without a 100", async () => {
+  const client = new H2Client(() => new Response("handler"), {
+    limits: { maxBodyBytes: 10 },
+  });
+  try {
+    await client.handshake();
+    client.send(client.headers(1, [
+      ...requestFields("POST", "/"),
+      ["content-length", "11"],
+      ["expect", "100-continue"],
+    ], false));
+    const frames = await headersUntilEnd(client, 1);
+    assert.equal(frames[0], "HEADERS :status: 413");
+    assert.ok(!frames.some((f) => f.includes(":status: 100")));
+  } finally {
+    await client.close();
+  }
+});
+
 Deno.test("serveHttp2Connection() answers 417 to an expectation other than 100-continue", async () => {
   const client = new H2Client(() => new Response("handler"));
   try {
@@ -772,6 +791,22 @@ Deno.test("serveHttp2Connection() sends GOAWAY and closes when idle too long", a
     await client.response(1);
     const goAway = await client.expect("GOAWAY");
     assert.deepEqual([goAway.code, goAway.lastStreamId], ["NO_ERROR", 1]);
+    assert.equal(await client.next(), null);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() closes a connection that opens no stream within headersTimeoutMs", async () => {
+  const client = new H2Client(() => new Response("ok"), {
+    // keepAliveTimeoutMs counts only after a first stream.
+    limits: { headersTimeoutMs: 20, keepAliveTimeoutMs: 60_000 },
+    sweepMs: 10,
+  });
+  try {
+    await client.handshake();
+    const goAway = await client.expect("GOAWAY");
+    assert.deepEqual([goAway.code, goAway.lastStreamId], ["NO_ERROR", 0]);
     assert.equal(await client.next(), null);
   } finally {
     await client.close();
