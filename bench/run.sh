@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # berth's HTTP benchmark: installs wrk and nginx when missing, raises the
 # open-files limit, runs bench/http_bench.ts (which starts every server,
-# loads each with wrk and writes bench/RESULTS.md), and on any exit kills by
-# PID whatever server the harness left behind (bench/out/pids).
+# loads each with wrk and writes bench/RESULTS.md), then the HTTP/2 case,
+# bench/h2load.ts (h2load over TLS against berth, nginx with HTTP/2 on, and
+# Deno.serve; it prints its ratios), and on any exit kills by PID whatever
+# server the harness left behind (bench/out/pids).
 #
-#   bash bench/run.sh [--quick] [--duration S] [--reps N]
+#   bash bench/run.sh [--quick] [--duration S] [--reps N] [--no-h2load]
 #   deno task bench:http [--quick]
 set -euo pipefail
 
@@ -57,4 +59,25 @@ fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "ulimit -n: $(ulimit -n)" >&2
 
-deno run -A bench/http_bench.ts "$@"
+# The options each harness takes: --no-h2load is run.sh's own; h2load.ts
+# takes --duration and --reps (--quick: one 2 s run per server and case, so
+# the whole quick run stays under 3 minutes).
+http_args=()
+h2_args=()
+h2load=1
+while (($#)); do
+  case "$1" in
+    --no-h2load) h2load=0 ;;
+    --help | -h) http_args+=("$1"); h2load=0 ;;
+    --quick) http_args+=("$1"); h2_args+=(--duration 2 --reps 1) ;;
+    --duration | --reps)
+      http_args+=("$1" "${2:-}"); h2_args+=("$1" "${2:-}"); shift ;;
+    *) http_args+=("$1") ;;
+  esac
+  shift
+done
+
+deno run -A bench/http_bench.ts "${http_args[@]}"
+# HTTP/2 (issue #16): its ratios go into bench/RESULTS.md, "HTTP/2 on the
+# wire", by hand.
+if ((h2load)); then deno run -A bench/h2load.ts "${h2_args[@]}"; fi

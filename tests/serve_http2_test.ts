@@ -314,6 +314,63 @@ Deno.test("shutdown() sends an HTTP/2 client GOAWAY and lets its stream finish",
   }
 });
 
+/** A POST that expects 100-continue, its body sent on the `continue` event. */
+function postAfterContinue(
+  session: http2.ClientHttp2Session,
+  body: string,
+): Promise<{ events: string[]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request(
+      { ":method": "POST", ":path": "/", "expect": "100-continue" },
+      { endStream: false },
+    );
+    const events: string[] = [];
+    let text = "";
+    stream.setEncoding("utf8");
+    stream.on("continue", () => {
+      events.push("continue");
+      stream.end(body);
+    });
+    stream.on("response", (h) => events.push(`response ${h[":status"]}`));
+    stream.on("data", (chunk: string) => text += chunk);
+    stream.on("end", () => resolve({ events, body: text }));
+    stream.on("error", reject);
+  });
+}
+
+Deno.test("serve() sends 100 (Continue) to an HTTP/2 client when the handler reads the body, and only then", async () => {
+  const server = serve(async (request) => {
+    if (new URL(request.url).searchParams.has("refuse")) {
+      return new Response("no", { status: 403 });
+    }
+    return new Response(`got ${await request.text()}`);
+  }, { hostname: HOST, port: 0, onListen() {} });
+  const session = await connect(`http://${HOST}:${server.addr.port}`);
+  try {
+    assert.deepEqual(await postAfterContinue(session, "hello"), {
+      events: ["continue", "response 200"],
+      body: "got hello",
+    });
+    // Answered without reading: no 100, and the body is never sent.
+    const refused = await new Promise<string[]>((resolve, reject) => {
+      const stream = session.request(
+        { ":method": "POST", ":path": "/?refuse", "expect": "100-continue" },
+        { endStream: false },
+      );
+      const events: string[] = [];
+      stream.on("continue", () => events.push("continue"));
+      stream.on("response", (h) => events.push(`response ${h[":status"]}`));
+      stream.on("data", () => {});
+      stream.on("close", () => resolve(events));
+      stream.on("error", reject);
+    });
+    assert.deepEqual(refused, ["response 403"]);
+  } finally {
+    await closeSession(session);
+    await server.shutdown();
+  }
+});
+
 // Deno finishes a TLS handshake before it lets the socket go (closing a
 // TlsConn in its handshake ends berth's hold on it, but the client sees no
 // close until it sends a byte or leaves): these tests watch the server's

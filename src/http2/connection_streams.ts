@@ -20,19 +20,34 @@ import { ERROR_CODE } from "./error_codes.ts";
 import type { FloodKind } from "./flood_guard.ts";
 import { encodeRstStreamFrame } from "./frame_rst_stream.ts";
 import { encodeWindowUpdateFrame } from "./frame_window_update.ts";
+import { encodeHeadersFrame } from "./frame_headers.ts";
+import { encodeStatelessBlock } from "./hpack/encode_stateless_block.ts";
+import type { HpackEncoder } from "./hpack/hpack_encoder.ts";
 import { connectionError, type Http2Error } from "./http2_error.ts";
 import type { Http2Stream } from "./http2_stream.ts";
 import type { ReceiveWindow } from "./receive_window.ts";
 import type { SendScheduler } from "./send_scheduler.ts";
 import type { ResponseTarget } from "./send_response.ts";
 import type { StreamServer } from "./serve_stream.ts";
+import {
+  encodeStreamHead,
+  joinFieldBlock,
+  type StatelessHead,
+} from "./stream_head.ts";
 import type { StreamOutput } from "./stream_output.ts";
 import { type ClosedHow, StreamTable } from "./stream_table.ts";
+
+/** 100 (Continue): state-independent, so made once for every connection. */
+const CONTINUE_HEAD: StatelessHead = {
+  stateless: [encodeStatelessBlock([{ name: ":status", value: "100" }])],
+};
 
 /** What the streams need from their connection. */
 export interface StreamsHost {
   /** The connection's writer. */
   readonly scheduler: SendScheduler;
+  /** The connection's HPACK encoder, for a 100 (Continue). */
+  readonly encoder: HpackEncoder;
   /** The connection's receive window. */
   readonly window: ReceiveWindow;
   /** Count an event against its flood bound: ENHANCE_YOUR_CALM past it. */
@@ -157,6 +172,25 @@ export class ConnectionStreams implements StreamServer {
     if (found.state === "open") this.reset(found.stream, code);
     else this.#host.scheduler.queueControl(encodeRstStreamFrame(id, code));
     return null;
+  }
+
+  /**
+   * Send 100 (Continue) to a client that waits for it before sending its
+   * body (RFC 9110 §10.1.1): HEADERS without END_STREAM, ahead of the final
+   * response's (RFC 9113 §8.1). It goes out as a control frame, so ahead of
+   * final fields queued but not yet written; once those are written, a 100
+   * would come after them, and none is sent. Its block is encoded now, in
+   * the order it goes out, so it carries a size update the encoder owes
+   * (RFC 7541 §4.2): the blocks encoded before it are in earlier writes,
+   * those encoded after it follow the control frames.
+   *
+   * @param stream An open stream whose handler began reading its body.
+   */
+  sendContinue(stream: Http2Stream): void {
+    if (stream.reset || stream.output.headSent) return;
+    const { encoder, scheduler } = this.#host;
+    const block = joinFieldBlock(encodeStreamHead(encoder, CONTINUE_HEAD));
+    scheduler.queueControl(encodeHeadersFrame(stream.id, block));
   }
 
   /** @inheritdoc */

@@ -27,6 +27,11 @@ export interface Http2RequestBodyOptions {
   onConsumed(bytes: number): void;
   /** Arms the stream's body deadline while the handler waits. */
   watch?: BodyWaitWatch;
+  /**
+   * Runs once, at the handler's first read, when nothing of the body has
+   * come yet: to send 100 (Continue) to a client that waits for it.
+   */
+  beforeFirstRead?: () => void;
 }
 
 /** What a DATA frame's content, or the body's end, did to the body. */
@@ -58,6 +63,7 @@ export class Http2RequestBody {
   #error: RequestBodyError | null = null;
   #waiting: PromiseWithResolvers<void> | null = null;
   #stream: ReadableStream<Uint8Array> | null = null;
+  #pulled = false;
 
   /** @param options Length, limit and the connection's hooks. */
   constructor(options: Http2RequestBodyOptions) {
@@ -161,6 +167,13 @@ export class Http2RequestBody {
   async #pull(
     controller: ReadableStreamDefaultController<Uint8Array>,
   ): Promise<void> {
+    if (!this.#pulled) {
+      this.#pulled = true;
+      // RFC 9110 §10.1.1: a 100 may be left out once content has come.
+      if (this.#received === 0 && !this.#ended && this.#error === null) {
+        this.#options.beforeFirstRead?.();
+      }
+    }
     while (true) {
       if (this.#error !== null) {
         controller.error(this.#error);

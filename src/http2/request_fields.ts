@@ -4,7 +4,8 @@
  * §8.3): field names lowercase tokens, values without CR, LF, NUL or
  * surrounding whitespace, no connection-specific fields, `te` only
  * `trailers`, the pseudo-header fields present, known, unrepeated and
- * first; cookie crumbs joined (§8.2.3).
+ * first; cookie crumbs joined (§8.2.3); `expect` only `100-continue`
+ * (RFC 9110 §10.1.1).
  *
  * A refusal is either malformed (§8.1.1: a stream error of type
  * PROTOCOL_ERROR) or a status to answer with, as the HTTP/1.1 engine
@@ -41,6 +42,8 @@ export interface Http2RequestHead {
   headerValues: string[];
   /** `content-length`, or `-1` when not sent. */
   contentLength: number;
+  /** The client sent `expect: 100-continue` and waits for a 100 before its body. */
+  expectContinue: boolean;
 }
 
 /** Why a request's fields were refused. */
@@ -62,6 +65,8 @@ export interface RequestFieldLimits {
   maxRequestTargetBytes: number;
 }
 
+/** Optional whitespace (RFC 9110 §5.6.3) around a list member. */
+const OWS_AT_ENDS = /^[ \t]+|[ \t]+$/g;
 /** The pseudo-header fields of a request (§8.3.1), by their slot. */
 const METHOD = 0;
 const SCHEME = 1;
@@ -91,6 +96,7 @@ interface Fields {
   values: string[];
   host: string | null;
   contentLength: number;
+  expectContinue: boolean;
 }
 
 /**
@@ -119,6 +125,7 @@ export function checkRequestFields(
     values: [],
     host: null,
     contentLength: -1,
+    expectContinue: false,
   };
   let cookie: string | null = null;
   for (let i = 0; i < names.length; i++) {
@@ -179,7 +186,10 @@ export function checkTrailerFields(
   return null;
 }
 
-/** Note one regular field; `host` and `content-length` are checked too. */
+/**
+ * Note one regular field; `host`, `content-length` and `expect` are
+ * checked too.
+ */
 function takeRegular(
   fields: Fields,
   name: string,
@@ -198,6 +208,21 @@ function takeRegular(
       return malformed("Invalid content-length");
     }
     fields.contentLength = length;
+  } else if (name === "expect") {
+    // RFC 9110 §10.1.1: 100-continue is the only expectation defined; the
+    // HTTP/1.1 engine answers any other 417, and so does this one.
+    for (const member of value.split(",")) {
+      const word = member.replace(OWS_AT_ENDS, "").toLowerCase();
+      if (word === "") continue;
+      if (word !== "100-continue") {
+        return {
+          kind: "refused",
+          status: 417,
+          reason: "Unsupported expectation",
+        };
+      }
+      fields.expectContinue = true;
+    }
   }
   fields.names.push(name);
   fields.values.push(value);
@@ -238,6 +263,7 @@ function buildHead(
     headerNames: fields.names,
     headerValues: fields.values,
     contentLength: fields.contentLength,
+    expectContinue: fields.expectContinue,
   };
   if (method === "CONNECT") {
     // §8.5: CONNECT names only an authority.

@@ -21,7 +21,11 @@ import { connectionError, Http2Error } from "./http2_error.ts";
 import { Http2RequestBody } from "./http2_request_body.ts";
 import { Http2Stream } from "./http2_stream.ts";
 import type { Frame } from "./parse_frame.ts";
-import { checkRequestFields, checkTrailerFields } from "./request_fields.ts";
+import {
+  checkRequestFields,
+  checkTrailerFields,
+  type Http2RequestHead,
+} from "./request_fields.ts";
 import { engineStatus, serveStream } from "./serve_stream.ts";
 import { MAX_WINDOW_SIZE } from "./settings.ts";
 
@@ -206,7 +210,7 @@ function openStream(
       !headers.endStream && status === 0 && method !== "GET" &&
       method !== "HEAD"
     ) {
-      stream.body = requestBody(connection, stream, checked.contentLength);
+      stream.body = requestBody(connection, stream, checked);
     }
   }
   connection.streams.open(stream);
@@ -218,12 +222,17 @@ function openStream(
 function requestBody(
   connection: Http2Connection,
   stream: Http2Stream,
-  contentLength: number,
+  head: Http2RequestHead,
 ): Http2RequestBody {
   const { bodyTimeoutMs, maxBodyBytes } = connection.limits;
   return new Http2RequestBody({
-    contentLength,
+    contentLength: head.contentLength,
     maxBodyBytes,
+    // Sent when the handler first reads, as the HTTP/1.1 engine sends it:
+    // a handler that answers without reading never asks for the body.
+    beforeFirstRead: head.expectContinue
+      ? () => connection.streams.sendContinue(stream)
+      : undefined,
     onConsumed: (bytes) => connection.streams.consumed(stream, bytes),
     watch: {
       arm: () => {

@@ -1,14 +1,25 @@
 /**
  * The CLI's HTTP/2: over HTTPS a client that offers h2 gets it (and the
  * banner says so), `--no-http2` gives HTTP/1.1 only; on plain HTTP h2c with
- * prior knowledge is served, `--no-h2c` answers the preface 505.
+ * prior knowledge is served, `--no-h2c` answers the preface 505; with
+ * `--workers`, every worker thread speaks both.
  */
 import assert from "node:assert/strict";
 import http2 from "node:http2";
 import { makeCertificate } from "../_tls.ts";
-import { hostPort, withCli, withRoot } from "./_cli.ts";
+import {
+  type Cli,
+  DEFAULT_PERMISSIONS,
+  hostPort,
+  type SpawnOptions,
+  withCli,
+  withRoot,
+} from "./_cli.ts";
 
 const certificate = await makeCertificate();
+/** `--workers` needs SO_REUSEPORT: Linux, and Deno's --unstable-net. */
+const linux = Deno.build.os === "linux";
+const UNSTABLE = { deno: ["--unstable-net", ...DEFAULT_PERMISSIONS] };
 const PREFACE = new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
 /** The protocol ALPN settles on when the client offers h2 and http/1.1. */
@@ -40,7 +51,8 @@ async function answerToPreface(url: string): Promise<Uint8Array> {
 
 async function withTlsCli(
   extra: string[],
-  fn: (url: string, cert: string, banner: string) => Promise<void>,
+  fn: (url: string, cert: string, banner: string, cli: Cli) => Promise<void>,
+  options?: SpawnOptions,
 ): Promise<void> {
   const { cert, key } = certificate!;
   await withRoot({ "cert.pem": cert, "key.pem": key }, async (dir) => {
@@ -57,8 +69,9 @@ async function withTlsCli(
       async (cli) => {
         // On loopback the banner ends with the hint to expose it.
         const banner = (await cli.stdout.waitFor(/^[^]*?Use --host .*\n/))[0];
-        await fn(cli.url, cert, banner);
+        await fn(cli.url, cert, banner, cli);
       },
+      options,
     );
   });
 }
@@ -122,4 +135,74 @@ Deno.test("the access log names HTTP/2 requests HTTP/2.0", async () => {
     },
   );
   assert.match(finished.stdout, /"GET \/ HTTP\/2\.0" 200 \d+/);
+});
+
+/** GET / on an HTTP/2 session of its own (so a new connection), by `agent`. */
+async function getOnNewSession(
+  url: string,
+  agent: string,
+  ca?: string,
+): Promise<{ status: number; protocol: string | undefined }> {
+  const session = http2.connect(url, ca === undefined ? {} : { ca });
+  try {
+    const status = await new Promise<number>((resolve, reject) => {
+      const stream = session.request({ ":path": "/", "user-agent": agent });
+      let status = 0;
+      stream.on("response", (h) => status = Number(h[":status"]));
+      stream.on("data", () => {});
+      stream.on("end", () => resolve(status));
+      stream.on("error", reject);
+    });
+    return { status, protocol: session.alpnProtocol };
+  } finally {
+    await new Promise<void>((resolve) => session.close(() => resolve()));
+  }
+}
+
+/**
+ * New HTTP/2 connections until two workers have answered (bounded); each
+ * request's verbose log line names the worker that served it.
+ *
+ * @returns The ids of the workers seen, sorted.
+ */
+async function workersServingHttp2(cli: Cli, ca?: string): Promise<string[]> {
+  const ids = new Set<string>();
+  for (let i = 0; i < 200 && ids.size < 2; i++) {
+    const agent = `h2-probe-${i}`;
+    const { status, protocol } = await getOnNewSession(cli.url, agent, ca);
+    assert.equal(status, 200);
+    assert.equal(protocol, ca === undefined ? "h2c" : "h2");
+    const logged = await cli.stdout.waitFor(
+      new RegExp(`^GET / 200 .* "${agent}" worker (\\d+)$`, "m"),
+    );
+    ids.add(logged[1]);
+  }
+  return [...ids].sort();
+}
+
+Deno.test({
+  name: "--workers 2 with --cert/--key: every worker serves h2 (ALPN)",
+  ignore: !linux || certificate === null,
+  async fn() {
+    await withTlsCli(
+      ["--workers", "2", "-v"],
+      async (_url, cert, banner, cli) => {
+        assert.match(banner, /h2 and http\/1\.1/);
+        assert.match(banner, /2 worker threads share the port/);
+        assert.deepEqual(await workersServingHttp2(cli, cert), ["1", "2"]);
+      },
+      UNSTABLE,
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "--workers 2 on plain HTTP: every worker serves h2c with prior knowledge",
+  ignore: !linux,
+  async fn() {
+    await withCli(["--port", "0", "--workers", "2", "-v"], async (cli) => {
+      assert.deepEqual(await workersServingHttp2(cli), ["1", "2"]);
+    }, UNSTABLE);
+  },
 });

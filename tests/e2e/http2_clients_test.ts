@@ -1,7 +1,8 @@
 /**
  * berth's HTTP/2 against real clients from Debian's packages, serving the
  * default site: curl (`--http2` over TLS, `--http2-prior-knowledge` on
- * cleartext) for GET, HEAD, a range, a 304 and gzip; nghttp and h2load
+ * cleartext) for GET, HEAD, a range, a 304 and gzip, and a body sent
+ * after `Expect: 100-continue`; nghttp and h2load
  * (nghttp2-client); headless Chromium over TLS, whose navigation and
  * resource timings must say `h2`. Each client is installed with apt-get
  * when missing (as root); a test is skipped, with a note, only when that
@@ -218,6 +219,40 @@ async function run(
     output: decoder.decode(out.stdout) + decoder.decode(out.stderr),
   };
 }
+
+Deno.test({
+  name:
+    "curl --http2-prior-knowledge with Expect: 100-continue gets 100 when the handler reads, then sends its body",
+  ignore: noCurl,
+  async fn() {
+    const server = serve(
+      async (request) => new Response(`got ${(await request.text()).length}`),
+      { hostname: HOST, port: 0, onListen() {} },
+    );
+    try {
+      const { success, output } = await run("curl", [
+        "--silent",
+        "--show-error",
+        "--max-time",
+        "20",
+        "--http2-prior-knowledge",
+        "--include",
+        "--header",
+        "Expect: 100-continue",
+        "--data-binary",
+        "x".repeat(3000),
+        `http://${HOST}:${server.addr.port}/`,
+      ]);
+      assert.ok(success, output);
+      // The 100 first (a HEADERS frame of its own), then the final answer
+      // to the body curl sent once it saw the 100.
+      assert.match(output, /^HTTP\/2 100 \r\n\r\nHTTP\/2 200 \r\n/);
+      assert.match(output, /\r\n\r\ngot 3000$/);
+    } finally {
+      await server.shutdown();
+    }
+  },
+});
 
 Deno.test({
   name: "nghttp -nv GETs the default site over TLS and h2c",

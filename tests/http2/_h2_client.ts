@@ -40,25 +40,39 @@ const STUCK_MS = 10_000;
 
 /** A MockConn that wakes waiters on each write, and can stop taking any. */
 class WatchedConn extends MockConn {
-  /** When set, writes wait until the close: a client that stopped reading. */
+  /**
+   * When set, writes wait until `resumeWrites()` or the close: a client
+   * that stopped reading.
+   */
   stallWrites = false;
   #waiters: (() => void)[] = [];
-  #stalled: (() => void)[] = [];
+  #stalled: { data: Uint8Array; done: PromiseWithResolvers<number> }[] = [];
 
   override write(data: Uint8Array): Promise<number> {
     if (this.stallWrites && !this.closed) {
-      return new Promise((_, reject) =>
-        this.#stalled.push(() => reject(new Deno.errors.BrokenPipe("closed")))
-      );
+      // The engine reuses its buffer only after a write resolves.
+      const done = Promise.withResolvers<number>();
+      this.#stalled.push({ data, done });
+      return done.promise;
     }
     const written = super.write(data);
     for (const wake of this.#waiters.splice(0)) wake();
     return written;
   }
 
+  /** The client reads again: the writes that waited take place, in order. */
+  resumeWrites(): void {
+    this.stallWrites = false;
+    for (const { data, done } of this.#stalled.splice(0)) {
+      this.write(data).then(done.resolve, done.reject);
+    }
+  }
+
   override close(): void {
     super.close();
-    for (const fail of this.#stalled.splice(0)) fail();
+    for (const { done } of this.#stalled.splice(0)) {
+      done.reject(new Deno.errors.BrokenPipe("closed"));
+    }
   }
 
   override closeWrite(): Promise<void> {

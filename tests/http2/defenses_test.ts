@@ -20,7 +20,11 @@ import { encodeRstStreamFrame } from "../../src/http2/frame_rst_stream.ts";
 import { encodeSettingsFrame } from "../../src/http2/frame_settings.ts";
 import { FLAG, FRAME_TYPE } from "../../src/http2/frame_types.ts";
 import { encodeWindowUpdateFrame } from "../../src/http2/frame_window_update.ts";
-import { FLOOD_BOUNDS } from "../../src/http2/flood_guard.ts";
+import {
+  FLOOD_BOUNDS,
+  type FloodKind,
+  MAX_QUEUED_CONTROL_FRAMES,
+} from "../../src/http2/flood_guard.ts";
 import { MAX_CONTINUATION_FRAMES } from "../../src/http2/header_block.ts";
 import { SETTING } from "../../src/http2/settings.ts";
 import { concat, hex } from "./_bytes.ts";
@@ -28,6 +32,17 @@ import { raw, wire } from "./_frames.ts";
 import { H2Client, requestFields, type ServerFrame } from "./_h2_client.ts";
 
 const ok = () => new Response("ok");
+
+/**
+ * Frames enough to pass a flood bound however slowly they are read. The
+ * bucket refills while they are read: one more than the burst is caught
+ * only if reading them all takes under `periodMs / count` (10 ms for 1000
+ * empty frames, not a given on a busy machine); twice the burst, unless
+ * it takes a whole period.
+ */
+function floodOf(kind: FloodKind): number {
+  return 2 * FLOOD_BOUNDS[kind].count;
+}
 
 /** The GOAWAY that ends the connection: its code, and that it closes. */
 async function goAwayCode(client: H2Client): Promise<string> {
@@ -218,27 +233,26 @@ const connectionErrors: ConnectionCase[] = [
   },
   {
     name: "a SETTINGS flood is ENHANCE_YOUR_CALM",
-    frames: () => Array(FLOOD_BOUNDS.acks.count).fill(encodeSettingsFrame([])),
+    frames: () => Array(floodOf("acks")).fill(encodeSettingsFrame([])),
     code: "ENHANCE_YOUR_CALM",
   },
   {
     name: "a PING flood is ENHANCE_YOUR_CALM",
     frames: () =>
-      Array(FLOOD_BOUNDS.acks.count).fill(
+      Array(floodOf("acks")).fill(
         encodePingFrame(new Uint8Array(8), false),
       ),
     code: "ENHANCE_YOUR_CALM",
   },
   {
     name: "a flood of frames of unknown types is ENHANCE_YOUR_CALM",
-    frames: () =>
-      Array(FLOOD_BOUNDS.empty.count + 1).fill(wire(raw(0xee, 0, 0))),
+    frames: () => Array(floodOf("empty")).fill(wire(raw(0xee, 0, 0))),
     code: "ENHANCE_YOUR_CALM",
   },
   {
     name: "a PRIORITY flood is ENHANCE_YOUR_CALM",
     frames: () =>
-      Array(FLOOD_BOUNDS.empty.count + 1).fill(
+      Array(floodOf("empty")).fill(
         encodePriorityFrame(3, { exclusive: false, dependency: 0, weight: 16 }),
       ),
     code: "ENHANCE_YOUR_CALM",
@@ -247,7 +261,7 @@ const connectionErrors: ConnectionCase[] = [
     name: "a flood of empty DATA frames is ENHANCE_YOUR_CALM",
     frames: (c) => [
       c.headers(3, requestFields("POST", "/slow"), false),
-      ...Array(FLOOD_BOUNDS.empty.count + 1).fill(
+      ...Array(floodOf("empty")).fill(
         encodeDataFrame(3, new Uint8Array(0)),
       ),
     ],
@@ -613,6 +627,37 @@ Deno.test("HTTP/2: a client that stops reading is dropped after sendTimeoutMs", 
     await client.served;
     assert.equal(client.conn.closed, true);
   } finally {
+    await client.close();
+  }
+});
+
+Deno.test("HTTP/2: more than 1000 control frames queued for a client that reads none is ENHANCE_YOUR_CALM", async () => {
+  const hold = Promise.withResolvers<void>();
+  const client = new H2Client(async () => {
+    await hold.promise;
+    return new Response("ok");
+  }, { http2: { maxConcurrentStreams: 1 } });
+  try {
+    // Our SETTINGS are never acknowledged, so the streams refused past the
+    // limit do not count as resets (§5.1.2): only the backlog bounds them.
+    client.send(CONNECTION_PREFACE, encodeSettingsFrame([]));
+    await client.expect("SETTINGS");
+    client.conn.stallWrites = true;
+    const frames = [];
+    for (let i = 0; i <= MAX_QUEUED_CONTROL_FRAMES + 1; i++) {
+      frames.push(client.headers(2 * i + 1, requestFields("GET", "/")));
+    }
+    client.send(...frames);
+    client.conn.resumeWrites();
+    const seen = await client.until((f) => f.type === "GOAWAY");
+    const refused = seen.filter((f) => f.type === "RST_STREAM");
+    assert.ok(refused.every((f) => f.code === "REFUSED_STREAM"));
+    assert.ok(refused.length > MAX_QUEUED_CONTROL_FRAMES - 2);
+    assert.equal(seen.at(-1)?.code, "ENHANCE_YOUR_CALM");
+    client.conn.end();
+    await client.served;
+  } finally {
+    hold.resolve();
     await client.close();
   }
 });

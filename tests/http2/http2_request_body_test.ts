@@ -1,7 +1,8 @@
 /**
  * Http2RequestBody: DATA frames in, a stream the handler reads out. Credit
  * is reported as the handler takes chunks, never as they arrive; the body
- * holds the handler to content-length (RFC 9113 §8.1.1) and maxBodyBytes.
+ * holds the handler to content-length (RFC 9113 §8.1.1) and maxBodyBytes,
+ * and asks for a 100 (Continue) at the first read when none of it has come.
  */
 
 import assert from "node:assert/strict";
@@ -56,6 +57,28 @@ Deno.test("Http2RequestBody arms its watch only while the reader waits", async (
   assert.deepEqual(watch, ["arm", "off"], "data was there: no wait");
   b.end();
   assert.equal((await reader.read()).done, true);
+});
+
+Deno.test("Http2RequestBody calls beforeFirstRead once, at the first read, only when nothing has come", async () => {
+  let calls = 0;
+  const { body: waiting } = body({ beforeFirstRead: () => calls++ });
+  assert.equal(calls, 0, "not before a read");
+  const reader = waiting.stream.getReader();
+  const read = reader.read();
+  await Promise.resolve(); // the stream pulls a microtask later
+  assert.equal(calls, 1);
+  waiting.push(latin1Bytes("x"));
+  assert.deepEqual((await read).value, latin1Bytes("x"));
+  const next = reader.read();
+  waiting.end();
+  assert.equal((await next).done, true);
+  assert.equal(calls, 1, "once");
+
+  let early = 0;
+  const { body: arrived } = body({ beforeFirstRead: () => early++ });
+  arrived.push(latin1Bytes("y"));
+  await arrived.stream.getReader().read();
+  assert.equal(early, 0, "the body came without it");
 });
 
 Deno.test("Http2RequestBody refuses more than content-length (§8.1.1)", async () => {

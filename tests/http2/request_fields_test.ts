@@ -40,6 +40,7 @@ Deno.test("checkRequestFields() builds a request from valid fields", () => {
       headerNames: ["accept"],
       headerValues: ["*/*"],
       contentLength: -1,
+      expectContinue: false,
     } satisfies Http2RequestHead,
   );
 });
@@ -68,6 +69,16 @@ Deno.test("checkRequestFields() reads content-length", () => {
   const post = [":method: POST", ":scheme: http", ":path: /"];
   const head = check([...post, "content-length: 12", "content-length: 12"]);
   assert.equal((head as Http2RequestHead).contentLength, 12);
+});
+
+Deno.test("checkRequestFields() notes expect: 100-continue, any case, in a list (RFC 9110 §10.1.1)", () => {
+  const post = [":method: POST", ":scheme: http", ":path: /"];
+  for (const value of ["100-continue", "100-Continue", ", 100-continue ,"]) {
+    const head = check([...post, `expect: ${value}`]) as Http2RequestHead;
+    assert.equal(head.expectContinue, true, value);
+    assert.deepEqual(head.headerNames, ["expect"]);
+  }
+  assert.equal((check(post) as Http2RequestHead).expectContinue, false);
 });
 
 Deno.test("checkRequestFields() takes CONNECT with only :authority (§8.5)", () => {
@@ -247,6 +258,13 @@ const refusals: [string, string[], number, string][] = [
     414,
     "Request-target too long",
   ],
+  ...["something", "100-continue, foo", "100-continuex", "100-continue\u00a0"]
+    .map((value): [string, string[], number, string] => [
+      `expect ${JSON.stringify(value)}: 417, as HTTP/1.1 answers it`,
+      [...GET, `expect: ${value}`],
+      417,
+      "Unsupported expectation",
+    ]),
   [
     "a :scheme other than http or https: 400",
     [":method: GET", ":scheme: ftp", ":path: /"],

@@ -433,6 +433,215 @@ Deno.test("serveHttp2Connection() answers 413 when a body passes maxBodyBytes", 
   }
 });
 
+/** A POST's HEADERS that ask for 100 (Continue) before the body. */
+function expectContinue(client: H2Client, streamId: number): Uint8Array {
+  const fields = requestFields("POST", "/");
+  return client.headers(
+    streamId,
+    [...fields, ["expect", "100-continue"]],
+    false,
+  );
+}
+
+/** The frames of a stream up to its END_STREAM, each as `type status`. */
+async function headersUntilEnd(
+  client: H2Client,
+  streamId: number,
+): Promise<string[]> {
+  const frames = await client.until((f) =>
+    f.streamId === streamId && f.endStream === true
+  );
+  return frames.filter((f) => f.streamId === streamId).map((f) =>
+    f.type === "HEADERS"
+      ? `HEADERS ${f.fields![0]}${f.endStream ? " END_STREAM" : ""}`
+      : `${f.type}${f.endStream ? " END_STREAM" : ""}`
+  );
+}
+
+/** Send the rest of a request body, ending the stream; then its response. */
+function endBody(client: H2Client, streamId: number, text: string) {
+  client.send(
+    encodeDataFrame(streamId, encoder.encode(text), { endStream: true }),
+  );
+  return client.response(streamId);
+}
+
+Deno.test("serveHttp2Connection() sends 100 (Continue) when the handler first reads the body (RFC 9110 §10.1.1)", async () => {
+  const client = new H2Client(async (request) =>
+    new Response(`got ${await request.text()}`)
+  );
+  try {
+    await client.handshake();
+    client.send(expectContinue(client, 1));
+    // §8.1: the 100 is a HEADERS frame without END_STREAM.
+    const interim = await client.expect("HEADERS");
+    assert.deepEqual(
+      [interim.streamId, interim.fields, interim.endStream],
+      [1, [":status: 100"], false],
+    );
+    const response = await endBody(client, 1, "body");
+    assert.deepEqual([response.status, response.body], [200, "got body"]);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() starts a 100 that is the first block after a table size change with the size update (RFC 7541 §4.2)", async () => {
+  const client = new H2Client(async (request) =>
+    new Response(await request.text(), { headers: { "x-custom": "a value" } })
+  );
+  try {
+    await client.handshake([{ id: SETTING.HEADER_TABLE_SIZE, value: 0 }]);
+    client.send(expectContinue(client, 1));
+    const interim = await client.expect("HEADERS");
+    // 0x20: a dynamic table size update to 0 (§6.3) leads the block.
+    assert.equal(interim.raw.payload[0], 0x20);
+    assert.deepEqual(interim.fields, [":status: 100"]);
+    const response = await endBody(client, 1, "body");
+    assert.equal(response.body, "body");
+    assert.ok(response.fields.includes("x-custom: a value"));
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() sends no 100 when the handler answers without reading the body", async () => {
+  const client = new H2Client(() => new Response("no thanks", { status: 403 }));
+  try {
+    await client.handshake();
+    client.send(expectContinue(client, 1));
+    assert.deepEqual(await headersUntilEnd(client, 1), [
+      "HEADERS :status: 403",
+      "DATA END_STREAM",
+    ]);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() sends no 100 when the body came before the handler read it", async () => {
+  const arrived = Promise.withResolvers<void>();
+  const read = Promise.withResolvers<void>();
+  const client = new H2Client(async (request) => {
+    arrived.resolve();
+    await read.promise;
+    return new Response(`got ${await request.text()}`);
+  });
+  try {
+    await client.handshake();
+    // The client did not wait (RFC 9110 §10.1.1 lets it not wait).
+    client.send(
+      expectContinue(client, 1),
+      encodeDataFrame(1, encoder.encode("body"), { endStream: true }),
+    );
+    await arrived.promise;
+    await roundTrip(client);
+    read.resolve();
+    assert.deepEqual(await headersUntilEnd(client, 1), [
+      "HEADERS :status: 200",
+      "DATA END_STREAM",
+    ]);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() sends 100 ahead of the fields of a response that streams the body back", async () => {
+  const client = new H2Client((request) => new Response(request.body));
+  try {
+    await client.handshake();
+    client.send(expectContinue(client, 1));
+    const interim = await client.expect("HEADERS");
+    assert.deepEqual(interim.fields, [":status: 100"]);
+    const response = await endBody(client, 1, "echo");
+    assert.deepEqual([response.status, response.body], [200, "echo"]);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() sends no 100 once the final fields are out (RFC 9113 §8.1)", async () => {
+  const fieldsSeen = Promise.withResolvers<void>();
+  const readStarted = Promise.withResolvers<void>();
+  const client = new H2Client((request) => {
+    const reader = request.body!.getReader();
+    let first = true;
+    // 10 bytes promised, 6 at once: the fields go out before the rest,
+    // which is the request body, read only once the client has them.
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (first) {
+            first = false;
+            controller.enqueue(encoder.encode("first "));
+            return;
+          }
+          await fieldsSeen.promise;
+          const read = reader.read();
+          readStarted.resolve();
+          const { value, done } = await read;
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+      }),
+      { headers: { "content-length": "10" } },
+    );
+  });
+  try {
+    await client.handshake();
+    client.send(expectContinue(client, 1));
+    const head = await client.expect("HEADERS");
+    assert.deepEqual(head.fields![0], ":status: 200");
+    fieldsSeen.resolve();
+    await readStarted.promise;
+    // A 100 queued at that read would come before the PING's answer.
+    const before = await roundTrip(client);
+    assert.ok(before.every((f) => f.type === "DATA"), lines(before).join());
+    client.send(
+      encodeDataFrame(1, encoder.encode("echo"), { endStream: true }),
+    );
+    const rest = await client.until((f) => f.endStream === true);
+    const frames = [...before, ...rest];
+    assert.ok(frames.every((f) => f.type === "DATA"), lines(frames).join());
+    assert.equal(frames.map((f) => f.text).join(""), "first echo");
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() answers a declared length over maxBodyBytes 413 at once, without a 100", async () => {
+  const client = new H2Client(() => new Response("handler"), {
+    limits: { maxBodyBytes: 10 },
+  });
+  try {
+    await client.handshake();
+    client.send(client.headers(1, [
+      ...requestFields("POST", "/"),
+      ["content-length", "11"],
+      ["expect", "100-continue"],
+    ], false));
+    const frames = await headersUntilEnd(client, 1);
+    assert.equal(frames[0], "HEADERS :status: 413");
+    assert.ok(!frames.some((f) => f.includes(":status: 100")));
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() answers 417 to an expectation other than 100-continue", async () => {
+  const client = new H2Client(() => new Response("handler"));
+  try {
+    await client.handshake();
+    client.send(client.headers(1, [
+      ...requestFields("POST", "/"),
+      ["expect", "something"],
+    ], true));
+    assert.equal((await client.response(1)).status, 417);
+  } finally {
+    await client.close();
+  }
+});
+
 Deno.test("serveHttp2Connection() asks the client to stop once the response is complete (§8.1)", async () => {
   const client = new H2Client(() => new Response("early"));
   try {
@@ -582,6 +791,22 @@ Deno.test("serveHttp2Connection() sends GOAWAY and closes when idle too long", a
     await client.response(1);
     const goAway = await client.expect("GOAWAY");
     assert.deepEqual([goAway.code, goAway.lastStreamId], ["NO_ERROR", 1]);
+    assert.equal(await client.next(), null);
+  } finally {
+    await client.close();
+  }
+});
+
+Deno.test("serveHttp2Connection() closes a connection that opens no stream within headersTimeoutMs", async () => {
+  const client = new H2Client(() => new Response("ok"), {
+    // keepAliveTimeoutMs counts only after a first stream.
+    limits: { headersTimeoutMs: 20, keepAliveTimeoutMs: 60_000 },
+    sweepMs: 10,
+  });
+  try {
+    await client.handshake();
+    const goAway = await client.expect("GOAWAY");
+    assert.deepEqual([goAway.code, goAway.lastStreamId], ["NO_ERROR", 0]);
     assert.equal(await client.next(), null);
   } finally {
     await client.close();
