@@ -5,10 +5,12 @@
  * `Deno.serve` with berth's file handler (`bench/servers/static.ts`, TLS),
  * on the harness fixtures: the 1 KiB file and 1,000 random small files.
  * Repetitions interleaved; prints medians and berth's ratios, for issue #16
- * (targets: ≥ 1.0× `Deno.serve`, ≥ 0.8× nginx). Writes nothing to
- * bench/RESULTS.md.
+ * (targets: ≥ 1.0× `Deno.serve`, ≥ 0.8× nginx). With `--base DIR` (another
+ * checkout, e.g. a `git worktree` of the commit before a change), that
+ * checkout's CLI is measured too, interleaved, as "before". Writes nothing
+ * to bench/RESULTS.md.
  *
- *   deno run -A bench/h2load.ts [--reps 3] [--duration 5] [--clients 50] [--streams 10]
+ *   deno run -A bench/h2load.ts [--reps 3] [--duration 5] [--clients 50] [--streams 10] [--base DIR]
  *
  * Installs h2load and nginx with apt-get when missing. Loopback only;
  * every run is bounded by h2load's duration.
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "5" },
     clients: { type: "string", default: "50" },
     streams: { type: "string", default: "10" },
+    base: { type: "string" },
   },
 });
 const REPS = Number(values.reps);
@@ -89,23 +92,27 @@ const servers: H2Server[] = [
     command: [],
   },
 ];
-servers[0].command = [
-  Deno.execPath(),
-  "run",
-  "--allow-net",
-  "--allow-read",
-  join(REPO, "main.ts"),
-  SITE,
-  "--host",
-  "127.0.0.1",
-  "--port",
-  String(servers[0].port),
-  "--cert",
-  certPath,
-  "--key",
-  keyPath,
-  "--quiet",
-];
+/** berth's CLI from the checkout at `repo`, on `port`. */
+function berthCommand(repo: string, port: number): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "--allow-net",
+    "--allow-read",
+    join(repo, "main.ts"),
+    SITE,
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--cert",
+    certPath,
+    "--key",
+    keyPath,
+    "--quiet",
+  ];
+}
+servers[0].command = berthCommand(REPO, servers[0].port);
 servers[1].command = [
   Deno.execPath(),
   "run",
@@ -124,6 +131,15 @@ servers[1].command = [
   keyPath,
 ];
 if (haveNginx) servers.push(nginxServer(freePort()));
+if (values.base !== undefined) {
+  const port = freePort();
+  servers.push({
+    name: "before",
+    label: `berth CLI from ${values.base}`,
+    port,
+    command: berthCommand(resolve(values.base), port),
+  });
+}
 
 /** nginx with one worker, HTTP/2 on its TLS listener, files cached open. */
 function nginxServer(port: number): H2Server {
@@ -307,18 +323,24 @@ try {
       "-v",
     ])}; Deno ${Deno.version.deno}\n`,
   );
+  const withBase = values.base !== undefined;
   console.log(
-    "| case | berth | Deno.serve | nginx 1w | berth : Deno.serve | berth : nginx |",
+    "| case | berth | Deno.serve | nginx 1w | berth : Deno.serve | berth : nginx |" +
+      (withBase ? " before | before : nginx | berth : before |" : ""),
   );
-  console.log("|---|---:|---:|---:|---:|---:|");
+  console.log(
+    "|---|---:|---:|---:|---:|---:|" + (withBase ? "---:|---:|---:|" : ""),
+  );
   for (const c of CASES) {
     const b = m(c.name, "berth");
     const d = m(c.name, "deno");
     const n = m(c.name, "nginx");
+    const o = m(c.name, "before");
     console.log(
       `| ${c.name} | ${k(b)} | ${k(d)} | ${k(n)} | ${ratio(b, d)} | ${
         ratio(b, n)
-      } |`,
+      } |` +
+        (withBase ? ` ${k(o)} | ${ratio(o, n)} | ${ratio(b, o)} |` : ""),
     );
   }
 } finally {

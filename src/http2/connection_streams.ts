@@ -29,7 +29,11 @@ import type { ReceiveWindow } from "./receive_window.ts";
 import type { SendScheduler } from "./send_scheduler.ts";
 import type { ResponseTarget } from "./send_response.ts";
 import type { StreamServer } from "./serve_stream.ts";
-import { encodeStreamHead, type StatelessHead } from "./stream_head.ts";
+import {
+  encodeStreamHead,
+  joinFieldBlock,
+  type StatelessHead,
+} from "./stream_head.ts";
 import type { StreamOutput } from "./stream_output.ts";
 import { type ClosedHow, StreamTable } from "./stream_table.ts";
 
@@ -185,27 +189,28 @@ export class ConnectionStreams implements StreamServer {
   sendContinue(stream: Http2Stream): void {
     if (stream.reset || stream.output.headSent) return;
     const { encoder, scheduler } = this.#host;
-    const block = encodeStreamHead(encoder, CONTINUE_HEAD);
+    const block = joinFieldBlock(encodeStreamHead(encoder, CONTINUE_HEAD));
     scheduler.queueControl(encodeHeadersFrame(stream.id, block));
   }
 
   /** @inheritdoc */
   target(stream: Http2Stream): ResponseTarget {
+    return new StreamTarget(this, stream);
+  }
+
+  /**
+   * A stream's output has something new to send.
+   *
+   * @param stream An open stream.
+   */
+  wake(stream: Http2Stream): void {
     const output = stream.output;
-    const scheduler = this.#host.scheduler;
-    return {
-      stream,
-      isHead: stream.head?.method === "HEAD",
-      wake: () => {
-        if (output.ending && !stream.remoteEnded && output.resetCode < 0) {
-          // §8.1: a complete response may end the request early; the
-          // client is asked to stop sending, without error.
-          output.resetCode = ERROR_CODE.NO_ERROR;
-        }
-        scheduler.wake(output);
-      },
-      reset: (code) => this.reset(stream, code),
-    };
+    if (output.ending && !stream.remoteEnded && output.resetCode < 0) {
+      // §8.1: a complete response may end the request early; the client
+      // is asked to stop sending, without error.
+      output.resetCode = ERROR_CODE.NO_ERROR;
+    }
+    this.#host.scheduler.wake(output);
   }
 
   /** @inheritdoc */
@@ -220,9 +225,8 @@ export class ConnectionStreams implements StreamServer {
    * @param output The stream's output.
    */
   finished(output: StreamOutput): void {
-    const found = this.table.lookup(output.streamId);
-    if (found.state !== "open") return;
-    const stream = found.stream;
+    const stream = this.table.get(output.streamId);
+    if (stream === undefined) return;
     stream.delivered = true;
     stream.info.finish(true);
     if (output.resetCode >= 0 && !stream.remoteEnded) {
@@ -240,7 +244,7 @@ export class ConnectionStreams implements StreamServer {
    * @param stream A stream.
    */
   settle(stream: Http2Stream): void {
-    if (!stream.done || this.table.lookup(stream.id).state !== "open") return;
+    if (!stream.done || this.table.get(stream.id) !== stream) return;
     let how: ClosedHow = "ended";
     if (stream.resetByPeer) how = "reset-received";
     else if (stream.reset || stream.output.resetCode >= 0) how = "reset-sent";
@@ -260,5 +264,26 @@ export class ConnectionStreams implements StreamServer {
       stream.abort(reason);
       this.#host.scheduler.remove(stream.output);
     }
+  }
+}
+
+/** Where one stream's response goes: one object, no closures per stream. */
+class StreamTarget implements ResponseTarget {
+  readonly stream: Http2Stream;
+  readonly isHead: boolean;
+  readonly #streams: ConnectionStreams;
+
+  constructor(streams: ConnectionStreams, stream: Http2Stream) {
+    this.#streams = streams;
+    this.stream = stream;
+    this.isHead = stream.head?.method === "HEAD";
+  }
+
+  wake(): void {
+    this.#streams.wake(this.stream);
+  }
+
+  reset(code: number): void {
+    this.#streams.reset(this.stream, code);
   }
 }

@@ -118,6 +118,8 @@ export class Http2Connection implements TrackedConnection {
   goAwaySent = false;
   /** The client sent GOAWAY: it opens no more streams. */
   peerGoneAway = false;
+  /** Whether answered streams are reported (`onResponse` is set). */
+  readonly reportsStreams: boolean;
   /** A stream error to answer once the block in progress is decoded; -1. */
   blockErrorCode = -1;
   readonly #conn: Conn;
@@ -141,6 +143,7 @@ export class Http2Connection implements TrackedConnection {
     const limits = this.limits = options.limits;
     const http2 = this.http2 = options.http2 ?? DEFAULT_HTTP2_LIMITS;
     this.remoteAddr = conn.remoteAddr;
+    this.reportsStreams = options.onResponse !== undefined;
     this.decoder = new HpackDecoder({
       maxHeaderListSize: limits.maxHeaderBytes,
       // The pseudo-header fields come on top of the regular ones.

@@ -27,6 +27,11 @@ export interface StreamStart {
   receiveAvailable: number;
   /** The client's address, for the handler's info. */
   remoteAddr: Deno.Addr;
+  /**
+   * `performance.now()` when its field block arrived, for access logs;
+   * `0` when no one reports streams (the clock is not read for nothing).
+   */
+  startedAt: number;
 }
 
 /** One client stream. */
@@ -39,8 +44,8 @@ export class Http2Stream {
   readonly receiveWindow: ReceiveWindow;
   /** What the handler is told besides the request. */
   readonly info: HandlerInfo<Deno.Addr>;
-  /** `performance.now()` when its field block arrived (access logs). */
-  readonly startedAt: number = performance.now();
+  /** `performance.now()` when its field block arrived; `0` unreported. */
+  readonly startedAt: number;
   /** The request, once its fields passed the checks. */
   head: Http2RequestHead | null = null;
   /** Its body, fed by DATA frames; `null` when none is kept. */
@@ -77,6 +82,7 @@ export class Http2Stream {
       start.receiveAvailable,
     );
     this.info = new HandlerInfo(start.remoteAddr);
+    this.startedAt = start.startedAt;
   }
 
   /**

@@ -67,9 +67,28 @@ export interface RequestFieldLimits {
 
 /** Optional whitespace (RFC 9110 §5.6.3) around a list member. */
 const OWS_AT_ENDS = /^[ \t]+|[ \t]+$/g;
-const PSEUDO = new Set([":method", ":scheme", ":authority", ":path"]);
+/** The pseudo-header fields of a request (§8.3.1), by their slot. */
+const METHOD = 0;
+const SCHEME = 1;
+const AUTHORITY = 2;
+const PATH = 3;
 const COLON = 0x3a;
 const SLASH = 0x2f;
+
+/** A pseudo-header field's slot, or -1 for a name §8.3.1 does not define. */
+function pseudoSlot(name: string): number {
+  switch (name) {
+    case ":method":
+      return METHOD;
+    case ":scheme":
+      return SCHEME;
+    case ":authority":
+      return AUTHORITY;
+    case ":path":
+      return PATH;
+  }
+  return -1;
+}
 
 /** The regular fields of a request, as they are collected. */
 interface Fields {
@@ -93,7 +112,14 @@ export function checkRequestFields(
   values: readonly string[],
   limits: RequestFieldLimits,
 ): Http2RequestHead | RefusedFields {
-  const pseudo = new Map<string, string>();
+  // By slot; no Map per request.
+  const pseudo: (string | undefined)[] = [
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  ];
+  let pseudoCount = 0;
   const fields: Fields = {
     names: [],
     values: [],
@@ -107,13 +133,17 @@ export function checkRequestFields(
     const value = values[i];
     if (name.charCodeAt(0) === COLON) {
       // §8.3: pseudo-header fields come first, once each, and only these.
-      if (i > pseudo.size) {
+      if (i > pseudoCount) {
         return malformed("Pseudo-header field after a regular field");
       }
-      if (!PSEUDO.has(name)) return malformed("Unknown pseudo-header field");
-      if (pseudo.has(name)) return malformed("Repeated pseudo-header field");
+      const slot = pseudoSlot(name);
+      if (slot < 0) return malformed("Unknown pseudo-header field");
+      if (pseudo[slot] !== undefined) {
+        return malformed("Repeated pseudo-header field");
+      }
       if (!isValidValue(value)) return malformed("Invalid field value");
-      pseudo.set(name, value);
+      pseudo[slot] = value;
+      pseudoCount++;
       continue;
     }
     const fault = regularFieldFault(name, value);
@@ -201,26 +231,29 @@ function takeRegular(
 
 /** The request from its pseudo-header fields and regular fields. */
 function buildHead(
-  pseudo: Map<string, string>,
+  pseudo: readonly (string | undefined)[],
   fields: Fields,
   limits: RequestFieldLimits,
 ): Http2RequestHead | RefusedFields {
-  const method = pseudo.get(":method");
+  const method = pseudo[METHOD];
   if (method === undefined) return malformed("Missing :method");
   if (!isToken(method)) return malformed("Invalid :method");
-  const authority = pseudo.get(":authority") ?? fields.host ?? "";
-  if (pseudo.has(":authority") || fields.host !== null) {
-    if (!isValidAuthority(authority)) return malformed("Invalid :authority");
+  const sentAuthority = pseudo[AUTHORITY];
+  const authority = sentAuthority ?? fields.host ?? "";
+  if (sentAuthority !== undefined || fields.host !== null) {
+    if (!isValidAuthorityMemo(authority)) {
+      return malformed("Invalid :authority");
+    }
   }
   // §8.3.1: a host that names another entity than :authority is malformed.
   if (
-    fields.host !== null && pseudo.has(":authority") &&
+    fields.host !== null && sentAuthority !== undefined &&
     fields.host.toLowerCase() !== authority.toLowerCase()
   ) {
     return malformed("host differs from :authority");
   }
-  const path = pseudo.get(":path");
-  const scheme = pseudo.get(":scheme");
+  const path = pseudo[PATH];
+  const scheme = pseudo[SCHEME];
   const head: Http2RequestHead = {
     kind: "request",
     method,
@@ -299,6 +332,21 @@ function isValidPath(path: string): boolean {
   for (let i = 1; i < path.length; i++) {
     if (REQUEST_TARGET_BYTES[path.charCodeAt(i)] !== 1) return false;
   }
+  return true;
+}
+
+/**
+ * The last authority found valid. A client names the same authority on
+ * every request of a connection: one slot (one string, no longer than a
+ * field list may be) spares checking it again and again.
+ */
+let lastValidAuthority: string | null = null;
+
+/** {@linkcode isValidAuthority}, remembering the last valid one. */
+function isValidAuthorityMemo(authority: string): boolean {
+  if (authority === lastValidAuthority) return true;
+  if (!isValidAuthority(authority)) return false;
+  lastValidAuthority = authority;
   return true;
 }
 

@@ -11,6 +11,7 @@
 import { encodeFieldBlockFrames } from "./field_block_frames.ts";
 import { FRAME_HEADER_BYTES, writeFrameHeader } from "./frame_header.ts";
 import { FLAG, FRAME_TYPE } from "./frame_types.ts";
+import { type FieldBlockParts, joinFieldBlock } from "./stream_head.ts";
 
 /** The buffer's size at first, and what it shrinks back to after a spike. */
 const KEPT_BYTES = 96 * 1024;
@@ -78,25 +79,45 @@ export class SendBatch {
    * split block is framed apart, then copied in.
    *
    * @param streamId The stream.
-   * @param block The encoded field block.
+   * @param block The encoded field block, or its parts in order.
    * @param endStream Set END_STREAM on the HEADERS frame.
    * @param maxFrameSize The peer's SETTINGS_MAX_FRAME_SIZE.
    */
   fieldBlock(
     streamId: number,
-    block: Uint8Array,
+    block: FieldBlockParts,
     endStream: boolean,
     maxFrameSize: number,
   ): void {
-    if (block.length > maxFrameSize) {
-      this.append(encodeFieldBlockFrames(streamId, block, {
+    let length = 0;
+    if (block instanceof Uint8Array) length = block.length;
+    else for (const part of block) length += part.length;
+    if (length > maxFrameSize) {
+      this.append(encodeFieldBlockFrames(streamId, joinFieldBlock(block), {
         endStream,
         maxFrameSize,
       }));
       return;
     }
     const flags = FLAG.END_HEADERS | (endStream ? FLAG.END_STREAM : 0);
-    this.frame(FRAME_TYPE.HEADERS, flags, streamId, block);
+    if (block instanceof Uint8Array) {
+      this.frame(FRAME_TYPE.HEADERS, flags, streamId, block);
+      return;
+    }
+    this.#reserve(FRAME_HEADER_BYTES + length);
+    const bytes = this.#bytes;
+    writeFrameHeader(bytes, this.length, {
+      length,
+      type: FRAME_TYPE.HEADERS,
+      flags,
+      streamId,
+    });
+    let at = this.length + FRAME_HEADER_BYTES;
+    for (const part of block) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    this.length = at;
   }
 
   #reserve(extra: number): void {

@@ -21,7 +21,7 @@ import { encodeRstStreamFrame } from "./frame_rst_stream.ts";
 import { FLAG, FRAME_TYPE } from "./frame_types.ts";
 import { SendBatch } from "./send_batch.ts";
 import { INITIAL_SETTINGS } from "./settings.ts";
-import type { StreamHead } from "./stream_head.ts";
+import type { FieldBlockParts, StreamHead } from "./stream_head.ts";
 import type { StreamOutput } from "./stream_output.ts";
 
 /** A batch grows until it passes this many bytes. */
@@ -32,7 +32,7 @@ const EMPTY = new Uint8Array(0);
 /** What the scheduler needs from its connection. */
 export interface SchedulerHooks {
   /** Encode a response's fields with the connection's HPACK encoder. */
-  encodeHead(head: StreamHead): Uint8Array;
+  encodeHead(head: StreamHead): FieldBlockParts;
   /** A stream's END_STREAM or final RST_STREAM was written. */
   finished(output: StreamOutput): void;
   /** A write failed: the connection is broken. */
@@ -61,6 +61,8 @@ export class SendScheduler {
   #ready = new Set<StreamOutput>();
   /** Streams with data that wait for the connection window. */
   #blocked = new Set<StreamOutput>();
+  /** The streams whose END_STREAM is in the batch being written. */
+  readonly #finished: StreamOutput[] = [];
   #running = false;
   #stopped = false;
   #idle: PromiseWithResolvers<void> | null = null;
@@ -164,16 +166,21 @@ export class SendScheduler {
 
   async #run(): Promise<void> {
     try {
+      // One list, emptied after each write: no array per batch.
+      const finished = this.#finished;
       while (!this.#stopped) {
-        const finished: StreamOutput[] = [];
         if (!this.#build(finished)) break;
         await writeAll(this.#conn, this.#batch.view(), this.#watch);
-        for (const output of finished) this.#hooks.finished(output);
+        for (let i = 0; i < finished.length; i++) {
+          this.#hooks.finished(finished[i]);
+        }
+        finished.length = 0;
       }
     } catch (error) {
       this.stop();
       this.#hooks.failed(error);
     } finally {
+      this.#finished.length = 0;
       this.#running = false;
       // Work queued by a `finished` hook after the last build.
       if (!this.#stopped && this.#hasWork()) this.#start();

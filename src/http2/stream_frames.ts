@@ -199,6 +199,7 @@ function openStream(
     receiveWindow: window.size,
     receiveAvailable: window.available,
     remoteAddr: connection.remoteAddr,
+    startedAt: connection.reportsStreams ? performance.now() : 0,
   });
   stream.remoteEnded = headers.endStream;
   if (checked?.kind === "request") {

@@ -106,6 +106,12 @@ export interface StaticFastLaneOptions {
    * representation exactly as the ordinary path does.
    */
   readonly gzip: boolean;
+  /**
+   * Look at an entry past its bound now, as a sweep would (one `lstat`):
+   * `true` when it is unchanged and trusted from the look on, so a hit
+   * need not wait for the ordinary path. Absent: never.
+   */
+  readonly recheckNow?: (entry: FileEntry, now: number) => boolean;
 }
 
 /**
@@ -117,6 +123,7 @@ export class StaticFastLane {
   readonly waits: LaneWaits;
   readonly #cache: FileCache;
   readonly #gzip: boolean;
+  readonly #recheckNow: (entry: FileEntry, now: number) => boolean;
   readonly #refresh: (entry: FileEntry) => void;
   readonly #refreshAfterMs: number;
   /** The index: URL path → the file it led to. */
@@ -145,6 +152,7 @@ export class StaticFastLane {
     this.#cache = cache;
     this.#refresh = refresh;
     this.#gzip = options.gzip;
+    this.#recheckNow = options.recheckNow ?? (() => false);
     this.#refreshAfterMs = cache.revalidateMs / 2;
     this.waits = new LaneWaits({
       now: cache.now,
@@ -411,7 +419,11 @@ export class StaticFastLane {
     if (ifModifiedSince && ifNoneMatch === null) return undefined;
     const entry = file.entry;
     const now = cacheNow ?? this.#cache.now();
-    if (!this.#cache.isFresh(entry, now)) return this.waits.waitFor(request);
+    // A file not hit in the half bound before its expiry was never asked
+    // for a re-check (bursts of use); one look now beats the ordinary path.
+    if (!this.#cache.isFresh(entry, now) && !this.#recheckNow(entry, now)) {
+      return this.waits.waitFor(request);
+    }
     const rep = this.#choose(file, acceptEncoding);
     let variant: Variant | undefined;
     for (const v of file.variants) {

@@ -253,6 +253,18 @@ export class FileCache {
   }
 
   /**
+   * Whether `entry` is still the cached one for its key, whatever its age,
+   * and no load of its key is in flight: one a look may confirm.
+   *
+   * @param entry An entry this cache returned.
+   * @returns `true` when `confirm()` would take it.
+   */
+  holds(entry: CacheEntry): boolean {
+    return this.#entries.get(entry.key) === entry &&
+      !this.#inflight.has(entry.key);
+  }
+
+  /**
    * Mark a cached entry checked against the disk at `checkedAt`, as a look
    * that found it unchanged leaves it (the caller looked, with containment
    * checked as a load does).
@@ -263,10 +275,7 @@ export class FileCache {
    * cached one or a load of it is in flight.
    */
   confirm(entry: CacheEntry, checkedAt: number): boolean {
-    const key = entry.key;
-    if (this.#entries.get(key) !== entry || this.#inflight.has(key)) {
-      return false;
-    }
+    if (!this.holds(entry)) return false;
     entry.checkedAt = checkedAt;
     return true;
   }

@@ -104,6 +104,40 @@ export class RecheckSweep {
   }
 
   /**
+   * Re-check one entry now, as a sweep re-checks it: for a file the fast
+   * lane found past its bound because no hit came in the half bound
+   * before (files used in bursts further apart than the bound). One
+   * `lstat` by its bare name instead of a load on the ordinary path.
+   *
+   * @param entry A file entry the fast lane serves, past its bound.
+   * @param now The cache's clock, read before the look.
+   * @returns `true` when it is unchanged and trusted from `now` on;
+   *   `false` when only a load can tell (the caller takes its usual way).
+   */
+  recheckNow(entry: FileEntry, now: number): boolean {
+    const rootReal = this.#root.real;
+    const cache = this.#files.cache;
+    if (
+      !this.#running || rootReal === null || entry.key === this.#files.root ||
+      // Replaced, or being loaded: the load says, no look needed.
+      !cache.holds(entry)
+    ) {
+      return false;
+    }
+    const options = { ...this.#files.loadOptions(rootReal), now };
+    try {
+      const unchanged = withPinnedDirectory(
+        dirname(entry.key),
+        (dir) => stillHolds(entry, dir, options),
+      );
+      return unchanged && cache.confirm(entry, now);
+    } catch {
+      // The folder is gone or unreadable: a load says what is there now.
+      return false;
+    }
+  }
+
+  /**
    * Re-check every file entry cached, now, whatever its age, and forget
    * the folders (a lookup looks again): events were lost, and anything may
    * have changed.

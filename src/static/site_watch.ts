@@ -129,6 +129,18 @@ export class SiteWatch {
   }
 
   /**
+   * Re-check a file the fast lane found past its bound, now, while
+   * watching (see `RecheckSweep.recheckNow`).
+   *
+   * @param entry The entry.
+   * @param now The cache's clock, read by the caller.
+   * @returns `true` when it was found unchanged and is trusted from `now`.
+   */
+  recheckNow(entry: FileEntry, now: number): boolean {
+    return this.#watcher !== null && this.#sweep.recheckNow(entry, now);
+  }
+
+  /**
    * An engine starts serving with the handler: watch, if no one does yet.
    *
    * @returns What to call once that engine has stopped: the last one to

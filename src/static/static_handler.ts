@@ -20,7 +20,7 @@ import { ON_SERVE, type OnServe } from "../http/serve_lifecycle.ts";
 import { addCorsHeaders } from "./cors.ts";
 import { Explanation } from "./explanation.ts";
 import { StaticFastLane } from "./fast_lane.ts";
-import type { FileCache } from "./file_cache.ts";
+import type { FileCache, FileEntry } from "./file_cache.ts";
 import type { LiveReload } from "./live_reload.ts";
 import { type FileAnswer, MemoryAnswer, responseOf } from "./memory_answer.ts";
 import {
@@ -210,7 +210,11 @@ export function staticHandlerFrom(opts: ResolvedStaticOptions): StaticHandler {
     cache.revalidate(entry.key, files.loader(root.real)).catch(() => {
       // The entry is dropped; the next request takes the ordinary path.
     });
-  }, { gzip: opts.gzip });
+  }, {
+    gzip: opts.gzip,
+    recheckNow: (entry: FileEntry, now: number): boolean =>
+      watch?.recheckNow(entry, now) ?? false,
+  });
   // Nothing to learn when every request looks at the disk anyway.
   const watch = opts.watch && opts.revalidateMs > 0
     ? new SiteWatch(

@@ -302,3 +302,18 @@ Deno.test("checkTrailerFields() takes regular fields, refuses the rest", () => {
     "Connection-specific field",
   );
 });
+
+Deno.test("checkRequestFields() checks each :authority, the one it found valid last included", () => {
+  const valid = [...GET, ":authority: example.com"];
+  assert.equal(check(valid).kind, "request");
+  assert.equal(check(valid).kind, "request");
+  const refused = check([...GET, ":authority: exa mple.com"]);
+  assert.deepEqual(refused, {
+    kind: "refused",
+    status: 0,
+    reason: "Invalid :authority",
+  });
+  assert.equal(check([...GET, ":authority: a@example.com"]).kind, "refused");
+  assert.equal(check(valid).kind, "request");
+  assert.equal(check([...GET, "host: exa mple.com"]).kind, "refused");
+});

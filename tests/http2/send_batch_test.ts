@@ -51,3 +51,33 @@ Deno.test("SendBatch grows past its buffer for a large frame, and clear() starts
     [FRAME_TYPE.DATA, END_STREAM, 7, 1, 2],
   ]);
 });
+
+Deno.test("SendBatch frames a header block given as parts as if they were joined, split or not", () => {
+  const parts = [
+    new Uint8Array([1, 2]),
+    new Uint8Array(0),
+    new Uint8Array([3]),
+  ];
+  const batch = new SendBatch();
+  batch.fieldBlock(1, parts, true, 16384);
+  const joined = new SendBatch();
+  joined.fieldBlock(1, new Uint8Array([1, 2, 3]), true, 16384);
+  assert.deepEqual(batch.view(), joined.view());
+  const { HEADERS, CONTINUATION } = FRAME_TYPE;
+  assert.deepEqual(frameList(batch.view()), [
+    [HEADERS, END_HEADERS | END_STREAM, 1, 1, 3],
+  ]);
+  // Over the peer's frame size, the parts split across frames whole.
+  batch.clear();
+  batch.fieldBlock(
+    3,
+    [new Uint8Array(10_000).fill(1), new Uint8Array(10_000).fill(2)],
+    false,
+    16384,
+  );
+  const frames = frameList(batch.view());
+  assert.deepEqual(frames, [
+    [HEADERS, 0, 3, 1, 16384],
+    [CONTINUATION, END_HEADERS, 3, 2, 20_000 - 16384],
+  ]);
+});

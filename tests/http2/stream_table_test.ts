@@ -39,3 +39,22 @@ Deno.test("StreamTable forgets the oldest closed streams past its bound", () => 
   assert.deepEqual(table.lookup(1), { state: "closed", how: "forgotten" });
   assert.deepEqual([...table.values()], []);
 });
+
+Deno.test("StreamTable remembers how each of the newest closed streams closed, closed in any order", () => {
+  const table = new StreamTable<number>();
+  const hows = ["ended", "reset-sent", "reset-received"] as const;
+  const ids: number[] = [];
+  for (let id = 1; id <= 1001; id += 2) {
+    table.open(id, id);
+    ids.push(id);
+  }
+  // Closed newest first: the memory keeps the last 256 closed, the lowest.
+  ids.reverse().forEach((id, i) => table.close(id, hows[i % 3]));
+  ids.forEach((id, i) => {
+    const expected = i >= ids.length - 256 ? hows[i % 3] : "forgotten";
+    assert.deepEqual(table.lookup(id), { state: "closed", how: expected });
+  });
+  assert.equal(table.get(1), undefined);
+  table.open(1003, 1003);
+  assert.equal(table.get(1003), 1003);
+});

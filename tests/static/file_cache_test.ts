@@ -319,7 +319,7 @@ Deno.test("FileCache refuses bytes that would put one entry over budget", async 
   assert.ok(cache.usedBytes <= metadata + 15);
 });
 
-Deno.test("FileCache.confirm moves the check time of the cached entry only", async () => {
+Deno.test("FileCache.confirm moves the check time of the cached entry only, as holds() tells", async () => {
   let clock = 0;
   const cache = new FileCache({ revalidateMs: 100, now: () => clock });
   const load = (key: string) => Promise.resolve(fileEntry(key, 1, clock));
@@ -330,13 +330,17 @@ Deno.test("FileCache.confirm moves the check time of the cached entry only", asy
   assert.equal(cache.isFresh(entry), true, "trusted from the confirmed look");
   // An entry no longer cached, or one being reloaded, is left alone.
   const stale = fileEntry("/f", 1, 0);
+  assert.equal(cache.holds(stale), false);
   assert.equal(cache.confirm(stale, 150), false);
   assert.equal(stale.checkedAt, 0);
+  assert.equal(cache.holds(entry), true);
   let finish = (_: CacheEntry) => {};
   const reloading = cache.revalidate(
     "/f",
     () => new Promise<CacheEntry>((resolve) => finish = resolve),
   );
+  assert.equal(cache.holds(entry), false);
+  assert.equal(cache.isFresh(entry), true, "still served while reloading");
   assert.equal(cache.confirm(entry, 150), false);
   assert.equal(entry.checkedAt, 90);
   finish(fileEntry("/f", 1, 150));

@@ -99,6 +99,61 @@ Deno.test("createStaticHandler() serves a change the watcher missed within reval
   }
 });
 
+Deno.test("createStaticHandler() re-checks a file used in bursts apart by more than revalidateMs with one look, on the hit past the bound", async () => {
+  const silent = fakeWatchFs();
+  useWatchFsForTests(silent.watchFs);
+  try {
+    // No site rules: their own re-check runs apart from the files'.
+    const options = { revalidateMs: 1000, siteRules: false };
+    await withServed(options, async (site) => {
+      assert.equal(await site.get("/note.txt"), "a note");
+      assert.equal(await site.get("/other.txt"), "other");
+      // Another file keeps the root fresh; note.txt gets no hit in the
+      // half bound before its expiry, so no re-check of it is asked.
+      site.clock.now = 900;
+      assert.equal(site.lane("/other.txt"), "other");
+      site.clock.now = 1500;
+      const looks = await countLstats("note.txt", () => {
+        assert.equal(site.lane("/note.txt"), "a note", "unchanged: served");
+        return Promise.resolve();
+      });
+      assert.equal(looks, 1, "one look");
+      const key = `${site.root}/note.txt`;
+      assert.equal(site.internals.cache.loading(key), false, "no load");
+      // Trusted from that look on: a hit within the bound looks not.
+      site.clock.now = 1900;
+      const none = await countLstats("note.txt", () => {
+        assert.equal(site.lane("/other.txt"), "other");
+        assert.equal(site.lane("/note.txt"), "a note");
+        return Promise.resolve();
+      });
+      assert.equal(none, 0);
+      // Changed, no event, the next burst past the bound: the look sees it.
+      await Deno.writeTextFile(`${site.root}/note.txt`, "changed!");
+      site.clock.now = 2600;
+      assert.equal(site.lane("/note.txt"), undefined);
+      assert.equal(await site.get("/note.txt"), "changed!");
+      assert.equal(site.lane("/note.txt"), "changed!");
+    }, async (root) => {
+      await Deno.writeTextFile(`${root}/other.txt`, "other");
+    });
+  } finally {
+    useWatchFsForTests(null);
+  }
+});
+
+Deno.test("createStaticHandler() with watch: false does not trust a file past revalidateMs on a look from the fast lane", async () => {
+  await withServed({ revalidateMs: 1000, watch: false }, async (site) => {
+    assert.equal(await site.get("/note.txt"), "a note");
+    site.clock.now = 2500;
+    const looks = await countLstats("note.txt", () => {
+      assert.equal(site.lane("/note.txt"), undefined, "polling loads");
+      return Promise.resolve();
+    });
+    assert.equal(looks, 0);
+  });
+});
+
 Deno.test("createStaticHandler() serves the changed target of a symlink within revalidateMs while watching", async () => {
   await withServed({ revalidateMs: 1000 }, async (site) => {
     assert.equal(await site.get("/link.txt"), "v1");

@@ -30,6 +30,9 @@ import type { HuffmanPolicy } from "./string_literal.ts";
 /** The SETTINGS_HEADER_TABLE_SIZE every peer starts with (RFC 9113 §6.5.2). */
 const INITIAL_PEER_TABLE_SIZE = 4096;
 
+/** What `takeSizeUpdate()` returns when nothing is owed (never written to). */
+const NOTHING_OWED = new Uint8Array(0);
+
 /** Options of an {@link HpackEncoder}. */
 export interface HpackEncoderOptions {
   /**
@@ -114,6 +117,8 @@ export class HpackEncoder {
    * @returns Zero to two size updates (RFC 7541 §4.2, §6.3).
    */
   takeSizeUpdate(): Uint8Array {
+    // The common case, once per fast-lane answer: nothing owed, no copy.
+    if (this.#pendingLast < 0) return NOTHING_OWED;
     this.#writeSizeUpdates();
     return this.#target.out.take();
   }
