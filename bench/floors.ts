@@ -17,7 +17,7 @@
 
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runWrk } from "../support/wrk.ts";
+import { type PathLoad, runWrkOn } from "../support/wrk.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
@@ -42,12 +42,8 @@ await Deno.mkdir(out, { recursive: true });
 const site = join(REPO, "bench/fixtures/site");
 await ensureFixtures(site);
 
-interface FloorCase {
+interface FloorCase extends PathLoad {
   label: string;
-  path: string;
-  connections: number;
-  headers?: string[];
-  script?: string;
 }
 
 const CASES: FloorCase[] = [
@@ -81,13 +77,7 @@ await withServers(pickServers(registry, SERVERS), out, async (handles) => {
     const rps = new Map<string, number[]>();
     for (let rep = 0; rep < REPS; rep++) {
       for (const handle of handles) {
-        const result = await runWrk({
-          url: `http://127.0.0.1:${handle.spec.port}${c.path}`,
-          connections: c.connections,
-          durationS: DURATION_S,
-          headers: c.headers,
-          script: c.script,
-        });
+        const result = await runWrkOn(handle.spec.port, c, DURATION_S);
         const name = handle.spec.name;
         rps.set(name, [...(rps.get(name) ?? []), result.rps]);
       }

@@ -36,6 +36,7 @@ import { formatMarkdownFile } from "../support/results_md.ts";
 import { runWrk, shellLine, wrkArgs, type WrkOptions } from "../support/wrk.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import { httpGet } from "./http/http_probe.ts";
+import { siteUrlPaths } from "./http/site_paths.ts";
 import { writeResultsMd } from "./http/report.ts";
 import { targetRows } from "./http/targets.ts";
 import {
@@ -554,21 +555,6 @@ async function runIdle(h: Harness): Promise<IdleResult> {
 
 /** Seconds a run takes beyond its wrk runs: start-up, idle, default site. */
 const FIXED_SECONDS = 15;
-
-/** `/` and the URL path of every file under `root`, sorted. */
-async function siteUrlPaths(root: string): Promise<string[]> {
-  const paths: string[] = [];
-  // Bounded: a folder of the repository, symlinks not followed.
-  const walk = async (dir: string, prefix: string) => {
-    for await (const entry of Deno.readDir(dir)) {
-      const url = `${prefix}/${encodeURIComponent(entry.name)}`;
-      if (entry.isDirectory) await walk(join(dir, entry.name), url);
-      else if (entry.isFile) paths.push(url);
-    }
-  };
-  await walk(root, "");
-  return ["/", ...paths.sort()];
-}
 
 /** RSS of the CLI on the default site after it answered every file once. */
 async function runDefaultSite(h: Harness): Promise<DefaultSiteResult> {

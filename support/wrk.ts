@@ -124,3 +124,36 @@ export async function runWrk(o: WrkOptions): Promise<WrkResult> {
   }
   return result;
 }
+
+/** A load on one URL path: connections, header fields, Lua script. */
+export interface PathLoad {
+  path: string;
+  connections: number;
+  /** Extra request header fields, as `Name: value`. */
+  headers?: string[];
+  /** A Lua script path. */
+  script?: string;
+}
+
+/**
+ * Run wrk with `load` against a server on 127.0.0.1.
+ *
+ * @param port The server's port.
+ * @param load What to ask for, and how.
+ * @param durationS Seconds of load.
+ * @returns What wrk measured.
+ * @throws When wrk fails or prints nothing parseable.
+ */
+export function runWrkOn(
+  port: number,
+  load: PathLoad,
+  durationS: number,
+): Promise<WrkResult> {
+  return runWrk({
+    url: `http://127.0.0.1:${port}${load.path}`,
+    connections: load.connections,
+    durationS,
+    headers: load.headers,
+    script: load.script,
+  });
+}
