@@ -272,12 +272,12 @@ export class StaticFastLane {
       });
     }
     // One variant per representation: a new one replaces the old.
-    file.variants = file.variants.filter((v) => v.rep !== rep);
+    const others = file.variants.filter((v) => v.rep !== rep);
     const parts = answerParts(body, { ok, notModified }, {
       explain200,
       explain304,
     });
-    file.variants.push({
+    file.keep([...others, {
       ...parts,
       rep,
       etag,
@@ -289,13 +289,15 @@ export class StaticFastLane {
       full: null,
       headOnly: null,
       notModified: null,
-    });
+    }]);
     this.#index(pathname, file);
     // Keep only variants of the entry's bytes as they are now (re-counting
     // a file the path left may have evicted some): the lane never keeps
     // bytes the cache has dropped.
-    file.variants = file.variants.filter((v) =>
-      isCurrent(entry, v.rep) && v.rep.bytes === v.body
+    file.keep(
+      file.variants.filter((v) =>
+        isCurrent(entry, v.rep) && v.rep.bytes === v.body
+      ),
     );
     file.measure();
     this.#cache.hold(entry, file);
@@ -359,6 +361,15 @@ export class StaticFastLane {
     return entry.identity;
   }
 
+  /** The variant recorded for what #choose picks, if any. */
+  #variantFor(file: LaneFile, acceptEncoding: string): Variant | undefined {
+    const rep = this.#choose(file, acceptEncoding);
+    for (const v of file.variants) {
+      if (v.rep === rep) return v;
+    }
+    return undefined;
+  }
+
   /**
    * Answer from a remembered entry, or `undefined` for the ordinary path,
    * or a promise to ask again after: the ordinary path is making the answer
@@ -411,13 +422,13 @@ export class StaticFastLane {
     if (ifModifiedSince && ifNoneMatch === null) return undefined;
     const entry = file.entry;
     const now = cacheNow ?? this.#cache.now();
-    if (!this.#cache.isFresh(entry, now)) return this.waits.waitFor(request);
-    const rep = this.#choose(file, acceptEncoding);
-    let variant: Variant | undefined;
-    for (const v of file.variants) {
-      if (v.rep === rep) variant = v;
+    if (!this.#cache.isFreshHolding(entry, file, now)) {
+      return this.waits.waitFor(request);
     }
-    if (variant === undefined || rep!.bytes !== variant.body) {
+    const variant = acceptEncoding === null || !file.varyEncoding
+      ? file.identityVariant // what #choose would pick, kept
+      : this.#variantFor(file, acceptEncoding);
+    if (variant === undefined || variant.rep.bytes !== variant.body) {
       return this.waits.waitFor(request);
     }
     // Seen by the cache's eviction walk: a hit is a use its LRU cannot see.
