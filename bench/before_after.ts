@@ -22,10 +22,10 @@ import { runWrk } from "../support/wrk.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
+  checkoutSpec,
   PidFile,
   type ServerHandle,
   serverRegistry,
-  type ServerSpec,
   startServer,
   stopServer,
 } from "./http/servers.ts";
@@ -76,17 +76,7 @@ const haveNginx = await aptEnsure("nginx", "nginx");
 const registry = serverRegistry({ repo: REPO, site, out });
 const after = registry.find((s) => s.name === "berth")!;
 // The same command line, run from the other checkout.
-const before: ServerSpec = {
-  ...after,
-  name: "berth-before",
-  label: `berth CLI of ${BASE}`,
-  port: after.port + 90,
-  command: after.command.map((arg) =>
-    arg === join(REPO, "main.ts") ? join(BASE, "main.ts") : arg
-  ).map((arg, i, all) =>
-    all[i - 1] === "--port" ? String(after.port + 90) : arg
-  ),
-};
+const before = checkoutSpec(after, REPO, BASE, after.port + 90);
 const specs = [before, after];
 if (haveNginx) specs.push(registry.find((s) => s.name === "nginx-1w")!);
 

@@ -12,6 +12,11 @@
  *
  *   deno run -A bench/random_small.ts [--reps 3] [--duration 5]
  *     [--base-port P]   (default: the first free block, 18101, 18201, …)
+ *     [--servers a,b,…] (default: berth,berth-poll,berth-r60,nginx-1w,deno-floor)
+ *     [--base DIR]      (adds `berth-before`: the CLI of another checkout,
+ *                        e.g. a `git worktree` of the code before a change)
+ *     [--path /index.html] (one file for every request instead of the
+ *                        1,000 at random: the 1 KiB case)
  *
  * Loopback only; every run is bounded by wrk's duration.
  *
@@ -26,6 +31,7 @@ import { runWrk, shellLine, wrkArgs, type WrkOptions } from "../support/wrk.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import {
+  checkoutSpec,
   freeBasePort,
   pickServers,
   type ServerHandle,
@@ -39,12 +45,21 @@ const { values } = parseArgs({
     reps: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
     "base-port": { type: "string" },
+    servers: {
+      type: "string",
+      default: "berth,berth-poll,berth-r60,nginx-1w,deno-floor",
+    },
+    base: { type: "string" },
+    path: { type: "string" },
   },
 });
 const REPS = Number(values.reps);
 const DURATION_S = Number(values.duration);
 const REPO = resolve(new URL("..", import.meta.url).pathname);
-const SERVERS = ["berth", "berth-poll", "berth-r60", "nginx-1w", "deno-floor"];
+const SERVERS = values.servers.split(",");
+const BASE = values.base === undefined ? null : resolve(values.base);
+/** One path for every request, or `null` for the 1,000 files at random. */
+const PATH = values.path ?? null;
 
 const out = join(REPO, "bench/out/random_small");
 await Deno.mkdir(out, { recursive: true });
@@ -59,16 +74,22 @@ const paths = { repo: REPO, site, out };
 const registry = serverRegistry(
   paths,
   values["base-port"] === undefined
-    ? freeBasePort(serverRegistry(paths).length)
+    ? freeBasePort(serverRegistry(paths).length + 1) // + berth-before
     : Number(values["base-port"]),
 );
 const wrk = (handle: ServerHandle, durationS: number): WrkOptions => ({
-  url: `http://127.0.0.1:${handle.spec.port}/`,
+  url: `http://127.0.0.1:${handle.spec.port}${PATH ?? "/"}`,
   connections: 50,
   durationS,
-  script: join(REPO, "bench/lua/random_small.lua"),
+  script: PATH === null ? join(REPO, "bench/lua/random_small.lua") : undefined,
 });
-await withServers(pickServers(registry, SERVERS), out, async (handles) => {
+const specs = pickServers(registry, SERVERS);
+if (BASE !== null) {
+  // Right after the registry's ports: free too, as freeBasePort checked.
+  const berth = pickServers(registry, ["berth"])[0];
+  specs.unshift(checkoutSpec(berth, REPO, BASE, registry.at(-1)!.port + 1));
+}
+await withServers(specs, out, async (handles) => {
   for (const handle of handles) {
     console.error(
       shellLine(handle.spec.command[0], handle.spec.command.slice(1)),
@@ -97,7 +118,9 @@ await withServers(pickServers(registry, SERVERS), out, async (handles) => {
   }
   const nginxRps = median(rps.get("nginx-1w")!);
   console.log(
-    `\n1,000 random small files, 50 connections: wrk -t1, ${REPS} × ` +
+    `\n${
+      PATH ?? "1,000 random small files"
+    }, 50 connections: wrk -t1, ${REPS} × ` +
       `${DURATION_S} s interleaved, medians\n`,
   );
   console.log("| server | req/s | : nginx | CPU µs/req |");

@@ -496,3 +496,36 @@ export function pickServers(
     return spec;
   });
 }
+
+/**
+ * The same server run from another checkout (a `git worktree` of the code
+ * before a change): its command line with the repository's `main.ts`
+ * swapped for the other checkout's, on another port.
+ *
+ * @param spec A server run by this checkout's `main.ts`.
+ * @param repo This checkout (absolute).
+ * @param base The other checkout (absolute).
+ * @param port The port it listens on.
+ * @returns The spec, named `<spec.name>-before`.
+ */
+export function checkoutSpec(
+  spec: ServerSpec,
+  repo: string,
+  base: string,
+  port: number,
+): ServerSpec {
+  const main = join(repo, "main.ts");
+  return {
+    ...spec,
+    name: `${spec.name}-before`,
+    label: `${spec.label} of ${base}`,
+    port,
+    command: spec.command.map((arg, i, all) =>
+      arg === main
+        ? join(base, "main.ts")
+        : all[i - 1] === "--port"
+        ? String(port)
+        : arg
+    ),
+  };
+}

@@ -21,11 +21,11 @@ import {
   fastLaneBytes,
 } from "../http/fast_lane_response.ts";
 import { accessLogEntry, type SentAnswer } from "./access_log_entry.ts";
-import { BufferedReader, type HeadSpan } from "./buffered_reader.ts";
+import { BufferedReader } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
 import type { TrackedConnection } from "./connection_tracker.ts";
 import type { ServeHandler } from "./handler.ts";
-import type { IdleKind } from "./idle_connections.ts";
+import type { IdleKind, IdleLinks } from "./idle_connections.ts";
 import { parseRequestHead } from "./parse_request_head.ts";
 import {
   isPrefaceHead,
@@ -64,6 +64,8 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   deadline = 0;
   /** Set through `setIdle`, which also tells the tracker. */
   idle = false;
+  /** Its place among the idle ones; the tracker's idle queues set it. */
+  idleLinks: IdleLinks | undefined = undefined;
   closed = false;
   /** Where this connection stands in the current turn (fairness). */
   turn: TurnState = { turn: -1, served: 0 };
@@ -173,8 +175,29 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       while (true) {
         // Pipelined heads are already buffered: no wait, no promise.
         let span = reader.scanHead(limits.maxHeaderBytes);
-        if (span === null) span = await this.#waitForHead(first);
-        if (span === null) return;
+        if (span === null) {
+          // Read until a whole head is buffered: inline, not a method, so
+          // the wait every request makes costs no promise of its own.
+          let endedIdle = false;
+          this.#beginHeadWait(first);
+          try {
+            while (span === null) {
+              if (!await reader.fill()) {
+                endedIdle = this.idle;
+                break;
+              }
+              span = reader.scanHead(limits.maxHeaderBytes);
+              if (span === null) this.#headMayHaveStarted();
+            }
+          } finally {
+            this.setIdle(null);
+            this.deadline = 0;
+          }
+          if (span === null) {
+            if (endedIdle) return; // at most a stray CR: a clean end
+            span = new RequestParseError(400, "Incomplete request head");
+          }
+        }
         if (span instanceof RequestParseError) {
           await this.#refuseHead(span, reader.start);
           return;
@@ -201,12 +224,16 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         }
         first = false;
         const startedAt = this.options.onResponse ? performance.now() : 0;
+        // One clock read for the answer's `Date` and its send deadline.
+        const nowMs = Date.now();
         let fast = fastLane !== undefined &&
             isFastLaneCandidate(head.method, head.target, head.contentLength)
-          ? fastLane(head, Date.now())
+          ? fastLane(head, nowMs)
           : undefined;
+        let answeredAt = nowMs;
         if (fast instanceof Promise) {
           fast = await askFastLaneAgain(fastLane!, head, fast);
+          answeredAt = Date.now();
         }
         let keepAlive: boolean;
         if (fast !== undefined) {
@@ -224,7 +251,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
             )
             : fast.head;
           // One write in the common case; loop only on a partial write.
-          this.sendWatch.arm();
+          // Armed as `sendWatch.arm()` would, without another clock read.
+          this.phase = "send";
+          this.deadline = answeredAt + limits.sendTimeoutMs;
           const n = await this.conn.write(bytes);
           this.sendWatch.disarm();
           if (n < bytes.length) {
@@ -421,42 +450,33 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   }
 
   /**
-   * Read until a whole head is buffered, under the keep-alive deadline (no
-   * byte yet) and then the header deadline (slowloris).
+   * Begin waiting for a head, under the keep-alive deadline (no byte yet)
+   * or the header deadline (slowloris). Idle while no byte of a request has
+   * come: at maxConnections, such a connection may be closed to make room
+   * (see ConnectionTracker.makeRoom).
    *
-   * @returns The head's span, a refusal, or `null` on a clean end of stream.
+   * @param first Whether no request came on the connection yet.
    */
-  async #waitForHead(
-    first: boolean,
-  ): Promise<HeadSpan | RequestParseError | null> {
-    const reader = this.reader;
+  #beginHeadWait(first: boolean): void {
     const limits = this.options.limits;
-    // Idle while no byte of a request has come: at maxConnections, such a
-    // connection may be closed to make room (see ConnectionTracker.makeRoom).
-    // The deadline first: the tracker closes an idle connection by it.
-    const idle = nothingStarted(reader);
+    const idle = nothingStarted(this.reader);
     this.phase = "head";
+    // The deadline first: the tracker closes an idle connection by it.
     this.deadline = Date.now() +
       (idle && !first ? limits.keepAliveTimeoutMs : limits.headersTimeoutMs);
     if (idle) this.setIdle(first ? "new" : "keep-alive");
-    try {
-      while (true) {
-        if (!await reader.fill()) {
-          if (this.idle) return null; // at most a stray CR: a clean end
-          return new RequestParseError(400, "Incomplete request head");
-        }
-        // Scan first: it drops empty lines before a request line (RFC 9112
-        // §2.2), and a connection that only got those is still idle.
-        const found = reader.scanHead(limits.maxHeaderBytes);
-        if (found !== null) return found;
-        if (this.idle && !nothingStarted(reader)) {
-          this.setIdle(null);
-          this.deadline = Date.now() + limits.headersTimeoutMs;
-        }
-      }
-    } finally {
+  }
+
+  /**
+   * After a read that left the head incomplete: once a byte of a request
+   * has come, the connection is busy, under the header deadline. Scanned
+   * first: it drops empty lines before a request line (RFC 9112 §2.2), and
+   * a connection that only got those is still idle.
+   */
+  #headMayHaveStarted(): void {
+    if (this.idle && !nothingStarted(this.reader)) {
       this.setIdle(null);
-      this.deadline = 0;
+      this.deadline = Date.now() + this.options.limits.headersTimeoutMs;
     }
   }
 }

@@ -280,12 +280,12 @@ export class StaticFastLane {
       });
     }
     // One variant per representation: a new one replaces the old.
-    file.variants = file.variants.filter((v) => v.rep !== rep);
+    const others = file.variants.filter((v) => v.rep !== rep);
     const parts = answerParts(body, { ok, notModified }, {
       explain200,
       explain304,
     });
-    file.variants.push({
+    file.keep([...others, {
       ...parts,
       rep,
       etag,
@@ -297,13 +297,15 @@ export class StaticFastLane {
       full: null,
       headOnly: null,
       notModified: null,
-    });
+    }]);
     this.#index(pathname, file);
     // Keep only variants of the entry's bytes as they are now (re-counting
     // a file the path left may have evicted some): the lane never keeps
     // bytes the cache has dropped.
-    file.variants = file.variants.filter((v) =>
-      isCurrent(entry, v.rep) && v.rep.bytes === v.body
+    file.keep(
+      file.variants.filter((v) =>
+        isCurrent(entry, v.rep) && v.rep.bytes === v.body
+      ),
     );
     file.measure();
     this.#cache.hold(entry, file);
@@ -367,6 +369,15 @@ export class StaticFastLane {
     return entry.identity;
   }
 
+  /** The variant recorded for what #choose picks, if any. */
+  #variantFor(file: LaneFile, acceptEncoding: string): Variant | undefined {
+    const rep = this.#choose(file, acceptEncoding);
+    for (const v of file.variants) {
+      if (v.rep === rep) return v;
+    }
+    return undefined;
+  }
+
   /**
    * Answer from a remembered entry, or `undefined` for the ordinary path,
    * or a promise to ask again after: the ordinary path is making the answer
@@ -421,15 +432,15 @@ export class StaticFastLane {
     const now = cacheNow ?? this.#cache.now();
     // A file not hit in the half bound before its expiry was never asked
     // for a re-check (bursts of use); one look now beats the ordinary path.
-    if (!this.#cache.isFresh(entry, now) && !this.#recheckNow(entry, now)) {
+    const fresh = this.#cache.isFreshHolding(entry, file, now) ||
+      (entry.derived === file && this.#recheckNow(entry, now));
+    if (!fresh) {
       return this.waits.waitFor(request);
     }
-    const rep = this.#choose(file, acceptEncoding);
-    let variant: Variant | undefined;
-    for (const v of file.variants) {
-      if (v.rep === rep) variant = v;
-    }
-    if (variant === undefined || rep!.bytes !== variant.body) {
+    const variant = acceptEncoding === null || !file.varyEncoding
+      ? file.identityVariant // what #choose would pick, kept
+      : this.#variantFor(file, acceptEncoding);
+    if (variant === undefined || variant.rep.bytes !== variant.body) {
       return this.waits.waitFor(request);
     }
     // Seen by the cache's eviction walk: a hit is a use its LRU cannot see.

@@ -87,7 +87,13 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
    */
   recheckAskedAt = NaN;
   readonly paths: string[] = [];
-  variants: Variant[] = [];
+  /** Its variants, one per representation; set through `keep`. */
+  variants: readonly Variant[] = [];
+  /**
+   * The identity's variant, if recorded: what a request without
+   * `Accept-Encoding` gets, found without a search (most requests).
+   */
+  identityVariant: Variant | undefined = undefined;
   readonly codings: ContentCoding[];
   readonly varyEncoding: boolean;
   readonly gzipEligible: boolean;
@@ -102,6 +108,16 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
     this.varyEncoding = traits.varyEncoding;
     this.gzipEligible = traits.gzipEligible;
     this.pathKey = traits.pathKey;
+  }
+
+  /**
+   * Keep these variants (one per representation), in place of the others.
+   *
+   * @param variants What the file's answers are now.
+   */
+  keep(variants: readonly Variant[]): void {
+    this.variants = variants;
+    this.identityVariant = variants.find((v) => v.rep === this.entry.identity);
   }
 
   /** Re-add what it holds, after a change. */
@@ -126,7 +142,7 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
       if (this.index.get(path) === this) this.index.delete(path);
     }
     this.paths.length = 0;
-    this.variants = [];
+    this.keep([]);
     this.heldBytes = 0;
   }
 }

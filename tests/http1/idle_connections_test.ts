@@ -87,3 +87,80 @@ Deno.test("IdleConnections.leastUseful() picks lingering, then keep-alive, then 
   assert.deepEqual(order, [lingering, kept1, kept2, fresh]);
   queues.stop();
 });
+
+Deno.test("IdleConnections keeps each kind's order as connections leave and come back, many times over", () => {
+  const queues = new IdleConnections();
+  const make = (): IdleConnection => ({ deadline: 0, timeout() {} });
+  const [a, b, c] = [make(), make(), make()];
+  // Busy and idle again, as on every request: each goes to the end.
+  queues.add(a, "keep-alive");
+  queues.add(b, "keep-alive");
+  queues.add(c, "keep-alive");
+  for (let round = 0; round < 1000; round++) {
+    queues.delete(a);
+    queues.add(a, "keep-alive");
+  }
+  queues.delete(b); // from the middle
+  queues.delete(b); // twice: no effect
+  queues.add(b, "new"); // another kind
+  queues.add(c, "lingering"); // queued: it leaves its queue first
+  const order = [];
+  for (let next; (next = queues.leastUseful()) !== undefined;) {
+    order.push(next);
+    queues.delete(next);
+  }
+  assert.deepEqual(order, [c, a, b]);
+  queues.stop();
+});
+
+Deno.test("IdleConnections' timer walks on when a timeout closes the next one too", async () => {
+  const queues = new IdleConnections();
+  const timedOut: string[] = [];
+  const all = Promise.withResolvers<void>();
+  const later = { deadline: 0, timeout() {} };
+  const second: IdleConnection = {
+    deadline: 0,
+    timeout() {
+      timedOut.push("second");
+      queues.delete(second);
+    },
+  };
+  const third: IdleConnection = {
+    deadline: 0,
+    timeout() {
+      timedOut.push("third");
+      queues.delete(third);
+      all.resolve();
+    },
+  };
+  const first: IdleConnection = {
+    deadline: 0,
+    timeout() {
+      // Closing it closes another (as a shutdown might): the walk goes on.
+      timedOut.push("first");
+      queues.delete(first);
+      queues.delete(second);
+    },
+  };
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  try {
+    for (const connection of [first, second, third]) {
+      connection.deadline = Date.now() + 5;
+      queues.add(connection, "keep-alive");
+    }
+    later.deadline = Date.now() + 60_000;
+    queues.add(later, "keep-alive");
+    const done = await Promise.race([
+      all.promise.then(() => true),
+      new Promise<false>((resolve) => {
+        bound = setTimeout(() => resolve(false), 5_000);
+      }),
+    ]);
+    assert.ok(done, `the third timed out: ${timedOut}`);
+    assert.deepEqual(timedOut, ["first", "third"]);
+    assert.equal(queues.leastUseful(), later, "not due: still queued");
+  } finally {
+    clearTimeout(bound);
+    queues.stop();
+  }
+});
