@@ -8,7 +8,11 @@
  * the same attack briefly and asserts zero; this measures the mode where
  * zero is not promised (`--allow-read=ROOT`: paths re-checked).
  *
- *   deno run -A tools/symlink_race.ts [--requests 20000]
+ *   deno run -A tools/symlink_race.ts [--requests 20000] [--revalidate 0]
+ *
+ * `--revalidate MS` above 0 runs berth watching the root (its default),
+ * so a fast-lane hit past the bound takes the one-`lstat` look
+ * (`RecheckSweep.recheckNow`) instead of a load.
  *
  * Loopback only; bounded by the request count (and the attacker's own 60 s).
  *
@@ -21,9 +25,13 @@ import { startBerth } from "../support/berth_process.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { requests: { type: "string", default: "20000" } },
+  options: {
+    requests: { type: "string", default: "20000" },
+    revalidate: { type: "string", default: "0" },
+  },
 });
 const REQUESTS = Number(values.requests);
+const REVALIDATE = values.revalidate;
 const ATTACKER = fileURLToPath(
   new URL("../support/swap_attacker.ts", import.meta.url),
 );
@@ -45,7 +53,7 @@ async function race(
     ? [`${root}/swap.txt`, `${out}/secret.txt`, "/swap.txt"]
     : [`${root}/d`, `${out}/d`, "/d/file.txt"];
   const berth = await startBerth(root, {
-    args: ["--revalidate", "0"],
+    args: ["--revalidate", REVALIDATE],
     permissions: permissions(root),
   });
   const attacker = new Deno.Command(Deno.execPath(), {

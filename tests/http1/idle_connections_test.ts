@@ -164,3 +164,48 @@ Deno.test("IdleConnections' timer walks on when a timeout closes the next one to
     queues.stop();
   }
 });
+
+Deno.test("IdleConnections' timer leaves no due connection behind when a timeout sends the next one to the back of its queue", async () => {
+  const queues = new IdleConnections();
+  const timedOut: string[] = [];
+  const all = Promise.withResolvers<void>();
+  const names = ["first", "second", "third", "fourth"];
+  const connections: IdleConnection[] = names.map((name) => {
+    const connection: IdleConnection = {
+      deadline: 0,
+      timeout() {
+        timedOut.push(name);
+        queues.delete(connection);
+        if (name === "first") {
+          // The next one went busy and idle again (due now, its own
+          // deadline kept): the walk must still reach third and fourth.
+          const next = connections[1];
+          queues.delete(next);
+          queues.add(next, "keep-alive");
+        }
+        if (timedOut.length === names.length) all.resolve();
+      },
+    };
+    return connection;
+  });
+  let bound: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const dueAt = Date.now() + 5;
+    for (const connection of connections) {
+      connection.deadline = dueAt;
+      queues.add(connection, "keep-alive");
+    }
+    const done = await Promise.race([
+      all.promise.then(() => true),
+      new Promise<false>((resolve) => {
+        bound = setTimeout(() => resolve(false), 5_000);
+      }),
+    ]);
+    assert.ok(done, `every due one timed out: ${timedOut}`);
+    assert.deepEqual([...timedOut].sort(), [...names].sort());
+    assert.equal(queues.leastUseful(), undefined, "none left queued");
+  } finally {
+    clearTimeout(bound);
+    queues.stop();
+  }
+});

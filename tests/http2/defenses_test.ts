@@ -796,3 +796,27 @@ Deno.test("HTTP/2: a connection's error never reaches another connection", async
     await bad.close();
   }
 });
+
+Deno.test("HTTP/2: a stream closed longer ago than the closed-stream memory stays closed, never idle (RFC 9113 §5.1, §5.1.1)", async () => {
+  const client = new H2Client(ok);
+  try {
+    await client.handshake();
+    // More streams than the memory keeps (256), each answered and closed:
+    // stream 1 is forgotten, not idle (an id below the highest used).
+    const streams = 300;
+    for (let id = 1; id < 2 * streams; id += 2) {
+      client.request(id, "GET", "/");
+      assert.equal((await client.response(id)).status, 200);
+    }
+    // DATA on it: a stream error, the connection kept (§5.1 "closed").
+    client.send(encodeDataFrame(1, new Uint8Array(1)));
+    assert.equal(await resetCode(client, 1), "STREAM_CLOSED");
+    await stillServes(client, 2 * streams + 1);
+    // HEADERS on it opens nothing: a request served there would be a new
+    // stream on a used id. The connection ends (§5.1.1).
+    client.request(3, "GET", "/");
+    assert.equal(await goAwayCode(client), "PROTOCOL_ERROR");
+  } finally {
+    await client.close();
+  }
+});
