@@ -86,14 +86,16 @@ export async function writeResponse(
     // The whole body is known: one write, exact Content-Length.
     const bodyBytes = first?.length ?? 0;
     head.addLength(bodyBytes);
-    if (first !== null && bodyBytes <= COALESCE_MAX_BYTES) {
-      const bytes = head.encode(context.minorVersion, bodyBytes);
-      bytes.set(first, bytes.length - bodyBytes);
-      await writeAll(conn, bytes, context.watch);
-    } else {
-      const bytes = head.encode(context.minorVersion, 0);
-      await writeAll(conn, bytes, context.watch);
-      if (first !== null) await writeAll(conn, first, context.watch);
+    // The head never goes out alone: with the body, or its first part (a
+    // head in a segment of its own costs the client a wake-up).
+    const embed = Math.min(bodyBytes, COALESCE_MAX_BYTES);
+    const bytes = head.encode(context.minorVersion, embed);
+    if (first !== null) {
+      bytes.set(first.subarray(0, embed), bytes.length - embed);
+    }
+    await writeAll(conn, bytes, context.watch);
+    if (first !== null && embed < bodyBytes) {
+      await writeAll(conn, first.subarray(embed), context.watch);
     }
     return { keepAlive: head.keepAlive, bodyBytes };
   }

@@ -514,3 +514,14 @@ Deno.test("writeResponse() cancels the body when the client goes away", async ()
   await cancelled;
   assert.ok(reason instanceof Deno.errors.BrokenPipe);
 });
+
+Deno.test("writeResponse() sends a whole body over 64 KiB with its first 64 KiB in the head's write, never the head alone", async () => {
+  const body = new Uint8Array(64 * 1024 + 10).fill(0x62);
+  const { output, conn, bodyBytes } = await write(new Response(body));
+  assert.equal(bodyBytes, body.length);
+  assert.equal(conn.writes.length, 2);
+  const headLength = conn.output.indexOf("\r\n\r\n") + 4;
+  assert.equal(conn.writes[0].length, headLength + 64 * 1024);
+  assert.equal(conn.writes[1].length, 10);
+  assert.ok(output.endsWith("\r\n\r\n" + "b".repeat(body.length)));
+});
