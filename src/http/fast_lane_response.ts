@@ -138,6 +138,8 @@ const CONNECTION_FIELDS = {
   "keep-alive": encoder.encode("connection: keep-alive\r\n\r\n"),
   close: encoder.encode("connection: close\r\n\r\n"),
 };
+/** What a `"keep-alive"` copy adds to an answer's length. */
+const KEEP_ALIVE_EXTRA_BYTES = CONNECTION_FIELDS["keep-alive"].length - 2;
 
 /**
  * The largest answer (with its `Connection` field) worth copying into a
@@ -146,6 +148,39 @@ const CONNECTION_FIELDS = {
  * 115k requests/s), for a large one the write dwarfs it.
  */
 export const FAST_LANE_REUSE_MAX_BYTES = 8 * 1024;
+
+/** The smallest reuse buffer made: most answers' heads fit in it. */
+const REUSE_MIN_BYTES = 1024;
+
+/**
+ * The buffer a connection keeps to copy its next `"keep-alive"` answer into
+ * (see {@linkcode fastLaneBytes}): `reuse` when the copy fits it; else, when
+ * the copy is within {@linkcode FAST_LANE_REUSE_MAX_BYTES}, a new one sized
+ * to it (the next power of two, from 1 KiB); else `reuse` unchanged. So a
+ * connection whose answers are all larger than the bound holds no buffer —
+ * one made only to go unused would be memory kept for nothing — and one
+ * that holds a buffer holds at most the bound, replacing it at most three
+ * times (1, 2, 4, 8 KiB) however its answers vary.
+ *
+ * @param reuse The connection's buffer so far, or `null` for none.
+ * @param response The answer about to be copied.
+ * @returns The buffer to keep (and pass to `fastLaneBytes`), or `null`.
+ */
+export function keepAliveReuse(
+  reuse: Uint8Array | null,
+  response: FastLaneResponse,
+): Uint8Array | null {
+  const length = response.head.length + KEEP_ALIVE_EXTRA_BYTES;
+  if (
+    (reuse !== null && reuse.length >= length) ||
+    length > FAST_LANE_REUSE_MAX_BYTES
+  ) {
+    return reuse;
+  }
+  let size = REUSE_MIN_BYTES;
+  while (size < length) size *= 2;
+  return new Uint8Array(Math.min(size, FAST_LANE_REUSE_MAX_BYTES));
+}
 
 /**
  * The bytes to write for a fast-lane answer: the answer itself when the

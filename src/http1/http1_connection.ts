@@ -16,10 +16,7 @@ import {
   type FastLaneCarrier,
   isFastLaneCandidate,
 } from "../http/fast_lane.ts";
-import {
-  FAST_LANE_REUSE_MAX_BYTES,
-  fastLaneBytes,
-} from "../http/fast_lane_response.ts";
+import { fastLaneBytes, keepAliveReuse } from "../http/fast_lane_response.ts";
 import { accessLogEntry, type SentAnswer } from "./access_log_entry.ts";
 import { BufferedReader } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
@@ -93,8 +90,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   #bodyOptions: RequestBodyOptions | undefined;
   /**
    * Where an HTTP/1.0 keep-alive client's fast-lane answers get their
-   * `Connection` field, made on its first such answer and reused: at most
-   * `FAST_LANE_REUSE_MAX_BYTES` more for such a connection, none for others.
+   * `Connection` field, made on its first such answer that fits and reused
+   * (see `keepAliveReuse`): at most `FAST_LANE_REUSE_MAX_BYTES` more for
+   * such a connection, none for others.
    */
   #keepAliveAnswer: Uint8Array | null = null;
   /** Served by HTTP/2 from its preface on: not this object's to close. */
@@ -245,8 +243,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
             ? fastLaneBytes(
               fast,
               "keep-alive",
-              this.#keepAliveAnswer ??= new Uint8Array(
-                FAST_LANE_REUSE_MAX_BYTES,
+              this.#keepAliveAnswer = keepAliveReuse(
+                this.#keepAliveAnswer,
+                fast,
               ),
             )
             : fast.head;
@@ -386,6 +385,15 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   /** Idle for `kind` (the tracker may close it to make room), or busy. */
   setIdle(kind: IdleKind | null): void {
     this.options.tracker.setIdle(this, kind);
+  }
+
+  /**
+   * Bytes this connection keeps between answers to copy its HTTP/1.0
+   * keep-alive fast-lane answers into: 0, or at most
+   * `FAST_LANE_REUSE_MAX_BYTES`.
+   */
+  get keepAliveReuseBytes(): number {
+    return this.#keepAliveAnswer?.length ?? 0;
   }
 
   /** Aborted when the connection closes. */

@@ -158,6 +158,7 @@ export class StaticFastLane {
       now: cache.now,
       notKeptMs: cache.revalidateMs,
       kept: (pathname) => this.#paths.has(pathname),
+      hold: (notes) => cache.holdHint(notes),
     });
   }
 

@@ -8,9 +8,10 @@
  * One budget, `budgetBytes`, bounds everything kept for reuse: file bytes,
  * compressed variants (precompressed siblings and on-the-fly gzip), what
  * users derive from them and hang on the entry (the fast lane's
- * pre-serialized answers and its index; see {@linkcode DerivedBytes}), and
- * an estimate of each entry's own metadata. Over budget, the least recently
- * used entries lose their bytes first — and with them everything derived —
+ * pre-serialized answers and its index; see {@linkcode DerivedBytes}),
+ * hints that belong to no entry ({@linkcode FileCache.holdHint}), and an
+ * estimate of each entry's own metadata. Over budget, hints go first, then
+ * the least recently used entries lose their bytes — and with them everything derived —
  * then, if metadata alone is still too much, whole entries go.
  *
  * An entry is trusted for at most `revalidateMs`; after that the next
@@ -85,6 +86,8 @@ export class FileCache {
    * make every eviction slower.
    */
   #holding = new Map<string, FileEntry>();
+  /** Hints held with no entry, and what each was last counted at. */
+  #hints = new Map<DerivedBytes, number>();
 
   /**
    * Create an empty cache.
@@ -102,7 +105,7 @@ export class FileCache {
 
   /**
    * Bytes counted against the budget now: file bytes, compressed variants,
-   * derived answers and metadata estimates of every entry held.
+   * derived answers and metadata estimates of every entry held, and hints.
    */
   get usedBytes(): number {
     return this.#usedBytes;
@@ -325,9 +328,10 @@ export class FileCache {
     if (entry.kind === "file") this.#release(entry);
   }
 
-  /** Forget everything. */
+  /** Forget everything, hints included. */
   clear(): void {
     for (const key of [...this.#entries.keys()]) this.delete(key);
+    for (const hint of [...this.#hints.keys()]) this.#dropHint(hint);
   }
 
   /**
@@ -404,6 +408,37 @@ export class FileCache {
     return true;
   }
 
+  /**
+   * Count something kept for reuse that belongs to no entry — a hint, such
+   * as the fast lane's notes of paths it does not keep — against the budget,
+   * or re-count it after it changed. A hint yields to everything else: it is
+   * released rather than push out other bytes, and released first when
+   * other bytes need the room (a lost hint costs a little work, never an
+   * answer).
+   *
+   * @param hint What to count; `hint.referenced` is not used. Once
+   *   released it is no longer counted, and may be held again.
+   * @returns `true` when it is counted; `false` — having released it — when
+   *   it does not fit in what the budget has left.
+   */
+  holdHint(hint: DerivedBytes): boolean {
+    const counted = this.#hints.get(hint) ?? 0;
+    const bytes = hint.heldBytes;
+    if (this.#usedBytes - counted + bytes > this.budgetBytes) {
+      this.#dropHint(hint);
+      return false;
+    }
+    this.#usedBytes += bytes - counted;
+    this.#hints.set(hint, bytes);
+    return true;
+  }
+
+  #dropHint(hint: DerivedBytes): void {
+    this.#usedBytes -= this.#hints.get(hint) ?? 0;
+    this.#hints.delete(hint);
+    hint.release();
+  }
+
   /** Count an entry at its current size (it must be held). */
   #count(entry: CacheEntry): void {
     const bytes = entryBytes(entry);
@@ -443,7 +478,12 @@ export class FileCache {
 
   #enforceBudget(keep: CacheEntry): void {
     if (this.#usedBytes <= this.budgetBytes) return;
-    // Bytes first, least recently used first: metadata is small and saves a
+    // Hints first: they hold no answer.
+    for (const hint of this.#hints.keys()) {
+      if (this.#usedBytes <= this.budgetBytes) return;
+      this.#dropHint(hint);
+    }
+    // Then bytes, least recently used first: metadata is small and saves a
     // stat. An entry used through the fast lane since the last walk moves to
     // the recent end instead, once; the walk reaches it again there.
     for (const [key, entry] of this.#holding) {

@@ -18,14 +18,22 @@
  */
 
 import type { FastLaneRequest } from "../http/fast_lane.ts";
+import type { DerivedBytes } from "./file_cache.ts";
 
 /** Paths noted as not kept at most; the oldest note goes first. */
 const MAX_NOT_KEPT = 1024;
 /**
- * Longest path noted at all: with `MAX_NOT_KEPT`, what the notes may hold
- * (outside the cache's budget) stays under a MiB.
+ * Longest path noted at all. With `MAX_NOT_KEPT`, the notes stay under
+ * 1.2 MiB whatever the budget; their bytes also count against the cache's
+ * one budget, as a hint that yields to cached answers
+ * (`FileCache.holdHint`).
  */
 const MAX_PATH_CHARS = 512;
+/**
+ * What one note weighs beyond two bytes per path character: the map's slot,
+ * the string's header and the time (an upper estimate).
+ */
+const NOTE_OVERHEAD_BYTES = 128;
 
 /**
  * Fields that may make the ordinary path answer other than with a full 200
@@ -49,6 +57,16 @@ export interface LaneWaitsOptions {
   readonly notKeptMs: number;
   /** Whether the fast lane now keeps an answer for a path. */
   readonly kept: (pathname: string) => boolean;
+  /**
+   * Count the notes against the cache's budget, as
+   * `FileCache.holdHint` does: `false` when they were released.
+   */
+  readonly hold: (notes: DerivedBytes) => boolean;
+}
+
+/** What a note of `pathname` weighs against the budget. */
+function noteBytes(pathname: string): number {
+  return NOTE_OVERHEAD_BYTES + 2 * pathname.length;
 }
 
 /**
@@ -64,8 +82,13 @@ export class LaneWaits {
    * until then): most answers are made with no one waiting.
    */
   readonly #making = new Map<string, PromiseWithResolvers<void> | null>();
+  readonly #hold: (notes: DerivedBytes) => boolean;
   /** Path → when its ordinary answer was last found not kept. */
   readonly #notKept = new Map<string, number>();
+  /** What the notes weigh, as the cache counts them. */
+  #notesBytes = 0;
+  /** The notes as the cache holds them: released, they are forgotten. */
+  readonly #notes: DerivedBytes;
   /**
    * Whether an engine asks the fast lane at all: under `Deno.serve` no one
    * would ever wait, and nothing is noted.
@@ -80,6 +103,32 @@ export class LaneWaits {
     this.#now = options.now;
     this.#notKeptMs = options.notKeptMs;
     this.#kept = options.kept;
+    this.#hold = options.hold;
+    const weight = () => this.#notesBytes;
+    this.#notes = {
+      get heldBytes() {
+        return weight();
+      },
+      referenced: false,
+      release: () => {
+        this.#notKept.clear();
+        this.#notesBytes = 0;
+      },
+    };
+  }
+
+  /** What the "not kept" notes weigh now, as the cache counts them. */
+  get notesBytes(): number {
+    return this.#notesBytes;
+  }
+
+  /**
+   * The paths noted as not kept, for tests that check the accounting.
+   *
+   * @returns An iterator over the paths.
+   */
+  notedPaths(): IterableIterator<string> {
+    return this.#notKept.keys();
   }
 
   /**
@@ -124,7 +173,8 @@ export class LaneWaits {
     const notKeptAt = this.#notKept.get(pathname);
     if (notKeptAt !== undefined) {
       if (this.#now() - notKeptAt < this.#notKeptMs) return null;
-      this.#notKept.delete(pathname);
+      this.#unnote(pathname);
+      this.#hold(this.#notes);
     }
     const headers = request.headers;
     for (const name of NOT_PLAIN) {
@@ -144,11 +194,13 @@ export class LaneWaits {
     const making = this.#making.get(pathname);
     this.#making.delete(pathname);
     if (!this.#kept(pathname)) {
-      this.#notKept.delete(pathname);
+      this.#unnote(pathname);
       this.#notKept.set(pathname, this.#now());
+      this.#notesBytes += noteBytes(pathname);
       if (this.#notKept.size > MAX_NOT_KEPT) {
-        this.#notKept.delete(this.#notKept.keys().next().value!);
+        this.#unnote(this.#notKept.keys().next().value!);
       }
+      this.#hold(this.#notes);
     }
     making?.resolve();
   }
@@ -156,6 +208,15 @@ export class LaneWaits {
   /** Forget the "not kept" notes: the site's rules changed. */
   forgetNotes(): void {
     this.#notKept.clear();
+    this.#notesBytes = 0;
+    this.#hold(this.#notes);
+  }
+
+  /** Drop the note of `pathname`, if any (the cache re-counts later). */
+  #unnote(pathname: string): void {
+    if (this.#notKept.delete(pathname)) {
+      this.#notesBytes -= noteBytes(pathname);
+    }
   }
 }
 

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import {
+  FAST_LANE_REUSE_MAX_BYTES,
   fastLaneBytes,
   type FastLaneResponseInit,
   fastLaneResponseSize,
+  keepAliveReuse,
   serializeFastLaneResponse,
 } from "../../src/http/fast_lane_response.ts";
 
@@ -144,4 +146,35 @@ Deno.test("fastLaneBytes() copies into the caller's buffer when the answer fits,
   const own = fastLaneBytes(answer, "keep-alive", tooSmall);
   assert.notEqual(own.buffer, tooSmall.buffer);
   assert.equal(decoder.decode(own), expected);
+});
+
+Deno.test("keepAliveReuse() makes a buffer only for an answer that fits the bound, sized to it, and keeps one that fits", () => {
+  const answerOf = (bodyBytes: number) =>
+    serializeFastLaneResponse({
+      status: 200,
+      fields: "",
+      body: new Uint8Array(bodyBytes),
+      contentLength: bodyBytes,
+    }, NOW);
+  // Larger than the bound (the body is embedded): no buffer is made.
+  const tooLarge = answerOf(FAST_LANE_REUSE_MAX_BYTES);
+  assert.ok(tooLarge.head.length > FAST_LANE_REUSE_MAX_BYTES);
+  assert.equal(keepAliveReuse(null, tooLarge), null);
+  // A small answer gets the smallest buffer, kept for the next one.
+  const first = keepAliveReuse(null, answerOf(5));
+  assert.equal(first?.length, 1024);
+  assert.equal(keepAliveReuse(first, answerOf(5)), first);
+  // A larger one that fits the bound: a larger buffer, never over it.
+  const grown = keepAliveReuse(first, answerOf(3000));
+  assert.equal(grown?.length, 4096);
+  const atBound = keepAliveReuse(
+    grown,
+    answerOf(FAST_LANE_REUSE_MAX_BYTES - 200),
+  );
+  assert.equal(atBound?.length, FAST_LANE_REUSE_MAX_BYTES);
+  // One too large for the bound leaves the buffer held as it was.
+  assert.equal(keepAliveReuse(grown, tooLarge), grown);
+  // Each copy fits the buffer it is given.
+  const copy = fastLaneBytes(answerOf(3000), "keep-alive", grown);
+  assert.equal(copy.buffer, grown!.buffer);
 });

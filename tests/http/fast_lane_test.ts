@@ -12,10 +12,12 @@ import {
   type FastLaneRequest,
 } from "../../src/http/fast_lane.ts";
 import {
+  FAST_LANE_REUSE_MAX_BYTES,
   type FastLaneResponse,
   serializeFastLaneResponse,
 } from "../../src/http/fast_lane_response.ts";
 import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
+import { Http1Connection } from "../../src/http1/http1_connection.ts";
 import type { ServeHandler } from "../../src/http1/handler.ts";
 import { resolveLimits } from "../../src/http1/limits.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
@@ -164,4 +166,31 @@ Deno.test("askFastLaneAgain() gives the second answer, or undefined for a second
     await askFastLaneAgain(() => undefined, request, Promise.resolve()),
     undefined,
   );
+});
+
+Deno.test("Http1Connection keeps no reuse buffer for HTTP/1.0 keep-alive answers larger than it, and a bounded one for smaller", async () => {
+  const keepAliveGets = (n: number) =>
+    Array.from(
+      { length: n },
+      () => "GET /file HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+    ).join("");
+  const served = async (body: string) => {
+    const { handler } = handlerWithLane([laneAnswer(body)]);
+    const conn = new MockConn([keepAliveGets(3)]);
+    const connection = new Http1Connection(conn, handler, {
+      limits: resolveLimits(),
+      tracker: new ConnectionTracker(1000),
+      onError: () => new Response("error", { status: 500 }),
+    });
+    await connection.serve();
+    const answers = conn.output.split("HTTP/1.1 200 OK\r\n").length - 1;
+    assert.equal(answers, 3);
+    assert.equal(conn.output.split("connection: keep-alive\r\n").length, 4);
+    return connection.keepAliveReuseBytes;
+  };
+  // Answers with an embedded body over the bound: nothing kept.
+  assert.equal(await served("x".repeat(FAST_LANE_REUSE_MAX_BYTES)), 0);
+  // Small answers: one buffer, sized to them.
+  const held = await served("small");
+  assert.ok(held > 0 && held <= FAST_LANE_REUSE_MAX_BYTES);
 });

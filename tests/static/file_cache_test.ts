@@ -135,6 +135,47 @@ Deno.test("FileCache evicts the least recently used bytes to stay in budget", as
   assert.equal(cache.storeBytes(a, a.identity, new Uint8Array(11)), false);
 });
 
+/** A hint of `bytes`, counting its releases. */
+function hintOf(bytes: number) {
+  const hint = {
+    heldBytes: bytes,
+    referenced: false,
+    releases: 0,
+    release() {
+      hint.releases++;
+    },
+  };
+  return hint;
+}
+
+Deno.test("FileCache counts a hint against the budget; it yields to bytes, never the other way", async () => {
+  const { cache, metadata, a, b } = await threeEntries();
+  cache.storeBytes(a, a.identity, new Uint8Array(10));
+  const hint = hintOf(10);
+  assert.ok(cache.holdHint(hint));
+  assert.equal(cache.usedBytes, 3 * metadata + 20);
+  // Re-counted when it changes; over what is left, released, not evicting.
+  hint.heldBytes = 12;
+  assert.ok(cache.holdHint(hint));
+  assert.equal(cache.usedBytes, 3 * metadata + 22);
+  hint.heldBytes = 16;
+  assert.equal(cache.holdHint(hint), false);
+  assert.equal(hint.releases, 1);
+  assert.notEqual(a.identity.bytes, null);
+  assert.equal(cache.usedBytes, 3 * metadata + 10);
+  // Bytes that need its room release it first, and keep every entry's.
+  hint.heldBytes = 15;
+  assert.ok(cache.holdHint(hint));
+  assert.ok(cache.storeBytes(b, b.identity, new Uint8Array(10)));
+  assert.equal(hint.releases, 2);
+  assert.notEqual(a.identity.bytes, null);
+  assert.equal(cache.usedBytes, 3 * metadata + 20);
+  // clear() lets go of hints too.
+  assert.ok(cache.holdHint(hintOf(5)));
+  cache.clear();
+  assert.equal(cache.usedBytes, 0);
+});
+
 Deno.test("FileCache bounds the number of entries", async () => {
   const cache = new FileCache({ maxEntries: 2, now: () => 0 });
   const load = (key: string): Promise<CacheEntry> =>

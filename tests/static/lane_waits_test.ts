@@ -15,7 +15,7 @@ import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
 import type { ServeHandler } from "../../src/http1/handler.ts";
 import { resolveLimits } from "../../src/http1/limits.ts";
 import { serveConnection } from "../../src/http1/serve_connection.ts";
-import type { FileCache, FileEntry } from "../../src/static/file_cache.ts";
+import { FileCache, type FileEntry } from "../../src/static/file_cache.ts";
 import { LaneWaits, pathOf } from "../../src/static/lane_waits.ts";
 import {
   createStaticHandler,
@@ -274,6 +274,7 @@ Deno.test("LaneWaits notes only plain GETs, and a path not kept for as long as n
     now: () => clock,
     notKeptMs: 1000,
     kept: (path) => kept.has(path),
+    hold: () => true,
   });
   const head = {
     method: "GET",
@@ -319,6 +320,69 @@ Deno.test("LaneWaits notes only plain GETs, and a path not kept for as long as n
   assert.equal(waits.begin(at("/b")), "/b");
   waits.end("/b");
   await wait;
+});
+
+/**
+ * LaneWaits that keep nothing, counting their notes in `cache`, as the
+ * engine has asked once (so that they note at all).
+ */
+function notingWaits(cache: FileCache): LaneWaits {
+  const waits = new LaneWaits({
+    now: () => 0,
+    notKeptMs: 1000,
+    kept: () => false,
+    hold: (notes) => cache.holdHint(notes),
+  });
+  waits.waitFor({
+    method: "GET",
+    target: "/",
+    headerNames: [],
+    headerValues: [],
+  });
+  return waits;
+}
+
+Deno.test("LaneWaits counts its notes against the cache budget and keeps them within it under many distinct long paths", () => {
+  const budget = 64 * 1024;
+  const cache = new FileCache({ budgetBytes: budget, now: () => 0 });
+  const waits = notingWaits(cache);
+  const noted = () => [...waits.notedPaths()];
+  const note = (path: string) => {
+    const begun = waits.begin(new Request(`http://h${path}`));
+    if (begun !== null) waits.end(begun);
+    return begun;
+  };
+  assert.equal(note("/a"), "/a");
+  assert.deepEqual(noted(), ["/a"]);
+  assert.ok(waits.notesBytes > 0);
+  assert.equal(cache.usedBytes, waits.notesBytes);
+  // An attack: thousands of distinct 512-character paths, none kept.
+  for (let i = 0; i < 3000; i++) {
+    note("/" + String(i).padStart(511, "x"));
+    assert.ok(cache.usedBytes <= budget, `${cache.usedBytes} over ${budget}`);
+    assert.equal(cache.usedBytes, waits.notesBytes);
+    const chars = noted().reduce((sum, path) => sum + 2 * path.length, 0);
+    assert.ok(chars <= waits.notesBytes, "every noted char is counted");
+  }
+  assert.ok(noted().length > 0, "notes are kept while they fit");
+  // A path too long to note is not, and costs nothing.
+  const before = waits.notesBytes;
+  assert.equal(note("/" + "y".repeat(512)), null);
+  assert.equal(waits.notesBytes, before);
+  waits.forgetNotes();
+  assert.deepEqual(noted(), []);
+  assert.equal(cache.usedBytes, 0);
+});
+
+Deno.test("LaneWaits keeps at most 1024 notes, however large the budget", () => {
+  const cache = new FileCache({ now: () => 0 });
+  const waits = notingWaits(cache);
+  for (let i = 0; i < 2000; i++) {
+    const path = waits.begin(new Request(`http://h/${i}`));
+    if (path !== null) waits.end(path);
+  }
+  assert.equal([...waits.notedPaths()].length, 1024);
+  assert.equal(cache.usedBytes, waits.notesBytes);
 });
 
 Deno.test("pathOf() gives what new URL().pathname gives, for what Request.url holds", () => {

@@ -1,7 +1,7 @@
 /**
  * One memory budget: every byte the file handler keeps for reuse — file
- * bytes, compressed variants, the fast lane's pre-serialized answers and its
- * index — is counted by the file cache against `cacheBudgetBytes`, and the
+ * bytes, compressed variants, the fast lane's pre-serialized answers, its
+ * index and its notes of paths it does not keep — is counted by the file cache against `cacheBudgetBytes`, and the
  * count never falls short of what is really referenced.
  *
  * Requests go through berth's engine on a mock connection, so the fast lane
@@ -52,6 +52,7 @@ function referencedBytes({ cache, fastLane }: StaticInternals): number {
   }
   for (const bytes of fastLane.heldBuffers()) add(bytes);
   for (const path of fastLane.paths()) total += path.length;
+  for (const path of fastLane.waits.notedPaths()) total += path.length;
   return total;
 }
 
