@@ -21,14 +21,7 @@ import { aptEnsure } from "../support/host_commands.ts";
 import { runWrk } from "../support/wrk.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
-import {
-  checkoutSpec,
-  PidFile,
-  type ServerHandle,
-  serverRegistry,
-  startServer,
-  stopServer,
-} from "./http/servers.ts";
+import { checkoutSpec, serverRegistry, withServers } from "./http/servers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -80,16 +73,7 @@ const before = checkoutSpec(after, REPO, BASE, after.port + 90);
 const specs = [before, after];
 if (haveNginx) specs.push(registry.find((s) => s.name === "nginx-1w")!);
 
-const pidFile = new PidFile(join(out, "pids"));
-const handles: ServerHandle[] = [];
-try {
-  for (const spec of specs) {
-    const handle = await startServer(spec, out, pidFile);
-    if (handle.state !== "ok") {
-      throw new Error(`${spec.name}: ${handle.reason}`);
-    }
-    handles.push(handle);
-  }
+await withServers(specs, out, async (handles) => {
   const rps = new Map<string, number[]>();
   for (let rep = 0; rep < REPS; rep++) {
     for (const c of CASES) {
@@ -125,6 +109,4 @@ try {
         (haveNginx ? ` ${k(n)} | ${(a / n).toFixed(2)}× |` : ""),
     );
   }
-} finally {
-  for (const handle of handles) await stopServer(handle, pidFile);
-}
+});
