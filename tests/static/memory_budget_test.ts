@@ -155,6 +155,38 @@ Deno.test("cacheBudgetBytes bounds everything kept, fast lane included, under ch
   }
 });
 
+Deno.test("cacheBudgetBytes counts the first 64 KiB of a large body that the lane's answers carry with their head", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const budget = 512 * KiB;
+    const paths: string[] = [];
+    // Files over 64 KiB: each answer copies the body's first 64 KiB.
+    for (let i = 0; i < 8; i++) {
+      await Deno.writeFile(`${root}/large-${i}.bin`, noise(100 * KiB, i));
+      paths.push(`/large-${i}.bin`);
+    }
+    const handler = createStaticHandler({
+      root,
+      cacheBudgetBytes: budget,
+      now: () => 0,
+    });
+    const internals = internalsOf(handler);
+    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    for (const path of paths) {
+      const out = await exchange(handler, [get(path), get(path)]);
+      assert.equal(out.match(/HTTP\/1\.1 200 OK\r\n/g)?.length, 2);
+      assertWithinBudget(internals, budget);
+    }
+    // The last file is the lane's, with its head and first part counted.
+    const answer = lane(laneGet(paths.at(-1)!), Date.now());
+    assert.ok(answer !== undefined && !(answer instanceof Promise));
+    assert.ok(answer.body !== null);
+    assert.equal(answer.head.length - answer.headerBytes, 64 * KiB);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("hostile Accept-Encoding spellings make no more variants than the codings chosen", async () => {
   const root = await Deno.makeTempDir();
   try {
