@@ -5,9 +5,10 @@
  * Every connection of a kind waits the same timeout (keep-alive, headers or
  * linger), so a kind's queue is in the order its deadlines fall, and the
  * timer only ever waits for the earliest head. Going idle or busy costs a
- * few field writes (an intrusive list) and one comparison; the timer is re-armed only when
- * it fires or an earlier deadline joins, so under steady traffic it fires
- * about once per timeout however many connections come and go. A deadline
+ * few field writes (an intrusive list) and one comparison; the timer is
+ * re-armed only when it fires or an earlier deadline joins, so under steady
+ * traffic it fires about once per timeout however many connections come and
+ * go. A deadline
  * that joins out of order (a clock step) is still met by the tracker's
  * sweep, as every other deadline is.
  *

@@ -11,8 +11,9 @@
  * pre-serialized answers and its index; see {@linkcode DerivedBytes}),
  * hints that belong to no entry ({@linkcode FileCache.holdHint}), and an
  * estimate of each entry's own metadata. Over budget, hints go first, then
- * the least recently used entries lose their bytes — and with them everything derived —
- * then, if metadata alone is still too much, whole entries go.
+ * the least recently used entries lose their bytes — and with them
+ * everything derived — then, if metadata alone is still too much, whole
+ * entries go.
  *
  * An entry is trusted for at most `revalidateMs`; after that the next
  * lookup stats the file again and keeps the cached bytes only if size, mtime
