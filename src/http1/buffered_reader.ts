@@ -57,7 +57,19 @@ export class BufferedReader {
    * @returns `false` at end of stream.
    */
   async fill(): Promise<boolean> {
-    if (this.eof) return false;
+    const room = this.room();
+    return room !== null && this.filled(await this.#conn.read(room));
+  }
+
+  /**
+   * Make room for a read, for a caller that reads itself (the connection
+   * task awaits the read directly: one promise per request, not two).
+   * Pass what the read returns to {@linkcode BufferedReader.filled}.
+   *
+   * @returns Where the next read goes, or `null` at end of stream.
+   */
+  room(): Uint8Array | null {
+    if (this.eof) return null;
     if (this.start === this.end) {
       this.start = this.end = 0;
     } else if (this.end > this.buffer.length - 512) {
@@ -75,7 +87,16 @@ export class BufferedReader {
         this.buffer = grown;
       }
     }
-    const n = await this.#conn.read(this.buffer.subarray(this.end));
+    return this.buffer.subarray(this.end);
+  }
+
+  /**
+   * Count what a read into {@linkcode BufferedReader.room} returned.
+   *
+   * @param n The bytes read, or `null` at end of stream.
+   * @returns `false` at end of stream.
+   */
+  filled(n: number | null): boolean {
     if (n === null) {
       this.eof = true;
       return false;

@@ -180,7 +180,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           this.#beginHeadWait(first);
           try {
             while (span === null) {
-              if (!await reader.fill()) {
+              // `reader.fill()`, inline: one promise per read, not two.
+              const room = reader.room();
+              if (room === null || !reader.filled(await this.conn.read(room))) {
                 endedIdle = this.idle;
                 break;
               }

@@ -38,14 +38,19 @@ export class TurnGate {
   /** Requests a connection answers per turn. */
   readonly requestsPerTurn: number;
   #turn = 0;
-  #waiters: (() => void)[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #waiting = 0;
+  /**
+   * Resolved when the current turn ends; one for everyone waiting, so a
+   * wait costs no promise of its own (made by the first to wait, with the
+   * timer).
+   */
+  #nextTurn: PromiseWithResolvers<void> | undefined;
   readonly #endTurn = () => {
-    this.#timer = undefined;
+    const next = this.#nextTurn!;
+    this.#nextTurn = undefined;
+    this.#waiting = 0;
     this.#turn++;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const resolve of waiters) resolve();
+    next.resolve();
   };
 
   /** @param requestsPerTurn Requests a connection answers per turn. */
@@ -63,7 +68,7 @@ export class TurnGate {
 
   /** Connections waiting for the next turn. */
   get waiting(): number {
-    return this.#waiters.length;
+    return this.#waiting;
   }
 
   /**
@@ -79,9 +84,11 @@ export class TurnGate {
       state.served = 0;
     }
     if (++state.served < this.requestsPerTurn) return null;
-    return new Promise<void>((resolve) => {
-      this.#waiters.push(resolve);
-      this.#timer ??= setTimeout(this.#endTurn, 0);
-    });
+    this.#waiting++;
+    if (this.#nextTurn === undefined) {
+      this.#nextTurn = Promise.withResolvers<void>();
+      setTimeout(this.#endTurn, 0);
+    }
+    return this.#nextTurn.promise;
   }
 }

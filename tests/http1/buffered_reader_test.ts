@@ -168,3 +168,23 @@ Deno.test("BufferedReader.skip() discards bytes and reports end of stream", asyn
   assert.equal(await r.skip(100), 0);
   assert.equal(r.eof, true);
 });
+
+Deno.test("BufferedReader.room() and filled() read as fill() does, for a caller that reads itself", async () => {
+  const conn = new MockConn(["GET / HT", "TP/1.1\r\nHost: a\r\n\r\n"]);
+  const r = new BufferedReader(conn, 64, 1024);
+  let span = r.scanHead(1024);
+  while (span === null) {
+    const room = r.room();
+    assert.ok(room !== null && room.length > 0);
+    assert.equal(r.filled(await conn.read(room)), true);
+    span = r.scanHead(1024);
+  }
+  assert.equal(describe(r, span), HEAD);
+  assert.ok(!(span instanceof RequestParseError));
+  r.start = span.end;
+  // End of stream: filled(null) says so, and room() has nowhere to read.
+  assert.equal(r.filled(await conn.read(r.room()!)), false);
+  assert.equal(r.eof, true);
+  assert.equal(r.room(), null);
+  assert.equal(await r.fill(), false);
+});

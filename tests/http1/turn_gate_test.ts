@@ -32,6 +32,19 @@ Deno.test("TurnGate lets a connection answer requestsPerTurn requests, then wait
   assert.equal(a.served, 1);
 });
 
+Deno.test("TurnGate: everyone waiting goes on when the turn ends, in the order they waited", async () => {
+  const gate = new TurnGate(1);
+  const order: string[] = [];
+  const waits = ["a", "b", "c"].map((name) =>
+    gate.served(turnState())!.then(() => order.push(name))
+  );
+  assert.equal(gate.waiting, 3);
+  await Promise.all(waits);
+  assert.deepEqual(order, ["a", "b", "c"]);
+  assert.equal(gate.turn, 1, "one turn ended for all three");
+  assert.equal(gate.waiting, 0);
+});
+
 Deno.test("TurnGate with one request per turn makes every request wait", async () => {
   const gate = new TurnGate(1);
   const state = turnState();
