@@ -17,6 +17,9 @@
  *                        e.g. a `git worktree` of the code before a change)
  *     [--path /index.html] (one file for every request instead of the
  *                        1,000 at random: the 1 KiB case)
+ *     [--files N]       (the script picks among the first N files: the
+ *                        same client work per request as with 1,000, so
+ *                        `--files 1` prices what the number of files costs)
  *
  * Loopback only; every run is bounded by wrk's duration.
  *
@@ -51,6 +54,7 @@ const { values } = parseArgs({
     },
     base: { type: "string" },
     path: { type: "string" },
+    files: { type: "string" },
   },
 });
 const REPS = Number(values.reps);
@@ -60,6 +64,8 @@ const SERVERS = values.servers.split(",");
 const BASE = values.base === undefined ? null : resolve(values.base);
 /** One path for every request, or `null` for the 1,000 files at random. */
 const PATH = values.path ?? null;
+/** How many of the files the script picks among (`null`: all 1,000). */
+const FILES = values.files ?? null;
 
 const out = join(REPO, "bench/out/random_small");
 await Deno.mkdir(out, { recursive: true });
@@ -82,6 +88,7 @@ const wrk = (handle: ServerHandle, durationS: number): WrkOptions => ({
   connections: 50,
   durationS,
   script: PATH === null ? join(REPO, "bench/lua/random_small.lua") : undefined,
+  scriptArgs: PATH === null && FILES !== null ? [FILES] : undefined,
 });
 const specs = pickServers(registry, SERVERS);
 if (BASE !== null) {
@@ -119,7 +126,7 @@ await withServers(specs, out, async (handles) => {
   const nginxRps = median(rps.get("nginx-1w")!);
   console.log(
     `\n${
-      PATH ?? "1,000 random small files"
+      PATH ?? `${FILES ?? "1,000"} random small files`
     }, 50 connections: wrk -t1, ${REPS} × ` +
       `${DURATION_S} s interleaved, medians\n`,
   );

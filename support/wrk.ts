@@ -15,6 +15,8 @@ export interface WrkOptions {
   headers?: string[];
   /** A Lua script path. */
   script?: string;
+  /** Arguments for the script's `init` (after wrk's `--`). */
+  scriptArgs?: string[];
   /** wrk's per-request timeout in seconds (default 10). */
   timeoutS?: number;
 }
@@ -46,6 +48,7 @@ export function wrkArgs(o: WrkOptions): string[] {
   for (const h of o.headers ?? []) args.push("-H", h);
   if (o.script) args.push("-s", o.script);
   args.push(o.url);
+  if (o.scriptArgs !== undefined) args.push("--", ...o.scriptArgs);
   return args;
 }
 

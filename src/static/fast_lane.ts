@@ -54,6 +54,7 @@ import {
 } from "./lane_file.ts";
 import { LaneWaits } from "./lane_waits.ts";
 import type { MemoryAnswer } from "./memory_answer.ts";
+import { PathIndex } from "./path_index.ts";
 
 /** Paths remembered; the least recently recorded go first. */
 const MAX_PATHS = 4096;
@@ -127,7 +128,7 @@ export class StaticFastLane {
   readonly #refresh: (entry: FileEntry) => void;
   readonly #refreshAfterMs: number;
   /** The index: URL path → the file it led to. */
-  readonly #paths = new Map<string, LaneFile>();
+  readonly #paths = new PathIndex<LaneFile>();
   // The last `Accept-Encoding` parsed and its parse: clients send the same
   // spelling again and again. One slot of at most MEMO_MAX_CHARS: a fixed
   // few KiB outside the budget, which no number of spellings can grow.
@@ -327,11 +328,10 @@ export class StaticFastLane {
       file.paths.push(pathname);
       if (file.paths.length > MAX_PATHS_PER_FILE) file.forget(file.paths[0]);
     }
-    // Re-inserted: the map's order is the order of recording.
-    this.#paths.delete(pathname);
+    // Re-inserted: the index's order is the order of recording.
     this.#paths.set(pathname, file);
     if (this.#paths.size > MAX_PATHS) {
-      const [oldest, other] = this.#paths.entries().next().value!;
+      const [oldest, other] = this.#paths.oldest()!;
       other.forget(oldest);
       other.measure();
       this.#cache.hold(other.entry, other.paths.length > 0 ? other : null);

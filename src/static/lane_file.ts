@@ -17,14 +17,19 @@ import {
 } from "../http/fast_lane_response.ts";
 import type { ContentCoding } from "./accept_encoding.ts";
 import type { DerivedBytes, FileEntry, Representation } from "./file_cache.ts";
+import type { PathIndex } from "./path_index.ts";
 
 // Estimates of heap overhead, counted with the bytes (V8, Deno 2.9:
 // measured ~200 bytes for a path of 19 characters in a map with its
-// record, ~210 bytes for a Uint8Array beyond its data).
+// record, ~210 bytes for a Uint8Array beyond its data; the path index's
+// second map and its slot add ~52 bytes a path).
 /** A file's record: the object, its path and variant arrays. */
 const FILE_OVERHEAD_BYTES = 256;
-/** One index path: the map slot and the string (plus two a character). */
-const PATH_OVERHEAD_BYTES = 160;
+/**
+ * One index path: the index's slot, its two map entries and the string
+ * (plus two a character).
+ */
+const PATH_OVERHEAD_BYTES = 224;
 /** One variant: the object and its two field strings (plus their length). */
 export const VARIANT_OVERHEAD_BYTES: number = 256;
 /** One pre-serialized answer: the object, the Uint8Array, its buffer. */
@@ -100,7 +105,7 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
   readonly pathKey: string;
 
   constructor(
-    readonly index: Map<string, LaneFile>,
+    readonly index: PathIndex<LaneFile>,
     readonly entry: FileEntry,
     traits: LaneFileTraits,
   ) {
