@@ -10,6 +10,12 @@
  *   git worktree add /tmp/berth-before HEAD~3
  *   deno run -A bench/before_after.ts --base /tmp/berth-before [--reps 3] [--duration 5]
  *
+ * With `--generic`, the case is the generic handler instead
+ * (`bench/servers/generic.ts`, `/hello`, 50 connections): berth's engine
+ * before and after, with `Deno.serve` on the same handler as the yardstick
+ * and the runtime's floor (`bench/servers/floor.ts`) for what no JavaScript
+ * server goes below.
+ *
  * Loopback only; every run is bounded by wrk's duration.
  *
  * @module
@@ -18,6 +24,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { aptEnsure } from "../support/host_commands.ts";
+import { initClockTicks, sampleTree } from "../support/process_tree.ts";
 import { runWrk } from "../support/wrk.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
@@ -29,6 +36,7 @@ const { values } = parseArgs({
     base: { type: "string" },
     reps: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
+    generic: { type: "boolean", default: false },
   },
 });
 if (values.base === undefined) {
@@ -40,13 +48,16 @@ const DURATION_S = Number(values.duration);
 const REPO = resolve(new URL("..", import.meta.url).pathname);
 const BASE = resolve(values.base);
 
-/** The cases: a path and a connection count. */
-const CASES: {
+/** A case: a path and a connection count. */
+interface Case {
   name: string;
   path: string;
   connections: number;
   script?: string;
-}[] = [
+}
+
+/** The file cases, measured unless `--generic` is given. */
+const FILE_CASES: Case[] = [
   { name: "1 KiB, 50 conns", path: "/index.html", connections: 50 },
   { name: "1 KiB, 256 conns", path: "/index.html", connections: 256 },
   { name: "16 KiB, 50 conns", path: "/app.js", connections: 50 },
@@ -58,26 +69,40 @@ const CASES: {
     script: join(REPO, "bench/lua/random_small.lua"),
   },
 ];
+const CASES: Case[] = values.generic
+  ? [{ name: "generic handler, 50 conns", path: "/hello", connections: 50 }]
+  : FILE_CASES;
 
 const out = join(REPO, "bench/out/before_after");
 await Deno.mkdir(out, { recursive: true });
 const site = join(REPO, "bench/fixtures/site");
 await ensureFixtures(site);
 await aptEnsure("wrk", "wrk");
+await initClockTicks();
 const haveNginx = await aptEnsure("nginx", "nginx");
 
 const registry = serverRegistry({ repo: REPO, site, out });
-const after = registry.find((s) => s.name === "berth")!;
+const after = registry.find((s) =>
+  s.name === (values.generic ? "berth-generic" : "berth")
+)!;
 // The same command line, run from the other checkout.
 const before = checkoutSpec(after, REPO, BASE, after.port + 90);
 const specs = [before, after];
-if (haveNginx) specs.push(registry.find((s) => s.name === "nginx-1w")!);
+// The yardstick: nginx for files, Deno.serve for the generic handler.
+const peer = values.generic ? "deno-generic" : haveNginx ? "nginx-1w" : null;
+if (peer !== null) specs.push(registry.find((s) => s.name === peer)!);
+// The runtime's floor (a bare read → write loop; `/hello` is its prebuilt
+// 404): what a server that parses HTTP in JavaScript cannot go below.
+if (values.generic) specs.push(registry.find((s) => s.name === "deno-floor")!);
 
 await withServers(specs, out, async (handles) => {
   const rps = new Map<string, number[]>();
+  /** Server CPU (its process tree, /proc) per request served. */
+  const cpu = new Map<string, number[]>();
   for (let rep = 0; rep < REPS; rep++) {
     for (const c of CASES) {
       for (const handle of handles) {
+        const cpuBefore = cpuUs(handle.pid);
         const result = await runWrk({
           url: `http://127.0.0.1:${handle.spec.port}${c.path}`,
           connections: c.connections,
@@ -86,7 +111,12 @@ await withServers(specs, out, async (handles) => {
         });
         const key = `${c.name}|${handle.spec.name}`;
         rps.set(key, [...(rps.get(key) ?? []), result.rps]);
-        console.error(`${key}: ${Math.round(result.rps)} req/s`);
+        const perRequest = (cpuUs(handle.pid) - cpuBefore) / result.requests;
+        cpu.set(key, [...(cpu.get(key) ?? []), perRequest]);
+        console.error(
+          `${key}: ${Math.round(result.rps)} req/s, ` +
+            `${perRequest.toFixed(1)} µs CPU/req`,
+        );
       }
     }
   }
@@ -97,16 +127,44 @@ await withServers(specs, out, async (handles) => {
   );
   console.log(
     "| case | before | after | after : before |" +
-      (haveNginx ? " nginx 1w | after : nginx |" : ""),
+      (peer !== null ? ` ${peer} | before : ${peer} | after : ${peer} |` : ""),
   );
-  console.log("|---|---:|---:|---:|" + (haveNginx ? "---:|---:|" : ""));
+  console.log(
+    "|---|---:|---:|---:|" + (peer !== null ? "---:|---:|---:|" : ""),
+  );
   for (const c of CASES) {
-    const b = m(c.name, "berth-before");
-    const a = m(c.name, "berth");
-    const n = haveNginx ? m(c.name, "nginx-1w") : NaN;
+    const b = m(c.name, before.name);
+    const a = m(c.name, after.name);
+    const n = peer !== null ? m(c.name, peer) : NaN;
     console.log(
       `| ${c.name} | ${k(b)} | ${k(a)} | ${(a / b).toFixed(2)}× |` +
-        (haveNginx ? ` ${k(n)} | ${(a / n).toFixed(2)}× |` : ""),
+        (peer !== null
+          ? ` ${k(n)} | ${(b / n).toFixed(2)}× | ${(a / n).toFixed(2)}× |`
+          : ""),
+    );
+  }
+  if (values.generic) {
+    const floor = m(CASES[0].name, "deno-floor");
+    const deno = m(CASES[0].name, "deno-generic");
+    console.log(
+      `\nThe floor: ${k(floor)} req/s, ${(floor / deno).toFixed(2)}× ` +
+        "deno-generic",
+    );
+  }
+  const us = (c: string, s: string) =>
+    median(cpu.get(`${c}|${s}`) ?? [NaN]).toFixed(1);
+  const names = specs.map((s) => s.name);
+  console.log(`\nServer CPU per request (µs, medians)\n`);
+  console.log(`| case | ${names.join(" | ")} |`);
+  console.log(`|---|${names.map(() => "---:").join("|")}|`);
+  for (const c of CASES) {
+    console.log(
+      `| ${c.name} | ${names.map((n) => us(c.name, n)).join(" | ")} |`,
     );
   }
 });
+
+/** CPU time of a server's process tree so far (µs); NaN without a PID. */
+function cpuUs(pid: number | undefined): number {
+  return pid === undefined ? NaN : sampleTree(pid).cpuUs;
+}

@@ -48,6 +48,23 @@ Deno.bench("new Request(url, { method, headers }): a browser's 6", {
   });
 });
 
+Deno.bench("new Request(url) + headers.append: wrk's 1 field (berth's GET)", {
+  group: "request",
+}, () => {
+  const request = new Request(URL_STRING);
+  for (const [name, value] of WRK_FIELDS) request.headers.append(name, value);
+  sink.value = request;
+});
+
+Deno.bench("new Request(url) + headers.append: a browser's 6", {
+  group: "request",
+}, () => {
+  const request = new Request(URL_STRING);
+  const headers = request.headers;
+  for (const [name, value] of BROWSER_FIELDS) headers.append(name, value);
+  sink.value = request;
+});
+
 Deno.bench("request.url + request.method (what a handler reads)", {
   group: "request",
 }, () => {
@@ -85,6 +102,15 @@ Deno.bench('new Response("hello"), body read through its stream', {
     n += value.length;
   }
   sink.value = n;
+});
+
+Deno.bench('new Response("hello"), both reads asked for at once (berth)', {
+  group: "response",
+}, async () => {
+  const reader = new Response("hello").body!.getReader();
+  const first = reader.read();
+  const end = reader.read();
+  sink.value = [(await first).value, (await end).done];
 });
 
 Deno.bench('new Response("hello"), body read with bytes()', {

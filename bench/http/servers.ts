@@ -499,8 +499,9 @@ export function pickServers(
 
 /**
  * The same server run from another checkout (a `git worktree` of the code
- * before a change): its command line with the repository's `main.ts`
- * swapped for the other checkout's, on another port.
+ * before a change): its command line with the repository's entry script
+ * (`main.ts`, or a `bench/servers/` script) swapped for the other
+ * checkout's, on another port.
  *
  * @param spec A server run by this checkout's `main.ts`.
  * @param repo This checkout (absolute).
@@ -514,15 +515,17 @@ export function checkoutSpec(
   base: string,
   port: number,
 ): ServerSpec {
-  const main = join(repo, "main.ts");
+  // Only scripts: data under the checkout (the fixtures) stays shared.
+  const isScript = (arg: string) =>
+    arg.startsWith(repo + "/") && arg.endsWith(".ts");
   return {
     ...spec,
     name: `${spec.name}-before`,
     label: `${spec.label} of ${base}`,
     port,
     command: spec.command.map((arg, i, all) =>
-      arg === main
-        ? join(base, "main.ts")
+      isScript(arg)
+        ? join(base, arg.slice(repo.length + 1))
         : all[i - 1] === "--port"
         ? String(port)
         : arg
