@@ -55,26 +55,27 @@ function chunkOf(
 
 /** A default reader as a {@linkcode ChunkSource}. */
 export class ReaderSource implements ChunkSource {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  /** The body's reader, for reads that skip `nextChunk`'s extra promise. */
+  readonly reader: ReadableStreamDefaultReader<Uint8Array>;
 
   /** @param reader The body's reader. */
   constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
-    this.#reader = reader;
+    this.reader = reader;
   }
 
   /** @returns The next chunk, or `null` at the end. */
   read(): Promise<Uint8Array | null> {
-    return nextChunk(this.#reader);
+    return nextChunk(this.reader);
   }
 
   /** @param reason Why the body is cancelled. */
   cancel(reason?: unknown): Promise<void> {
-    return this.#reader.cancel(reason);
+    return this.reader.cancel(reason);
   }
 
   /** Let go of the reader. */
   release(): void {
-    this.#reader.releaseLock();
+    this.reader.releaseLock();
   }
 }
 
@@ -95,14 +96,9 @@ export class BodyProbe extends ReaderSource {
   /** The read of the second chunk, when one was started and is pending. */
   secondRead: Promise<Uint8Array | null> | null = null;
 
-  /** The probe's reader, for reads that skip `nextChunk`'s extra promise. */
-  readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-
   /** @param body The body to read; locked from here. */
   constructor(body: ReadableStream<Uint8Array>) {
-    const reader = body.getReader();
-    super(reader);
-    this.reader = reader;
+    super(body.getReader());
     this.body = body;
   }
 

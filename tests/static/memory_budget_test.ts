@@ -31,6 +31,16 @@ function internalsOf(handler: StaticHandler): StaticInternals {
   ];
 }
 
+/** A handler over `root` with a fixed clock, its internals and its lane. */
+function budgetedHandler(root: string, cacheBudgetBytes?: number) {
+  const handler = createStaticHandler({ root, cacheBudgetBytes, now: () => 0 });
+  return {
+    handler,
+    internals: internalsOf(handler),
+    lane: (handler as FastLaneCarrier)[FAST_LANE]!,
+  };
+}
+
 /**
  * Bytes really referenced, summed from the objects themselves rather than
  * from any counter: each distinct buffer held by a cache entry or reachable
@@ -120,13 +130,7 @@ Deno.test("cacheBudgetBytes bounds everything kept, fast lane included, under ch
       );
       paths.push(`/text-${i}.txt`);
     }
-    const handler = createStaticHandler({
-      root,
-      cacheBudgetBytes: budget,
-      now: () => 0,
-    });
-    const internals = internalsOf(handler);
-    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    const { handler, internals, lane } = budgetedHandler(root, budget);
     for (const path of paths) {
       const gz = { "accept-encoding": "gzip" };
       const head = `HEAD ${path} HTTP/1.1\r\nHost: a\r\n\r\n`;
@@ -165,13 +169,7 @@ Deno.test("cacheBudgetBytes counts the first 64 KiB of a large body that the lan
       await Deno.writeFile(`${root}/large-${i}.bin`, noise(100 * KiB, i));
       paths.push(`/large-${i}.bin`);
     }
-    const handler = createStaticHandler({
-      root,
-      cacheBudgetBytes: budget,
-      now: () => 0,
-    });
-    const internals = internalsOf(handler);
-    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    const { handler, internals, lane } = budgetedHandler(root, budget);
     for (const path of paths) {
       const out = await exchange(handler, [get(path), get(path)]);
       assert.equal(out.match(/HTTP\/1\.1 200 OK\r\n/g)?.length, 2);
@@ -195,9 +193,7 @@ Deno.test("hostile Accept-Encoding spellings make no more variants than the codi
     const style = "p { margin: 0 }\n".repeat(16 * KiB / 16);
     await Deno.writeTextFile(`${root}/style.css`, style);
     await Deno.writeFile(`${root}/style.css.br`, noise(4 * KiB, 7));
-    const handler = createStaticHandler({ root, now: () => 0 });
-    const internals = internalsOf(handler);
-    const lane = (handler as FastLaneCarrier)[FAST_LANE]!;
+    const { handler, internals, lane } = budgetedHandler(root);
 
     // Hundreds of spellings, each meaning identity, gzip or br.
     const spellings: string[] = [];
