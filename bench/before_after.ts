@@ -10,6 +10,9 @@
  *   git worktree add /tmp/berth-before HEAD~3
  *   deno run -A bench/before_after.ts --base /tmp/berth-before [--reps 3] [--duration 5]
  *
+ * `--cases 1,3` runs only those of the file cases (counting from 1), to
+ * keep each locked run short.
+ *
  * With `--generic`, the case is the generic handler instead
  * (`bench/servers/generic.ts`, `/hello`, 50 connections): berth's engine
  * before and after, with `Deno.serve` on the same handler as the yardstick
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     reps: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
     generic: { type: "boolean", default: false },
+    cases: { type: "string" },
   },
 });
 if (values.base === undefined) {
@@ -71,7 +75,9 @@ const FILE_CASES: Case[] = [
 ];
 const CASES: Case[] = values.generic
   ? [{ name: "generic handler, 50 conns", path: "/hello", connections: 50 }]
-  : FILE_CASES;
+  : values.cases === undefined
+  ? FILE_CASES
+  : values.cases.split(",").map((n) => FILE_CASES[Number(n) - 1]);
 
 const out = join(REPO, "bench/out/before_after");
 await Deno.mkdir(out, { recursive: true });

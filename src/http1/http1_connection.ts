@@ -40,6 +40,12 @@ const LINGER_MS = 2_000;
 const LINGER_BYTES = 256 * 1024;
 const INITIAL_BUFFER_BYTES = 4096;
 /**
+ * The largest head a connection keeps between requests for the next to
+ * reuse (`#previousHead`): browsers' heads fit; a larger one is not kept, so
+ * an idle connection holds at most this much of strings for it.
+ */
+const REUSED_HEAD_MAX_BYTES = 2048;
+/**
  * Busy connections (ones answering requests, not idle or stalled ones) above
  * which connections take turns. Below it the runtime's own order was fair
  * enough (p99 2 ms at 128 connections) and a turn's timer would only idle
@@ -85,6 +91,12 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   /** The same for a response's writes; its first write marks `responding`. */
   readonly responseWatch: WriteWatch;
   readonly #fastLane: FastLane | undefined;
+  /**
+   * The last head parsed, whose strings the next one reuses where it
+   * repeats them, or which it is when it repeats it whole (see
+   * `parseRequestHead`): one head of at most `REUSED_HEAD_MAX_BYTES`.
+   */
+  #previousHead: RequestHead | undefined = undefined;
   /** Aborted on close: a response body waiting for its next chunk stops. */
   #closing: AbortController | undefined;
   #bodyOptions: RequestBodyOptions | undefined;
@@ -172,57 +184,62 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       let first = true;
       while (true) {
         // Pipelined heads are already buffered: no wait, no promise.
-        let span = reader.scanHead(limits.maxHeaderBytes);
-        if (span === null) {
+        let headEnd = reader.scanHeadEnd(limits.maxHeaderBytes);
+        if (headEnd === null) {
           // Read until a whole head is buffered: inline, not a method, so
           // the wait every request makes costs no promise of its own.
           let endedIdle = false;
           this.#beginHeadWait(first);
           try {
-            while (span === null) {
+            while (headEnd === null) {
               // `reader.fill()`, inline: one promise per read, not two.
               const room = reader.room();
               if (room === null || !reader.filled(await this.conn.read(room))) {
                 endedIdle = this.idle;
                 break;
               }
-              span = reader.scanHead(limits.maxHeaderBytes);
-              if (span === null) this.#headMayHaveStarted();
+              headEnd = reader.scanHeadEnd(limits.maxHeaderBytes);
+              if (headEnd === null) this.#headMayHaveStarted();
             }
           } finally {
             this.setIdle(null);
             this.deadline = 0;
           }
-          if (span === null) {
+          if (headEnd === null) {
             if (endedIdle) return; // at most a stray CR: a clean end
-            span = new RequestParseError(400, "Incomplete request head");
+            headEnd = new RequestParseError(400, "Incomplete request head");
           }
         }
-        if (span instanceof RequestParseError) {
-          await this.#refuseHead(span, reader.start);
+        if (headEnd instanceof RequestParseError) {
+          await this.#refuseHead(headEnd, reader.start);
           return;
         }
+        const headStart = reader.start;
         const head = parseRequestHead(
           reader.buffer,
-          span.start,
-          span.end,
+          headStart,
+          headEnd,
           limits,
+          this.#previousHead,
         );
-        reader.start = span.end;
+        reader.start = headEnd;
         if (head instanceof RequestParseError) {
           // h2c with prior knowledge (see prior_knowledge.ts).
           const handOff = this.options.priorKnowledge;
           if (
             first && handOff !== undefined &&
-            isPrefaceHead(reader.buffer, span.start, span.end)
+            isPrefaceHead(reader.buffer, headStart, headEnd)
           ) {
-            await this.#handOver(handOff, span.start);
+            await this.#handOver(handOff, headStart);
             return;
           }
-          await this.#refuseHead(head, span.start);
+          await this.#refuseHead(head, headStart);
           return;
         }
         first = false;
+        this.#previousHead = headEnd - headStart <= REUSED_HEAD_MAX_BYTES
+          ? head
+          : undefined;
         const startedAt = this.options.onResponse ? performance.now() : 0;
         // One clock read for the answer's `Date` and its send deadline.
         const nowMs = Date.now();

@@ -254,6 +254,39 @@ function latin1Apply(b: Uint8Array, start: number, end: number): string {
   return out;
 }
 
+/**
+ * `text` when it spells `bytes[start..end)` (latin1), else `undefined`: a
+ * string the connection's previous request already made is used again
+ * rather than made anew (strings are immutable, so sharing one is safe).
+ */
+function sameText(
+  text: string | undefined,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): string | undefined {
+  if (text === undefined || text.length !== end - start) return undefined;
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i - start) !== bytes[i]) return undefined;
+  }
+  return text;
+}
+
+/**
+ * Field names and values as a head is parsed, copied out at its end into
+ * arrays of the exact length: an array grown by `push` from empty holds
+ * room for 17 (V8), several times what one or a few fields need. Parsing
+ * is synchronous, so one pair serves every head; emptied after each head
+ * (see {@linkcode clearScratch}), so they keep no request's strings alive.
+ */
+const scratchNames: string[] = [];
+const scratchValues: string[] = [];
+
+/** Empty the first `count` scratch entries (at most `maxHeaderCount`). */
+function clearScratch(count: number): void {
+  for (let k = 0; k < count; k++) scratchNames[k] = scratchValues[k] = "";
+}
+
 function isDigit(byte: number): boolean {
   return byte >= ZERO && byte <= 0x39;
 }
@@ -497,6 +530,12 @@ function transferCodingError(fields: string[]): RequestParseError | null {
  * @param start Index of the first byte of the request line.
  * @param end Index just past the head's final `\r\n\r\n`.
  * @param limits Request-target length (→ 414) and field count (→ 431) limits.
+ * @param previous The previous head parsed on the same connection, if any:
+ *   its strings are used again where this head repeats them (the same
+ *   target, the same value of the same field at the same place), and when
+ *   this head repeats it whole (method, target, version and every field
+ *   line, up to case and whitespace the parse drops) it is the answer
+ *   itself: everything a head holds follows from those. Only read.
  * @returns The parsed head, or a {@link RequestParseError} with the status
  * to answer (400, 413, 414, 417, 431, 501 or 505) and a stable reason.
  */
@@ -505,6 +544,21 @@ export function parseRequestHead(
   start: number,
   end: number,
   limits: RequestHeadLimits,
+  previous?: RequestHead,
+): RequestHead | RequestParseError {
+  const head = parseHead(bytes, start, end, limits, previous);
+  // A refusal may come after some fields went into the scratch arrays.
+  if (head instanceof RequestParseError) clearScratch(scratchNames.length);
+  return head;
+}
+
+/** {@linkcode parseRequestHead}, leaving the scratch arrays filled on a refusal. */
+function parseHead(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  limits: RequestHeadLimits,
+  previous: RequestHead | undefined,
 ): RequestHead | RequestParseError {
   // The contract says the head ends with CRLF CRLF. Checking it once lets
   // every scan below run without bounds checks: none of them passes a CR.
@@ -594,11 +648,16 @@ export function parseRequestHead(
   }
   const target = targetEnd - targetStart === 1 && first === SLASH
     ? "/"
-    : latin1(bytes, targetStart, targetEnd);
+    : sameText(previous?.target, bytes, targetStart, targetEnd) ??
+      latin1(bytes, targetStart, targetEnd);
 
   // Field lines (RFC 9112 §5): field-name ":" OWS field-value OWS CRLF.
-  const headerNames: string[] = [];
-  const headerValues: string[] = [];
+  const previousNames = previous?.headerNames;
+  const previousValues = previous?.headerValues;
+  let fieldCount = 0;
+  // Whether this head repeats `previous` so far.
+  let repeats = previous !== undefined && previous.method === method &&
+    previous.target === target && previous.minorVersion === minorVersion;
   const maxHeaderCount = limits.maxHeaderCount;
   let host = "";
   let hostCount = 0;
@@ -616,7 +675,7 @@ export function parseRequestHead(
       if (i + 2 !== end) return new RequestParseError(400, "Malformed head");
       break;
     }
-    if (headerNames.length >= maxHeaderCount) {
+    if (fieldCount >= maxHeaderCount) {
       return new RequestParseError(431, "Too many header fields");
     }
 
@@ -650,9 +709,14 @@ export function parseRequestHead(
       name = latin1(bytes, lineStart, nameEnd);
       if (classes & UPPERCASE_TCHAR) name = name.toLowerCase();
     }
-    const value = latin1(bytes, valueStart, valueEnd);
-    headerNames.push(name);
-    headerValues.push(value);
+    const again = previousNames?.[fieldCount] === name
+      ? sameText(previousValues![fieldCount], bytes, valueStart, valueEnd)
+      : undefined;
+    const value = again ?? latin1(bytes, valueStart, valueEnd);
+    if (again === undefined) repeats = false;
+    scratchNames[fieldCount] = name;
+    scratchValues[fieldCount] = value;
+    fieldCount++;
     if (kind === OTHER) continue;
 
     if (kind === HOST) {
@@ -717,6 +781,13 @@ export function parseRequestHead(
     contentLength = -1;
   }
 
+  if (repeats && fieldCount === previousNames!.length) {
+    clearScratch(fieldCount);
+    return previous!;
+  }
+  const headerNames = scratchNames.slice(0, fieldCount);
+  const headerValues = scratchValues.slice(0, fieldCount);
+  clearScratch(fieldCount);
   return {
     method,
     target,

@@ -5,32 +5,36 @@
  * @module
  */
 
-/** A request head that parsed and passed every framing check. */
+/**
+ * A request head that parsed and passed every framing check. Read-only: a
+ * connection hands the same head on again when the next request repeats it
+ * field for field (see `parseRequestHead`).
+ */
 export interface RequestHead {
   /** The method token, case-sensitive as sent (RFC 9110 §9.1). */
-  method: string;
+  readonly method: string;
   /** The raw request-target: origin-form, absolute-form or `*`. */
-  target: string;
+  readonly target: string;
   /** `1` for HTTP/1.1, `0` for HTTP/1.0. */
-  minorVersion: 0 | 1;
+  readonly minorVersion: 0 | 1;
   /** Field names, lowercased, in arrival order; parallel to `headerValues`. */
-  headerNames: string[];
+  readonly headerNames: readonly string[];
   /** Field values with surrounding whitespace removed (latin1 decoded). */
-  headerValues: string[];
+  readonly headerValues: readonly string[];
   /**
    * The single `Host` value, or `""` when it was sent empty or, in HTTP/1.0
    * only, left out.
    */
-  host: string;
+  readonly host: string;
   /**
    * The body length from `Content-Length`, `-1` when the body is chunked,
    * `0` when the request has no body.
    */
-  contentLength: number;
+  readonly contentLength: number;
   /** `true` when the connection persists after this exchange. */
-  keepAlive: boolean;
+  readonly keepAlive: boolean;
   /** `true` when the client sent `Expect: 100-continue`. */
-  expectContinue: boolean;
+  readonly expectContinue: boolean;
 }
 
 /** Limits the head parser enforces. */

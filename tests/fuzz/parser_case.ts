@@ -109,16 +109,7 @@ export function runParserCase(seed: number): ParserCaseResult {
   const limits: RequestHeadLimits = rng.chance(0.3)
     ? { maxRequestTargetBytes: 48, maxHeaderCount: 6 }
     : { maxRequestTargetBytes: 8192, maxHeaderCount: 100 };
-  // Cut the head as the connection does: skip leading CRLFs, end at the
-  // first empty line; an unterminated input gets its terminator.
-  let text = generated.text;
-  while (text.startsWith("\r\n")) text = text.slice(2);
-  let end = text.indexOf("\r\n\r\n");
-  if (end === -1 || rng.chance(0.05)) {
-    text += "\r\n\r\n";
-    end = text.indexOf("\r\n\r\n");
-  }
-  const head = text.slice(0, end + 4);
+  const head = cutHead(generated.text, () => rng.chance(0.05));
   const origin = `${generated.entry.name} + [${
     generated.mutations.join(", ")
   }]`;
@@ -157,6 +148,30 @@ export function runParserCase(seed: number): ParserCaseResult {
     );
   }
 
+  // After another head on the same connection, or after itself: what the
+  // previous head lends (its strings, or itself) changes nothing.
+  const sibling = toBytes(cutHead(generate(rng).text, () => false));
+  for (
+    const previous of [
+      parseRequestHead(sibling, 0, sibling.length, limits),
+      result,
+    ]
+  ) {
+    if (previous instanceof RequestParseError) continue;
+    let after: RequestHead | RequestParseError;
+    try {
+      after = parseRequestHead(bytes, 0, bytes.length, limits, previous);
+    } catch (error) {
+      return fail("the parser never throws", `after: ${String(error)}`);
+    }
+    if (!sameResult(result, after)) {
+      return fail(
+        "the previous head changes nothing",
+        `alone: ${show(result)}; after ${show(previous)}: ${show(after)}`,
+      );
+    }
+  }
+
   if (result instanceof RequestParseError) {
     if (!PARSER_STATUSES.has(result.status)) {
       return fail("only documented statuses", show(result));
@@ -187,6 +202,22 @@ export function runParserCase(seed: number): ParserCaseResult {
     }
   }
   return { failure: null, accepted };
+}
+
+/**
+ * Cut a head as the connection does: skip leading CRLFs, end at the first
+ * empty line; an unterminated input gets a terminator, and so does a
+ * terminated one when `terminate()` says so (asked only then).
+ */
+function cutHead(generated: string, terminate: () => boolean): string {
+  let text = generated;
+  while (text.startsWith("\r\n")) text = text.slice(2);
+  let end = text.indexOf("\r\n\r\n");
+  if (end === -1 || terminate()) {
+    text += "\r\n\r\n";
+    end = text.indexOf("\r\n\r\n");
+  }
+  return text.slice(0, end + 4);
 }
 
 function show(result: RequestHead | RequestParseError): string {

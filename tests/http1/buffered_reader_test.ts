@@ -188,3 +188,28 @@ Deno.test("BufferedReader.room() and filled() read as fill() does, for a caller 
   assert.equal(r.room(), null);
   assert.equal(await r.fill(), false);
 });
+
+Deno.test("BufferedReader.scanHeadEnd() ends the head where scanHead()'s span does", async () => {
+  for (const [how, chunks] of chunkings("\r\n" + HEAD + HEAD)) {
+    const r = reader(chunks);
+    while (r.scanHeadEnd(1024) === null) assert.ok(await r.fill(), how);
+    const end = r.scanHeadEnd(1024);
+    const span = r.scanHead(1024);
+    assert.ok(span !== null && !(span instanceof RequestParseError), how);
+    assert.equal(end, span.end, how);
+    assert.equal(
+      decoder.decode(r.buffer.subarray(r.start, end as number)),
+      HEAD,
+      how,
+    );
+  }
+});
+
+Deno.test("BufferedReader.room() gives a read the whole buffer when nothing is buffered", async () => {
+  const r = reader([HEAD, HEAD], 256, 1024);
+  assert.equal(r.room(), r.buffer);
+  assert.ok(await r.fill());
+  assert.notEqual(r.room()!.length, r.buffer.length);
+  r.start = r.end;
+  assert.equal(r.room(), r.buffer);
+});

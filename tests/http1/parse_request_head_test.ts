@@ -823,3 +823,78 @@ Deno.test(`${P} lowercases uncommon names of every length`, () => {
     assert.equal(got.headerNames[1], name.toLowerCase());
   }
 });
+
+// ---------------------------------------------------------------------------
+// After a previous head on the same connection: its strings, or itself, are
+// used again; the result is what the head parses to alone.
+
+function parseAfter(
+  text: string,
+  previous: RequestHead,
+): RequestHead | RequestParseError {
+  const bytes = bytesOf(text);
+  return parseRequestHead(bytes, 0, bytes.length, LIMITS, previous);
+}
+
+function parsedHead(text: string, previous?: RequestHead): RequestHead {
+  const head = previous === undefined
+    ? parse(text)
+    : parseAfter(text, previous);
+  assert.ok(!(head instanceof RequestParseError), String(head));
+  return head;
+}
+
+const BASE = "GET /a.html HTTP/1.1\r\nHost: h1\r\nAccept: */*\r\n\r\n";
+
+/** Heads that follow BASE, each repeating some of it. */
+const NEXT: Record<string, string> = {
+  "the same": BASE,
+  "another target of the same length":
+    "GET /b.html HTTP/1.1\r\nHost: h1\r\nAccept: */*\r\n\r\n",
+  "another value of the same length":
+    "GET /a.html HTTP/1.1\r\nHost: h2\r\nAccept: */*\r\n\r\n",
+  "names in other case, other whitespace":
+    "GET /a.html HTTP/1.1\r\nHOST:h1 \r\naccept:\t*/*\r\n\r\n",
+  "a field more": "GET /a.html HTTP/1.1\r\nHost: h1\r\nAccept: */*\r\n" +
+    "Connection: close\r\n\r\n",
+  "a field less": "GET /a.html HTTP/1.1\r\nHost: h1\r\n\r\n",
+  "the fields swapped":
+    "GET /a.html HTTP/1.1\r\nAccept: */*\r\nHost: h1\r\n\r\n",
+  "another method": "HEAD /a.html HTTP/1.1\r\nHost: h1\r\nAccept: */*\r\n\r\n",
+  "HTTP/1.0": "GET /a.html HTTP/1.0\r\nHost: h1\r\nAccept: */*\r\n\r\n",
+  "a body": "GET /a.html HTTP/1.1\r\nHost: h1\r\nAccept: */*\r\n" +
+    "Content-Length: 5\r\n\r\n",
+  "a second Host (refused)":
+    "GET /a.html HTTP/1.1\r\nHost: h1\r\nHost: h1\r\n\r\n",
+  "too many fields (refused)": "GET /a.html HTTP/1.1\r\nHost: h1\r\n" +
+    "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\nF: 6\r\nG: 7\r\nH: 8\r\n\r\n",
+};
+
+Deno.test("parseRequestHead() after a previous head parses as without one", () => {
+  const previous = parsedHead(BASE);
+  for (const [name, text] of Object.entries(NEXT)) {
+    assert.deepEqual(parseAfter(text, previous), parse(text), name);
+  }
+});
+
+Deno.test("parseRequestHead() answers a head that repeats the previous with the previous", () => {
+  const previous = parsedHead(BASE);
+  assert.equal(parsedHead(BASE, previous), previous);
+  assert.equal(
+    parsedHead(NEXT["names in other case, other whitespace"], previous),
+    previous,
+  );
+  const other = parsedHead(NEXT["another value of the same length"], previous);
+  assert.notEqual(other, previous);
+  assert.equal(other.host, "h2");
+  assert.equal(previous.host, "h1");
+});
+
+Deno.test("parseRequestHead() keeps no field of a refused head for the next", () => {
+  assert.ok(
+    parse(NEXT["too many fields (refused)"]) instanceof RequestParseError,
+  );
+  const head = parsedHead("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  assert.deepEqual(head.headerNames, ["host"]);
+  assert.deepEqual(head.headerValues, ["x"]);
+});
