@@ -148,8 +148,11 @@ export class BufferedReader {
     let base = this.start;
     let i = base + this.#scanned;
     while (i < end) {
-      const lf = buf.indexOf(LF, i);
-      if (lf === -1 || lf >= end) break;
+      // A loop, not `indexOf`: a head's lines are short, and the call costs
+      // more than the scan.
+      let lf = i;
+      while (lf < end && buf[lf] !== LF) lf++;
+      if (lf === end) break;
       if (lf === base || buf[lf - 1] !== CR) {
         this.#resetScan();
         return new RequestParseError(400, "Bare LF");

@@ -23,11 +23,11 @@ import type { Conn } from "./conn.ts";
 import type { TrackedConnection } from "./connection_tracker.ts";
 import type { ServeHandler } from "./handler.ts";
 import type { IdleKind, IdleLinks } from "./idle_connections.ts";
-import { parseRequestHead } from "./parse_request_head.ts";
 import {
   isPrefaceHead,
   type PriorKnowledgeHandoff,
 } from "./prior_knowledge.ts";
+import { PreviousHead } from "./previous_head.ts";
 import type { ReadWatch, RequestBodyOptions } from "./request_body.ts";
 import { type RequestHead, RequestParseError } from "./request_head.ts";
 import type { ConnectionOptions } from "./serve_connection.ts";
@@ -39,12 +39,6 @@ import { writeAll, type WriteWatch } from "./write_all.ts";
 const LINGER_MS = 2_000;
 const LINGER_BYTES = 256 * 1024;
 const INITIAL_BUFFER_BYTES = 4096;
-/**
- * The largest head a connection keeps between requests for the next to
- * reuse (`#previousHead`): browsers' heads fit; a larger one is not kept, so
- * an idle connection holds at most this much of strings for it.
- */
-const REUSED_HEAD_MAX_BYTES = 2048;
 /**
  * Busy connections (ones answering requests, not idle or stalled ones) above
  * which connections take turns. Below it the runtime's own order was fair
@@ -91,12 +85,8 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   /** The same for a response's writes; its first write marks `responding`. */
   readonly responseWatch: WriteWatch;
   readonly #fastLane: FastLane | undefined;
-  /**
-   * The last head parsed, whose strings the next one reuses where it
-   * repeats them, or which it is when it repeats it whole (see
-   * `parseRequestHead`): one head of at most `REUSED_HEAD_MAX_BYTES`.
-   */
-  #previousHead: RequestHead | undefined = undefined;
+  /** The last head, which the next one may repeat (see previous_head.ts). */
+  readonly #previousHead = new PreviousHead();
   /** Aborted on close: a response body waiting for its next chunk stops. */
   #closing: AbortController | undefined;
   #bodyOptions: RequestBodyOptions | undefined;
@@ -215,12 +205,11 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           return;
         }
         const headStart = reader.start;
-        const head = parseRequestHead(
+        const head = this.#previousHead.parse(
           reader.buffer,
           headStart,
           headEnd,
           limits,
-          this.#previousHead,
         );
         reader.start = headEnd;
         if (head instanceof RequestParseError) {
@@ -237,9 +226,6 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           return;
         }
         first = false;
-        this.#previousHead = headEnd - headStart <= REUSED_HEAD_MAX_BYTES
-          ? head
-          : undefined;
         const startedAt = this.options.onResponse ? performance.now() : 0;
         // One clock read for the answer's `Date` and its send deadline.
         const nowMs = Date.now();
