@@ -28,12 +28,12 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { Session } from "node:inspector";
 import v8 from "node:v8";
-import type { Conn } from "../src/http1/conn.ts";
 import { ConnectionTracker } from "../src/http1/connection_tracker.ts";
 import { resolveLimits } from "../src/http1/limits.ts";
 import { serveConnection } from "../src/http1/serve_connection.ts";
 import { createStaticHandler } from "../src/static/static_handler.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
+import { LoopConn } from "../support/loop_conn.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -57,57 +57,6 @@ const HEADS: Record<string, Uint8Array> = {
       "Accept: */*\r\n\r\n",
   ),
 };
-
-const loopback = (port: number): Deno.NetAddr => ({
-  transport: "tcp",
-  hostname: "127.0.0.1",
-  port,
-});
-
-/**
- * A client that sends `head` `count` times, each in a read of its own as a
- * client waiting for each answer would, then ends; writes are taken whole.
- * Its promises are made once, so its own allocation is the same whatever
- * the engine does.
- */
-class LoopConn implements Conn {
-  readonly remoteAddr = loopback(40000);
-  readonly localAddr = loopback(18000);
-  answered = 0;
-  #left: number;
-  readonly #head: Uint8Array;
-  readonly #readDone: Promise<number>;
-  readonly #end: Promise<null> = Promise.resolve(null);
-  #written: Promise<number> = Promise.resolve(0);
-  #writtenLength = 0;
-
-  constructor(head: Uint8Array, count: number) {
-    this.#head = head;
-    this.#left = count;
-    this.#readDone = Promise.resolve(head.length);
-  }
-
-  read(buffer: Uint8Array): Promise<number | null> {
-    if (this.#left-- <= 0) return this.#end;
-    buffer.set(this.#head);
-    return this.#readDone;
-  }
-
-  write(data: Uint8Array): Promise<number> {
-    this.answered++;
-    if (data.length !== this.#writtenLength) {
-      this.#writtenLength = data.length;
-      this.#written = Promise.resolve(data.length);
-    }
-    return this.#written;
-  }
-
-  closeWrite(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  close(): void {}
-}
 
 const site = join(new URL(".", import.meta.url).pathname, "fixtures/site");
 await ensureFixtures(site);
@@ -136,7 +85,7 @@ function allocatedBytes(): number {
 
 /** Serve `count` requests on one connection; the heap bytes allocated. */
 async function run(head: Uint8Array, count: number): Promise<number> {
-  const conn = new LoopConn(head, count);
+  const conn = new LoopConn([head], count);
   const before = allocatedBytes();
   await serveConnection(conn, handler, options);
   const after = allocatedBytes();

@@ -1,0 +1,125 @@
+// deno-lint-ignore-file no-console
+/**
+ * berth's own CPU per fast-lane hit, checkouts side by side in one process:
+ * each checkout's connection task and file handler answer runs of keep-alive
+ * GETs on an in-memory connection (`support/loop_conn.ts`), the checkouts'
+ * runs alternated (who goes first rotates), and the process's CPU time
+ * (`process.cpuUsage()`) per request is kept; medians, and each one's ratio
+ * to the first checkout's. Three clients: wrk's head (`/index.html`,
+ * `Host` only), ab -k's (HTTP/1.0, four fields), and wrk's head for the
+ * 1,000 small files in a fixed random order (every head differs).
+ *
+ *   deno run -A bench/fast_lane_cpu_pair.ts [--reps 21] DIR...
+ *
+ * e.g. `bench/fast_lane_cpu_pair.ts /tmp/base .` with `/tmp/base` a `git
+ * worktree` of main. CPU time, unlike wall time, leaves out what the host
+ * steals; run it under the bench lock all the same.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { LoopConn } from "../support/loop_conn.ts";
+import { ensureFixtures } from "./http/fixtures.ts";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  options: { reps: { type: "string", default: "21" } },
+  allowPositionals: true,
+});
+if (positionals.length === 0) {
+  console.error("Usage: deno run -A bench/fast_lane_cpu_pair.ts DIR...");
+  Deno.exit(2);
+}
+const REPS = Number(values.reps);
+const REQUESTS = 20_000;
+const FILES = 1000;
+const site = join(new URL(".", import.meta.url).pathname, "fixtures/site");
+await ensureFixtures(site);
+
+const encoder = new TextEncoder();
+const wrkHead = (path: string) =>
+  encoder.encode(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:18000\r\n\r\n`);
+const smallPaths: string[] = [];
+for (let i = 0; i < FILES; i++) {
+  smallPaths.push(`/small/f${String(i).padStart(4, "0")}.txt`);
+}
+let seed = 20240611;
+const randomHeads: Uint8Array[] = [];
+for (let i = 0; i < FILES; i++) {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  randomHeads.push(wrkHead(smallPaths[seed % FILES]));
+}
+const CLIENTS: Record<string, Uint8Array[]> = {
+  "wrk, /index.html": [wrkHead("/index.html")],
+  "ab -k, /index.html": [
+    encoder.encode(
+      "GET /index.html HTTP/1.0\r\nConnection: Keep-Alive\r\n" +
+        "Host: 127.0.0.1:18000\r\nUser-Agent: ApacheBench/2.3\r\n" +
+        "Accept: */*\r\n\r\n",
+    ),
+  ],
+  "1,000 files, random order": randomHeads,
+};
+
+/** One checkout's engine and handler, ready to answer hits. */
+async function load(dir: string) {
+  const root = resolve(dir);
+  const { ConnectionTracker } = await import(
+    join(root, "src/http1/connection_tracker.ts")
+  );
+  const { resolveLimits } = await import(join(root, "src/http1/limits.ts"));
+  const { serveConnection } = await import(
+    join(root, "src/http1/serve_connection.ts")
+  );
+  const { createStaticHandler } = await import(
+    join(root, "src/static/static_handler.ts")
+  );
+  const handler = createStaticHandler({
+    root: site,
+    watch: false,
+    siteRules: false,
+  });
+  // The ordinary path answers each file once; the fast lane records it.
+  for (const path of ["/index.html", ...smallPaths]) {
+    await (await handler(new Request(`http://localhost${path}`))).bytes();
+  }
+  const options = {
+    limits: resolveLimits({}),
+    tracker: new ConnectionTracker(1000),
+    onError: () => new Response(null, { status: 500 }),
+  };
+  return async (heads: Uint8Array[]) => {
+    const conn = new LoopConn(heads, REQUESTS);
+    await serveConnection(conn, handler, options);
+    if (conn.answered !== REQUESTS) throw new Error("not all answered");
+  };
+}
+
+const runs = [];
+for (const dir of positionals) runs.push(await load(dir));
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+for (const [client, heads] of Object.entries(CLIENTS)) {
+  for (const run of runs) await run(heads); // warm-up
+  const perRequest: number[][] = runs.map(() => []);
+  for (let rep = 0; rep < REPS; rep++) {
+    for (let i = 0; i < runs.length; i++) {
+      const k = (rep + i) % runs.length;
+      const before = process.cpuUsage();
+      await runs[k](heads);
+      const used = process.cpuUsage(before);
+      perRequest[k].push((used.user + used.system) / REQUESTS);
+    }
+  }
+  const medians = perRequest.map(median);
+  console.log(
+    `${client}: ` +
+      medians.map((m, i) =>
+        `${positionals[i]} ${m.toFixed(2)} µs (${(m / medians[0]).toFixed(2)}×)`
+      ).join(", "),
+  );
+}
