@@ -97,6 +97,12 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   #keepAliveAnswer: Uint8Array | null = null;
   /** Served by HTTP/2 from its preface on: not this object's to close. */
   #handedOver = false;
+  /**
+   * Set once a timeout was answered 408 (see `timeout()`): settles when the
+   * 408 is written and our side shut. From then on nothing read is served
+   * and nothing more is written; the serve task reads away and closes.
+   */
+  #timedOut: Promise<void> | null = null;
 
   /**
    * @param conn The connection; closed when `serve()` resolves.
@@ -122,16 +128,19 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     this.remoteAddr = conn.remoteAddr as Addr;
     this.scheme = isTls(conn) ? "https://" : "http://";
     const disarm = () => {
+      this.#refuseAfterTimeout();
       this.deadline = 0;
     };
     this.bodyWatch = {
       arm: () => {
+        this.#refuseAfterTimeout();
         this.phase = "body";
         this.deadline = Date.now() + limits.bodyTimeoutMs;
       },
       disarm,
     };
     const armSend = () => {
+      this.#refuseAfterTimeout();
       this.phase = "send";
       this.deadline = Date.now() + limits.sendTimeoutMs;
     };
@@ -187,11 +196,21 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
                 break;
               }
               span = reader.scanHead(limits.maxHeaderBytes);
-              if (span === null) this.#headMayHaveStarted();
+              if (span === null) {
+                if (this.#timedOut !== null) break; // answered 408: linger
+                this.#headMayHaveStarted();
+              }
             }
           } finally {
-            this.setIdle(null);
-            this.deadline = 0;
+            if (this.#timedOut === null) {
+              this.setIdle(null);
+              this.deadline = 0;
+            }
+          }
+          // A head that came after a timeout's 408 is not served.
+          if (this.#timedOut !== null) {
+            await this.#lingerAfterTimeout();
+            return;
           }
           if (span === null) {
             if (endedIdle) return; // at most a stray CR: a clean end
@@ -256,7 +275,7 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           this.phase = "send";
           this.deadline = answeredAt + limits.sendTimeoutMs;
           const n = await this.conn.write(bytes);
-          this.sendWatch.disarm();
+          this.deadline = 0; // never after a timeout's 408: no check
           if (n < bytes.length) {
             await writeAll(this.conn, bytes.subarray(n), this.sendWatch);
           }
@@ -280,7 +299,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       }
     } catch {
       // A network error (reset, broken pipe, closed by a timeout) ends this
-      // connection and nothing else.
+      // connection and nothing else. So does a read or write refused after
+      // a timeout's 408: what the client still sends is read away first.
+      if (this.#timedOut !== null) await this.#lingerAfterTimeout();
     } finally {
       if (!this.#handedOver) this.close();
       tracker.delete(this);
@@ -370,10 +391,22 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     } catch {
       return;
     }
-    // Idle, so its deadline, shutdown or a new connection close it quietly
-    // (the deadline first: the tracker times idle connections by it).
+    this.#beginLinger();
+    await this.#readAway();
+  }
+
+  /**
+   * Idle as "lingering" until `LINGER_MS` from now: its deadline, shutdown
+   * or a new connection needing room close it quietly.
+   */
+  #beginLinger(): void {
+    // The deadline first: the tracker times idle connections by it.
     this.deadline = Date.now() + LINGER_MS;
     this.setIdle("lingering");
+  }
+
+  /** Discard what the client sends: up to `LINGER_BYTES`, until closed. */
+  async #readAway(): Promise<void> {
     let budget = LINGER_BYTES;
     const reader = this.reader;
     reader.start = reader.end;
@@ -381,6 +414,32 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       const n = await reader.skip(budget);
       if (n === 0) break;
       budget -= n;
+    }
+  }
+
+  /**
+   * The serve task's end after a timeout's 408: once the 408 is out and
+   * our side shut, read away what the client still sends (within the
+   * linger's bounds, set when the 408 began). Never throws.
+   */
+  async #lingerAfterTimeout(): Promise<void> {
+    await this.#timedOut;
+    try {
+      await this.#readAway();
+    } catch {
+      // Reset, or closed by the linger deadline: done either way.
+    }
+  }
+
+  /**
+   * After a timeout's 408, a watched read or write fails: the handler
+   * never gets a body byte sent after the 408, and no second status
+   * follows it. (A check on the ordinary path only; the fast lane never
+   * runs after the 408.)
+   */
+  #refuseAfterTimeout(): void {
+    if (this.#timedOut !== null) {
+      throw new Deno.errors.TimedOut("The request timed out (answered 408)");
     }
   }
 
@@ -424,9 +483,16 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       return;
     }
     // A head or a body that did not arrive in time: RFC 9110 §15.5.9.
-    writeAll(this.conn, errorResponseBytes(408)).catch(() => {}).finally(
-      () => this.close(),
-    );
+    // Closed in stages, as after any refusal (RFC 9112 §9.6): closing with
+    // the client's input unread would reset the connection, and the reset
+    // can drop the 408 before the client reads it. The serve task is
+    // waiting on a read meanwhile; it reads away the rest (see
+    // `#lingerAfterTimeout`). Lingering from now: the linger deadline
+    // bounds the 408's own write too, for a client that does not read.
+    this.#beginLinger();
+    this.#timedOut = writeAll(this.conn, errorResponseBytes(408))
+      .then(() => this.conn.closeWrite())
+      .catch(() => this.close());
   }
 
   /** Close now; a response body waiting on its next chunk stops. */
