@@ -9,6 +9,10 @@
  *
  *   git worktree add /tmp/berth-before HEAD~3
  *   deno run -A bench/before_after.ts --base /tmp/berth-before [--reps 3] [--duration 5]
+ *     [--cases 1k-c50,close-c50]
+ *
+ * `--cases` picks file cases by id (default: all but `close-c50`, a
+ * request per connection with `Connection: close`).
  *
  * With `--generic`, the case is the generic handler instead
  * (`bench/servers/generic.ts`, `/hello`, 50 connections): berth's engine
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     reps: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
     generic: { type: "boolean", default: false },
+    cases: { type: "string" },
   },
 });
 if (values.base === undefined) {
@@ -50,28 +55,56 @@ const BASE = resolve(values.base);
 
 /** A case: a path and a connection count. */
 interface Case {
+  id: string;
   name: string;
   path: string;
   connections: number;
   script?: string;
+  headers?: string[];
 }
 
 /** The file cases, measured unless `--generic` is given. */
 const FILE_CASES: Case[] = [
-  { name: "1 KiB, 50 conns", path: "/index.html", connections: 50 },
-  { name: "1 KiB, 256 conns", path: "/index.html", connections: 256 },
-  { name: "16 KiB, 50 conns", path: "/app.js", connections: 50 },
-  { name: "1 MiB, 50 conns", path: "/big.bin", connections: 50 },
   {
+    id: "1k-c50",
+    name: "1 KiB, 50 conns",
+    path: "/index.html",
+    connections: 50,
+  },
+  {
+    id: "1k-c256",
+    name: "1 KiB, 256 conns",
+    path: "/index.html",
+    connections: 256,
+  },
+  { id: "16k-c50", name: "16 KiB, 50 conns", path: "/app.js", connections: 50 },
+  { id: "1m-c50", name: "1 MiB, 50 conns", path: "/big.bin", connections: 50 },
+  {
+    id: "random",
     name: "1,000 random small files, 50 conns",
     path: "/",
     connections: 50,
     script: join(REPO, "bench/lua/random_small.lua"),
   },
+  {
+    id: "close-c50",
+    name: "1 KiB, `Connection: close`, 50 conns",
+    path: "/index.html",
+    connections: 50,
+    headers: ["Connection: close"],
+  },
 ];
+const picked = values.cases?.split(",");
 const CASES: Case[] = values.generic
-  ? [{ name: "generic handler, 50 conns", path: "/hello", connections: 50 }]
-  : FILE_CASES;
+  ? [{
+    id: "generic",
+    name: "generic handler, 50 conns",
+    path: "/hello",
+    connections: 50,
+  }]
+  : FILE_CASES.filter((c) =>
+    picked === undefined ? c.id !== "close-c50" : picked.includes(c.id)
+  );
 
 const out = join(REPO, "bench/out/before_after");
 await Deno.mkdir(out, { recursive: true });
@@ -108,6 +141,7 @@ await withServers(specs, out, async (handles) => {
           connections: c.connections,
           durationS: DURATION_S,
           script: c.script,
+          headers: c.headers,
         });
         const key = `${c.name}|${handle.spec.name}`;
         rps.set(key, [...(rps.get(key) ?? []), result.rps]);
