@@ -9,10 +9,10 @@
  *
  *   git worktree add /tmp/berth-before HEAD~3
  *   deno run -A bench/before_after.ts --base /tmp/berth-before [--reps 3] [--duration 5]
- *     [--cases 1k-c50,close-c50]
  *
- * `--cases` picks file cases by id (default: all but `close-c50`, a
- * request per connection with `Connection: close`).
+ * `--cases 1,3` runs only those of the file cases (counting from 1), to
+ * keep each locked run short. Case 6, a request per connection with
+ * `Connection: close`, runs only when picked (`--cases 6`).
  *
  * With `--generic`, the case is the generic handler instead
  * (`bench/servers/generic.ts`, `/hello`, 50 connections): berth's engine
@@ -55,7 +55,6 @@ const BASE = resolve(values.base);
 
 /** A case: a path and a connection count. */
 interface Case {
-  id: string;
   name: string;
   path: string;
   connections: number;
@@ -65,46 +64,28 @@ interface Case {
 
 /** The file cases, measured unless `--generic` is given. */
 const FILE_CASES: Case[] = [
+  { name: "1 KiB, 50 conns", path: "/index.html", connections: 50 },
+  { name: "1 KiB, 256 conns", path: "/index.html", connections: 256 },
+  { name: "16 KiB, 50 conns", path: "/app.js", connections: 50 },
+  { name: "1 MiB, 50 conns", path: "/big.bin", connections: 50 },
   {
-    id: "1k-c50",
-    name: "1 KiB, 50 conns",
-    path: "/index.html",
-    connections: 50,
-  },
-  {
-    id: "1k-c256",
-    name: "1 KiB, 256 conns",
-    path: "/index.html",
-    connections: 256,
-  },
-  { id: "16k-c50", name: "16 KiB, 50 conns", path: "/app.js", connections: 50 },
-  { id: "1m-c50", name: "1 MiB, 50 conns", path: "/big.bin", connections: 50 },
-  {
-    id: "random",
     name: "1,000 random small files, 50 conns",
     path: "/",
     connections: 50,
     script: join(REPO, "bench/lua/random_small.lua"),
   },
   {
-    id: "close-c50",
     name: "1 KiB, `Connection: close`, 50 conns",
     path: "/index.html",
     connections: 50,
     headers: ["Connection: close"],
   },
 ];
-const picked = values.cases?.split(",");
 const CASES: Case[] = values.generic
-  ? [{
-    id: "generic",
-    name: "generic handler, 50 conns",
-    path: "/hello",
-    connections: 50,
-  }]
-  : FILE_CASES.filter((c) =>
-    picked === undefined ? c.id !== "close-c50" : picked.includes(c.id)
-  );
+  ? [{ name: "generic handler, 50 conns", path: "/hello", connections: 50 }]
+  : values.cases === undefined
+  ? FILE_CASES.filter((c) => c.headers === undefined)
+  : values.cases.split(",").map((n) => FILE_CASES[Number(n) - 1]);
 
 const out = join(REPO, "bench/out/before_after");
 await Deno.mkdir(out, { recursive: true });
