@@ -10,6 +10,10 @@
  *   git worktree add /tmp/berth-before HEAD~3
  *   deno run -A bench/before_after.ts --base /tmp/berth-before [--reps 3] [--duration 5]
  *
+ * `--cases 1,3` runs only those of the file cases (counting from 1), to
+ * keep each locked run short. Case 6, a request per connection with
+ * `Connection: close`, runs only when picked (`--cases 6`).
+ *
  * With `--generic`, the case is the generic handler instead
  * (`bench/servers/generic.ts`, `/hello`, 50 connections): berth's engine
  * before and after, with `Deno.serve` on the same handler as the yardstick
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     reps: { type: "string", default: "3" },
     duration: { type: "string", default: "5" },
     generic: { type: "boolean", default: false },
+    cases: { type: "string" },
   },
 });
 if (values.base === undefined) {
@@ -54,6 +59,7 @@ interface Case {
   path: string;
   connections: number;
   script?: string;
+  headers?: string[];
 }
 
 /** The file cases, measured unless `--generic` is given. */
@@ -68,10 +74,18 @@ const FILE_CASES: Case[] = [
     connections: 50,
     script: join(REPO, "bench/lua/random_small.lua"),
   },
+  {
+    name: "1 KiB, `Connection: close`, 50 conns",
+    path: "/index.html",
+    connections: 50,
+    headers: ["Connection: close"],
+  },
 ];
 const CASES: Case[] = values.generic
   ? [{ name: "generic handler, 50 conns", path: "/hello", connections: 50 }]
-  : FILE_CASES;
+  : values.cases === undefined
+  ? FILE_CASES.filter((c) => c.headers === undefined)
+  : values.cases.split(",").map((n) => FILE_CASES[Number(n) - 1]);
 
 const out = join(REPO, "bench/out/before_after");
 await Deno.mkdir(out, { recursive: true });
@@ -108,6 +122,7 @@ await withServers(specs, out, async (handles) => {
           connections: c.connections,
           durationS: DURATION_S,
           script: c.script,
+          headers: c.headers,
         });
         const key = `${c.name}|${handle.spec.name}`;
         rps.set(key, [...(rps.get(key) ?? []), result.rps]);

@@ -16,7 +16,11 @@ import {
   type FastLaneCarrier,
   isFastLaneCandidate,
 } from "../http/fast_lane.ts";
-import { fastLaneBytes, keepAliveReuse } from "../http/fast_lane_response.ts";
+import {
+  fastLaneBytes,
+  keepAliveReuse,
+  keptCopy,
+} from "../http/fast_lane_response.ts";
 import { accessLogEntry, type SentAnswer } from "./access_log_entry.ts";
 import { BufferedReader } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
@@ -89,8 +93,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   #closing: AbortController | undefined;
   #bodyOptions: RequestBodyOptions | undefined;
   /**
-   * Where an HTTP/1.0 keep-alive client's fast-lane answers get their
-   * `Connection` field, made on its first such answer that fits and reused
+   * Where an HTTP/1.0 keep-alive client's fast-lane answers that keep no
+   * copy of their own (`keptCopy`) get their `Connection` field, made on
+   * its first such answer that fits and reused
    * (see `keepAliveReuse`): at most `FAST_LANE_REUSE_MAX_BYTES` more for
    * such a connection, none for others.
    */
@@ -258,10 +263,12 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         if (fast !== undefined) {
           // Inline, not a method: the hottest path awaits no extra promise.
           keepAlive = head.keepAlive && !tracker.shuttingDown;
+          // A copy with `Connection` kept on the answer when its producer
+          // counted it (see `keptCopy`), else made for this request.
           const bytes = !keepAlive
-            ? fastLaneBytes(fast, "close")
+            ? keptCopy(fast, "close") ?? fastLaneBytes(fast, "close")
             : head.minorVersion === 0
-            ? fastLaneBytes(
+            ? keptCopy(fast, "keep-alive") ?? fastLaneBytes(
               fast,
               "keep-alive",
               this.#keepAliveAnswer = keepAliveReuse(
