@@ -8,6 +8,10 @@
  * and the ratios.
  *
  *   deno run -A bench/ab_keepalive.ts [--reps 3] [--requests 50000]
+ *     [--base DIR]
+ *
+ * `--base DIR` adds the CLI of another checkout (a `git worktree` of the
+ * code before a change) as `berth-before`, measured in the same rounds.
  *
  * Installs ab (apache2-utils) and nginx when missing. Loopback only.
  *
@@ -17,15 +21,22 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { aptEnsure } from "../support/host_commands.ts";
+import { initClockTicks, sampleTree } from "../support/process_tree.ts";
 import { median } from "./http/cases.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
-import { pickServers, serverRegistry, withServers } from "./http/servers.ts";
+import {
+  checkoutSpec,
+  pickServers,
+  serverRegistry,
+  withServers,
+} from "./http/servers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     reps: { type: "string", default: "3" },
     requests: { type: "string", default: "50000" },
+    base: { type: "string" },
   },
 });
 const REPS = Number(values.reps);
@@ -66,13 +77,32 @@ async function ab(port: number): Promise<number> {
 
 const registry = serverRegistry({ repo: REPO, site, out });
 const servers = pickServers(registry, ["berth", "nginx-1w", "deno-floor"]);
+if (values.base !== undefined) {
+  const berth = servers[0];
+  servers.unshift(
+    checkoutSpec(berth, REPO, resolve(values.base), berth.port + 90),
+  );
+}
+await initClockTicks();
 await withServers(servers, out, async (handles) => {
   const rps = new Map<string, number[]>();
+  /** Server CPU (its process tree, /proc) per request served, µs. */
+  const cpu = new Map<string, number[]>();
   for (let rep = 0; rep < REPS; rep++) {
     for (const handle of handles) {
+      const pid = handle.pid;
+      const cpuBefore = pid === undefined ? NaN : sampleTree(pid).cpuUs;
       const r = await ab(handle.spec.port);
+      const us = pid === undefined
+        ? NaN
+        : (sampleTree(pid).cpuUs - cpuBefore) / REQUESTS;
       rps.set(handle.spec.name, [...(rps.get(handle.spec.name) ?? []), r]);
-      console.error(`${handle.spec.name}: ${Math.round(r)} req/s`);
+      cpu.set(handle.spec.name, [...(cpu.get(handle.spec.name) ?? []), us]);
+      console.error(
+        `${handle.spec.name}: ${Math.round(r)} req/s, ${
+          us.toFixed(1)
+        } µs CPU/req`,
+      );
     }
   }
   const berth = median(rps.get("berth")!);
@@ -89,4 +119,16 @@ await withServers(servers, out, async (handles) => {
       (berth / nginx).toFixed(2)
     }× | ${(floor / nginx).toFixed(2)}× | ${(berth / floor).toFixed(2)}× |`,
   );
+  const before = rps.get("berth-before");
+  if (before !== undefined) {
+    const b = median(before);
+    const usOf = (name: string) => median(cpu.get(name)!).toFixed(1);
+    console.log(
+      `\nberth-before (${values.base}): ${b.toFixed(0)} req/s, ${
+        (b / nginx).toFixed(2)
+      }× nginx; after : before ${(berth / b).toFixed(2)}×; server CPU/req ${
+        usOf("berth-before")
+      } → ${usOf("berth")} µs (nginx ${usOf("nginx-1w")})`,
+    );
+  }
 });

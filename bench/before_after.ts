@@ -11,7 +11,8 @@
  *   deno run -A bench/before_after.ts --base /tmp/berth-before [--reps 3] [--duration 5]
  *
  * `--cases 1,3` runs only those of the file cases (counting from 1), to
- * keep each locked run short.
+ * keep each locked run short. Case 6, a request per connection with
+ * `Connection: close`, runs only when picked (`--cases 6`).
  *
  * With `--generic`, the case is the generic handler instead
  * (`bench/servers/generic.ts`, `/hello`, 50 connections): berth's engine
@@ -58,6 +59,7 @@ interface Case {
   path: string;
   connections: number;
   script?: string;
+  headers?: string[];
 }
 
 /** The file cases, measured unless `--generic` is given. */
@@ -72,11 +74,17 @@ const FILE_CASES: Case[] = [
     connections: 50,
     script: join(REPO, "bench/lua/random_small.lua"),
   },
+  {
+    name: "1 KiB, `Connection: close`, 50 conns",
+    path: "/index.html",
+    connections: 50,
+    headers: ["Connection: close"],
+  },
 ];
 const CASES: Case[] = values.generic
   ? [{ name: "generic handler, 50 conns", path: "/hello", connections: 50 }]
   : values.cases === undefined
-  ? FILE_CASES
+  ? FILE_CASES.filter((c) => c.headers === undefined)
   : values.cases.split(",").map((n) => FILE_CASES[Number(n) - 1]);
 
 const out = join(REPO, "bench/out/before_after");
@@ -114,6 +122,7 @@ await withServers(specs, out, async (handles) => {
           connections: c.connections,
           durationS: DURATION_S,
           script: c.script,
+          headers: c.headers,
         });
         const key = `${c.name}|${handle.spec.name}`;
         rps.set(key, [...(rps.get(key) ?? []), result.rps]);

@@ -38,12 +38,17 @@ export class MockConn implements Conn {
   writeClosed = false;
   /** Resolves when the engine closes the connection. */
   readonly whenClosed: Promise<void>;
+  /** Resolves when the engine shuts its writing side (`closeWrite()`). */
+  readonly whenWriteClosed: Promise<void>;
+  /** Whether the writing side was shut when `close()` was called. */
+  writeClosedBeforeClose = false;
   readonly #chunks: Uint8Array[];
   #current: Uint8Array | null = null;
   #ended: boolean;
   #waiting: PromiseWithResolvers<void> | null = null;
   #readWaiters: (() => void)[] = [];
   #onClose: () => void;
+  #onWriteClose: () => void;
   readonly #maxWriteBytes: number;
 
   /**
@@ -59,6 +64,9 @@ export class MockConn implements Conn {
     const { promise, resolve } = Promise.withResolvers<void>();
     this.whenClosed = promise;
     this.#onClose = resolve;
+    const writeClose = Promise.withResolvers<void>();
+    this.whenWriteClosed = writeClose.promise;
+    this.#onWriteClose = writeClose.resolve;
   }
 
   /** Send more client bytes (with `holdOpen`). */
@@ -120,12 +128,14 @@ export class MockConn implements Conn {
 
   closeWrite(): Promise<void> {
     this.writeClosed = true;
+    this.#onWriteClose();
     return Promise.resolve();
   }
 
   close(): void {
     if (this.closed) throw new Deno.errors.BadResource("Already closed");
     this.closed = true;
+    this.writeClosedBeforeClose = this.writeClosed;
     this.#wake();
     this.#onClose();
   }

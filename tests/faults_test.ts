@@ -492,6 +492,93 @@ Deno.test("faults: heads trickled a byte at a time get 408 and a close after hea
   }
 });
 
+Deno.test("faults: a client still sending when its head times out reads the 408 with connection: close, after the response before it", async () => {
+  // The first response fills the socket buffers unread, so the 408 queues
+  // behind it; the client goes on sending its second head past the timeout
+  // and only then reads. A server that closes with that input unread resets
+  // the connection, and the reset drops what it had not sent yet: the 408.
+  const bigBytes = 256 * 1024;
+  const headersTimeoutMs = 200;
+  const root = await makeSite(bigBytes);
+  const server = start(createStaticHandler({ root }), { headersTimeoutMs });
+  const port = server.addr.port;
+  try {
+    assert.equal((await probe(port)).status, 200);
+    const baseline = await socketAndFileCount();
+    const conn = await Deno.connect({ hostname: HOST, port });
+    try {
+      await writeAll(
+        conn,
+        bytes(
+          "GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n" +
+            "GET /small.txt HTTP/1.1\r\nHost: a\r\nX-Slow: ",
+        ),
+      );
+      // A byte every 5 ms past the timeout, bounded in count and time (the
+      // time bound keeps the sending well inside the server's linger).
+      const until = Date.now() + 3 * headersTimeoutMs;
+      let writeFailed = false;
+      for (let i = 0; i < 1000 && Date.now() < until && !writeFailed; i++) {
+        try {
+          await conn.write(bytes("a"));
+        } catch {
+          writeFailed = true; // reset by the server
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5)); // pacing
+      }
+      const { text, reset } = await readUntilClosed(conn);
+      let responses: RawResponse[] = [];
+      try {
+        responses = parseResponses(text);
+      } catch {
+        // Cut short: asserted below, without the body in the message.
+      }
+      assert.equal(
+        responses.length,
+        2,
+        `${text.length} bytes read; reset: ${reset}, write failed: ${writeFailed}`,
+      );
+      assert.deepEqual(responses.map((r) => r.status), [200, 408]);
+      assert.equal(responses[0].body.length, bigBytes);
+      assert.equal(responses[1].headers.get("connection"), "close");
+    } finally {
+      conn.close();
+    }
+    await assertFdsBackTo(baseline, port);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** Read until the server closes; whether it ended in a reset. */
+async function readUntilClosed(
+  conn: Deno.Conn,
+): Promise<{ text: string; reset: boolean }> {
+  const buffer = new Uint8Array(64 * 1024);
+  let text = "";
+  while (true) {
+    let n: number | null;
+    try {
+      n = await conn.read(buffer);
+    } catch (error) {
+      if (error instanceof Deno.errors.ConnectionReset) {
+        return { text, reset: true };
+      }
+      throw error;
+    }
+    if (n === null) return { text, reset: false };
+    text += latin1.decode(buffer.subarray(0, n));
+  }
+}
+
+/** Write all of `data`. */
+async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
+  for (let done = 0; done < data.length;) {
+    done += await conn.write(data.subarray(done));
+  }
+}
+
 Deno.test("faults: idle keep-alive connections are closed quietly after keepAliveTimeoutMs, silent ones after headersTimeoutMs", async () => {
   const root = await makeSite(MiB);
   const server = start(createStaticHandler({ root }), {

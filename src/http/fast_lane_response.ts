@@ -45,6 +45,20 @@ export interface FastLaneResponse {
    * HTTP/1.1 bytes (HTTP/2); absent when the handler keeps none.
    */
   readonly fieldList?: FastLaneFieldList;
+  /**
+   * Whether its producer counted, in the memory it accounts for, the two
+   * copies with a `Connection` field that {@linkcode keptCopy} may keep on
+   * the answer (their size: {@linkcode connectionCopiesSize}). Only then are
+   * they kept; the engine knows nothing else of where answers come from.
+   */
+  readonly copiesCounted: boolean;
+  /**
+   * The answer with `Connection: close`, once {@linkcode keptCopy} made it;
+   * never written to after. Gone with the answer.
+   */
+  closeHead: Uint8Array | null;
+  /** The same with `Connection: keep-alive`, for HTTP/1.0 clients. */
+  keepAliveHead: Uint8Array | null;
 }
 
 /** What a {@linkcode FastLaneResponse} is made from. */
@@ -67,6 +81,12 @@ export interface FastLaneResponseInit {
   readonly explain?: string;
   /** The same answer as a field list, passed on to the response. */
   readonly fieldList?: FastLaneFieldList;
+  /**
+   * Set when the producer counts the answer's `Connection` copies
+   * ({@linkcode connectionCopiesSize}) against its memory budget, so
+   * {@linkcode keptCopy} may keep them; absent or `false`: never kept.
+   */
+  readonly copiesCounted?: boolean;
 }
 
 /** `date: ` + an IMF-fixdate (always 29 characters) + CRLF. */
@@ -108,6 +128,9 @@ export function serializeFastLaneResponse(
     bodyBytes: body === null ? 0 : body.length,
     explain: init.explain ?? "",
     fieldList: init.fieldList,
+    copiesCounted: init.copiesCounted === true,
+    closeHead: null,
+    keepAliveHead: null,
   };
 }
 
@@ -140,6 +163,8 @@ const CONNECTION_FIELDS = {
 };
 /** What a `"keep-alive"` copy adds to an answer's length. */
 const KEEP_ALIVE_EXTRA_BYTES = CONNECTION_FIELDS["keep-alive"].length - 2;
+/** What a `"close"` copy adds. */
+const CLOSE_EXTRA_BYTES = CONNECTION_FIELDS.close.length - 2;
 
 /**
  * The largest answer (with its `Connection` field) worth copying into a
@@ -210,4 +235,42 @@ export function fastLaneBytes(
   out.set(field, at);
   out.set(head.subarray(response.headerBytes), at + field.length);
   return out;
+}
+
+/**
+ * The bytes the two copies {@linkcode keptCopy} may keep on an answer made
+ * from `init` hold together (their data), for a producer that counts them
+ * up front; `0` when either would be over {@linkcode FAST_LANE_REUSE_MAX_BYTES},
+ * an answer whose copies are not worth keeping (for a large one the write
+ * dwarfs the copy).
+ *
+ * @param init What the answer is made of.
+ * @returns The bytes of both copies, or `0`.
+ */
+export function connectionCopiesSize(init: FastLaneResponseInit): number {
+  const size = fastLaneResponseSize(init);
+  if (size + KEEP_ALIVE_EXTRA_BYTES > FAST_LANE_REUSE_MAX_BYTES) return 0;
+  return 2 * size + KEEP_ALIVE_EXTRA_BYTES + CLOSE_EXTRA_BYTES;
+}
+
+/**
+ * The answer's copy with a `Connection` field, made on first use and kept
+ * on the answer for every later request that gets the same answer (an
+ * answer lives a second at most: `Date`), when its producer counted such
+ * copies (`copiesCounted`); else `null`, and the caller copies anew. A kept
+ * copy is never written to, so connections may write it at the same time.
+ *
+ * @param response The answer.
+ * @param connection `"close"` (RFC 9112 §9.6) or `"keep-alive"` for an
+ *   HTTP/1.0 client that keeps the connection (RFC 9112 §9.3).
+ * @returns The kept copy, or `null` when the answer keeps none.
+ */
+export function keptCopy(
+  response: FastLaneResponse,
+  connection: "keep-alive" | "close",
+): Uint8Array | null {
+  if (!response.copiesCounted) return null;
+  return connection === "close"
+    ? response.closeHead ??= fastLaneBytes(response, "close")
+    : response.keepAliveHead ??= fastLaneBytes(response, "keep-alive");
 }

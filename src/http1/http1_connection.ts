@@ -16,7 +16,11 @@ import {
   type FastLaneCarrier,
   isFastLaneCandidate,
 } from "../http/fast_lane.ts";
-import { fastLaneBytes, keepAliveReuse } from "../http/fast_lane_response.ts";
+import {
+  fastLaneBytes,
+  keepAliveReuse,
+  keptCopy,
+} from "../http/fast_lane_response.ts";
 import { accessLogEntry, type SentAnswer } from "./access_log_entry.ts";
 import { BufferedReader } from "./buffered_reader.ts";
 import type { Conn } from "./conn.ts";
@@ -91,14 +95,21 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   #closing: AbortController | undefined;
   #bodyOptions: RequestBodyOptions | undefined;
   /**
-   * Where an HTTP/1.0 keep-alive client's fast-lane answers get their
-   * `Connection` field, made on its first such answer that fits and reused
+   * Where an HTTP/1.0 keep-alive client's fast-lane answers that keep no
+   * copy of their own (`keptCopy`) get their `Connection` field, made on
+   * its first such answer that fits and reused
    * (see `keepAliveReuse`): at most `FAST_LANE_REUSE_MAX_BYTES` more for
    * such a connection, none for others.
    */
   #keepAliveAnswer: Uint8Array | null = null;
   /** Served by HTTP/2 from its preface on: not this object's to close. */
   #handedOver = false;
+  /**
+   * Set once a timeout was answered 408 (see `timeout()`): settles when the
+   * 408 is written and our side shut. From then on nothing read is served
+   * and nothing more is written; the serve task reads away and closes.
+   */
+  #timedOut: Promise<void> | null = null;
 
   /**
    * @param conn The connection; closed when `serve()` resolves.
@@ -124,16 +135,19 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     this.remoteAddr = conn.remoteAddr as Addr;
     this.scheme = isTls(conn) ? "https://" : "http://";
     const disarm = () => {
+      this.#refuseAfterTimeout();
       this.deadline = 0;
     };
     this.bodyWatch = {
       arm: () => {
+        this.#refuseAfterTimeout();
         this.phase = "body";
         this.deadline = Date.now() + limits.bodyTimeoutMs;
       },
       disarm,
     };
     const armSend = () => {
+      this.#refuseAfterTimeout();
       this.phase = "send";
       this.deadline = Date.now() + limits.sendTimeoutMs;
     };
@@ -189,11 +203,21 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
                 break;
               }
               headEnd = reader.scanHeadEnd(limits.maxHeaderBytes);
-              if (headEnd === null) this.#headMayHaveStarted();
+              if (headEnd === null) {
+                if (this.#timedOut !== null) break; // answered 408: linger
+                this.#headMayHaveStarted();
+              }
             }
           } finally {
-            this.setIdle(null);
-            this.deadline = 0;
+            if (this.#timedOut === null) {
+              this.setIdle(null);
+              this.deadline = 0;
+            }
+          }
+          // A head that came after a timeout's 408 is not served.
+          if (this.#timedOut !== null) {
+            await this.#lingerAfterTimeout();
+            return;
           }
           if (headEnd === null) {
             if (endedIdle) return; // at most a stray CR: a clean end
@@ -242,10 +266,12 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         if (fast !== undefined) {
           // Inline, not a method: the hottest path awaits no extra promise.
           keepAlive = head.keepAlive && !tracker.shuttingDown;
+          // A copy with `Connection` kept on the answer when its producer
+          // counted it (see `keptCopy`), else made for this request.
           const bytes = !keepAlive
-            ? fastLaneBytes(fast, "close")
+            ? keptCopy(fast, "close") ?? fastLaneBytes(fast, "close")
             : head.minorVersion === 0
-            ? fastLaneBytes(
+            ? keptCopy(fast, "keep-alive") ?? fastLaneBytes(
               fast,
               "keep-alive",
               this.#keepAliveAnswer = keepAliveReuse(
@@ -259,7 +285,7 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           this.phase = "send";
           this.deadline = answeredAt + limits.sendTimeoutMs;
           const n = await this.conn.write(bytes);
-          this.sendWatch.disarm();
+          this.deadline = 0; // never after a timeout's 408: no check
           if (n < bytes.length) {
             await writeAll(this.conn, bytes.subarray(n), this.sendWatch);
           }
@@ -283,7 +309,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       }
     } catch {
       // A network error (reset, broken pipe, closed by a timeout) ends this
-      // connection and nothing else.
+      // connection and nothing else. So does a read or write refused after
+      // a timeout's 408: what the client still sends is read away first.
+      if (this.#timedOut !== null) await this.#lingerAfterTimeout();
     } finally {
       if (!this.#handedOver) this.close();
       tracker.delete(this);
@@ -373,10 +401,22 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     } catch {
       return;
     }
-    // Idle, so its deadline, shutdown or a new connection close it quietly
-    // (the deadline first: the tracker times idle connections by it).
+    this.#beginLinger();
+    await this.#readAway();
+  }
+
+  /**
+   * Idle as "lingering" until `LINGER_MS` from now: its deadline, shutdown
+   * or a new connection needing room close it quietly.
+   */
+  #beginLinger(): void {
+    // The deadline first: the tracker times idle connections by it.
     this.deadline = Date.now() + LINGER_MS;
     this.setIdle("lingering");
+  }
+
+  /** Discard what the client sends: up to `LINGER_BYTES`, until closed. */
+  async #readAway(): Promise<void> {
     let budget = LINGER_BYTES;
     const reader = this.reader;
     reader.start = reader.end;
@@ -384,6 +424,32 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       const n = await reader.skip(budget);
       if (n === 0) break;
       budget -= n;
+    }
+  }
+
+  /**
+   * The serve task's end after a timeout's 408: once the 408 is out and
+   * our side shut, read away what the client still sends (within the
+   * linger's bounds, set when the 408 began). Never throws.
+   */
+  async #lingerAfterTimeout(): Promise<void> {
+    await this.#timedOut;
+    try {
+      await this.#readAway();
+    } catch {
+      // Reset, or closed by the linger deadline: done either way.
+    }
+  }
+
+  /**
+   * After a timeout's 408, a watched read or write fails: the handler
+   * never gets a body byte sent after the 408, and no second status
+   * follows it. (A check on the ordinary path only; the fast lane never
+   * runs after the 408.)
+   */
+  #refuseAfterTimeout(): void {
+    if (this.#timedOut !== null) {
+      throw new Deno.errors.TimedOut("The request timed out (answered 408)");
     }
   }
 
@@ -427,9 +493,16 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
       return;
     }
     // A head or a body that did not arrive in time: RFC 9110 §15.5.9.
-    writeAll(this.conn, errorResponseBytes(408)).catch(() => {}).finally(
-      () => this.close(),
-    );
+    // Closed in stages, as after any refusal (RFC 9112 §9.6): closing with
+    // the client's input unread would reset the connection, and the reset
+    // can drop the 408 before the client reads it. The serve task is
+    // waiting on a read meanwhile; it reads away the rest (see
+    // `#lingerAfterTimeout`). Lingering from now: the linger deadline
+    // bounds the 408's own write too, for a client that does not read.
+    this.#beginLinger();
+    this.#timedOut = writeAll(this.conn, errorResponseBytes(408))
+      .then(() => this.conn.closeWrite())
+      .catch(() => this.close());
   }
 
   /** Close now; a response body waiting on its next chunk stops. */

@@ -12,7 +12,8 @@
  *
  * Memory: what the lane keeps for a file — its answers per chosen
  * representation (identity, a precompressed sibling, on-the-fly gzip) and
- * framing (full, HEAD, 304), and the index paths that lead there — hangs on
+ * framing (full — with its small `Connection` copies —, HEAD, 304), and the
+ * index paths that lead there — hangs on
  * the file's cache entry ({@linkcode DerivedBytes}), is counted against the
  * cache's one budget, and goes when the cache drops the file's bytes.
  * Answers are keyed by what was chosen, never by the raw `Accept-Encoding`:
@@ -179,8 +180,8 @@ export class StaticFastLane {
   }
 
   /**
-   * Every buffer reachable from the lane's index — bodies and
-   * pre-serialized answers — for tests and benchmarks that check the
+   * Every buffer reachable from the lane's index — bodies, pre-serialized
+   * answers and their kept `Connection` copies — for tests and benchmarks that check the
    * accounting against what is really referenced.
    *
    * @returns The buffers, possibly some twice.
@@ -195,6 +196,8 @@ export class StaticFastLane {
           if (answer === null) continue;
           yield answer.head;
           if (answer.body !== null) yield answer.body;
+          if (answer.closeHead !== null) yield answer.closeHead;
+          if (answer.keepAliveHead !== null) yield answer.keepAliveHead;
         }
         for (const list of [variant.okList, variant.notModifiedList]) {
           if (list.encoded !== null) yield list.encoded;

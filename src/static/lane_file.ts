@@ -11,6 +11,7 @@ import {
   fieldListBytes,
 } from "../http/fast_lane_fields.ts";
 import {
+  connectionCopiesSize,
   type FastLaneResponse,
   type FastLaneResponseInit,
   fastLaneResponseSize,
@@ -34,6 +35,8 @@ const PATH_OVERHEAD_BYTES = 224;
 export const VARIANT_OVERHEAD_BYTES: number = 256;
 /** One pre-serialized answer: the object, the Uint8Array, its buffer. */
 export const ANSWER_OVERHEAD_BYTES: number = 320;
+/** One copy of an answer with `Connection`: the Uint8Array, its buffer. */
+const COPY_OVERHEAD_BYTES = 224;
 
 /** The recorded answers for one representation of a file. */
 export interface Variant {
@@ -56,8 +59,14 @@ export interface Variant {
   /** The 304 as a field list. */
   readonly notModifiedList: FastLaneFieldList;
   /**
-   * What it may hold: itself, all three answers and both field lists
-   * with their encodings, built or not.
+   * Whether its 200 (with body) keeps its copies with a `Connection` field
+   * (`keptCopy`): only when they are small, and then counted in
+   * `heldBytes`. HEAD and 304 answers keep none.
+   */
+  readonly copiesCounted: boolean;
+  /**
+   * What it may hold: itself, all three answers, the 200's kept copies and
+   * both field lists with their encodings, built or not.
    */
   readonly heldBytes: number;
   second: number;
@@ -174,6 +183,7 @@ export type AnswerParts = Pick<
   | "explain304"
   | "okList"
   | "notModifiedList"
+  | "copiesCounted"
 >;
 
 /** An answer's fields, names parallel to values. */
@@ -201,7 +211,7 @@ export function answerParts(
   explain: Pick<AnswerParts, "explain200" | "explain304">,
 ): AnswerParts {
   const { ok, notModified } = fields;
-  return {
+  const parts: AnswerParts = {
     body,
     fields200: fieldLines(ok),
     fields304: fieldLines(notModified),
@@ -223,7 +233,13 @@ export function answerParts(
       body: null,
       encoded: null,
     },
+    copiesCounted: false,
   };
+  // Copies are kept (and counted) only for the 200 with its body, when
+  // small: what `ab -k` and one connection per request ask for again and
+  // again; HEAD and 304 answers are the same few bytes copied anew.
+  const copies = connectionCopiesSize(okAnswer(parts, true));
+  return copies > 0 ? { ...parts, copiesCounted: true } : parts;
 }
 
 /**
@@ -241,6 +257,7 @@ export function okAnswer(
     contentLength: parts.body.length,
     explain: parts.explain200,
     fieldList: parts.okList,
+    copiesCounted: withBody && parts.copiesCounted,
   };
 }
 
@@ -257,11 +274,14 @@ export function notModifiedAnswer(parts: AnswerParts): FastLaneResponseInit {
 }
 
 /**
- * What a variant's three answers and two field lists hold, counted before
- * any is built or encoded.
+ * What a variant's three answers, the 200's kept copies and two field lists
+ * hold, counted before any is built, copied or encoded.
  */
 export function answersBytes(parts: AnswerParts): number {
-  return fastLaneResponseSize(okAnswer(parts, true)) +
+  const copies = parts.copiesCounted
+    ? connectionCopiesSize(okAnswer(parts, true)) + 2 * COPY_OVERHEAD_BYTES
+    : 0;
+  return copies + fastLaneResponseSize(okAnswer(parts, true)) +
     fastLaneResponseSize(okAnswer(parts, false)) +
     fastLaneResponseSize(notModifiedAnswer(parts)) +
     fieldListBytes(parts.okList) + fieldListBytes(parts.notModifiedList);

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  connectionCopiesSize,
   FAST_LANE_REUSE_MAX_BYTES,
   fastLaneBytes,
   type FastLaneResponseInit,
   fastLaneResponseSize,
   keepAliveReuse,
+  keptCopy,
   serializeFastLaneResponse,
 } from "../../src/http/fast_lane_response.ts";
 
@@ -177,4 +179,71 @@ Deno.test("keepAliveReuse() makes a buffer only for an answer that fits the boun
   // Each copy fits the buffer it is given.
   const copy = fastLaneBytes(answerOf(3000), "keep-alive", grown);
   assert.equal(copy.buffer, grown!.buffer);
+});
+
+Deno.test("keptCopy() keeps nothing on an answer whose producer did not count its copies", () => {
+  for (const copiesCounted of [undefined, false]) {
+    const answer = serializeFastLaneResponse(
+      { status: 200, fields: "", body: small, contentLength: 5, copiesCounted },
+      NOW,
+    );
+    assert.equal(answer.copiesCounted, false);
+    assert.equal(keptCopy(answer, "close"), null);
+    assert.equal(keptCopy(answer, "keep-alive"), null);
+    assert.equal(answer.closeHead, null);
+    assert.equal(answer.keepAliveHead, null);
+  }
+});
+
+Deno.test("keptCopy() makes each Connection copy once and gives the same bytes again, the answer itself untouched", () => {
+  const init: FastLaneResponseInit = {
+    status: 200,
+    fields: 'etag: "1"\r\n',
+    body: small,
+    contentLength: 5,
+    copiesCounted: true,
+  };
+  const answer = serializeFastLaneResponse(init, NOW);
+  const original = decoder.decode(answer.head);
+  const close = keptCopy(answer, "close")!;
+  const keepAlive = keptCopy(answer, "keep-alive")!;
+  // RFC 9112 §9.6: `close` on the answer that ends the connection; §9.3: an
+  // HTTP/1.0 client keeps it only when the answer says `keep-alive`.
+  assert.equal(
+    decoder.decode(close),
+    `HTTP/1.1 200 OK\r\netag: "1"\r\n${DATE}content-length: 5\r\nconnection: close\r\n\r\nhello`,
+  );
+  assert.equal(
+    decoder.decode(keepAlive),
+    `HTTP/1.1 200 OK\r\netag: "1"\r\n${DATE}content-length: 5\r\nconnection: keep-alive\r\n\r\nhello`,
+  );
+  assert.deepEqual(close, fastLaneBytes(answer, "close"));
+  assert.deepEqual(keepAlive, fastLaneBytes(answer, "keep-alive"));
+  // Kept on the answer: the same bytes, not a new copy, for the next ask.
+  assert.equal(answer.closeHead, close);
+  assert.equal(answer.keepAliveHead, keepAlive);
+  assert.equal(keptCopy(answer, "close"), close);
+  assert.equal(keptCopy(answer, "keep-alive"), keepAlive);
+  assert.notEqual(close.buffer, keepAlive.buffer);
+  assert.notEqual(close.buffer, answer.head.buffer);
+  assert.equal(decoder.decode(answer.head), original);
+  // What a producer counts up front is what the two copies hold.
+  assert.equal(connectionCopiesSize(init), close.length + keepAlive.length);
+});
+
+Deno.test("connectionCopiesSize() is 0 for an answer whose copies would exceed the reuse bound", () => {
+  const sized = (bodyBytes: number): FastLaneResponseInit => ({
+    status: 200,
+    fields: "",
+    body: new Uint8Array(bodyBytes),
+    contentLength: bodyBytes,
+  });
+  const tooLarge = sized(FAST_LANE_REUSE_MAX_BYTES);
+  assert.equal(connectionCopiesSize(tooLarge), 0);
+  // The largest whose keep-alive copy is still within the bound.
+  const fits = sized(FAST_LANE_REUSE_MAX_BYTES - 200);
+  const size = fastLaneResponseSize(fits);
+  const copies = connectionCopiesSize(fits);
+  assert.ok(copies > 2 * size);
+  assert.ok(copies <= 2 * FAST_LANE_REUSE_MAX_BYTES);
 });

@@ -25,12 +25,13 @@ import { MockConn } from "../../support/mock_conn.ts";
 
 const GET = "GET /file HTTP/1.1\r\nHost: t\r\n\r\n";
 
-function laneAnswer(body: string): FastLaneResponse {
+function laneAnswer(body: string, copiesCounted = false): FastLaneResponse {
   return serializeFastLaneResponse({
     status: 200,
     fields: "x-lane: yes\r\n",
     body: new TextEncoder().encode(body),
     contentLength: body.length,
+    copiesCounted,
   }, Date.now());
 }
 
@@ -194,3 +195,41 @@ Deno.test("Http1Connection keeps no reuse buffer for HTTP/1.0 keep-alive answers
   const held = await served("small");
   assert.ok(held > 0 && held <= FAST_LANE_REUSE_MAX_BYTES);
 });
+
+Deno.test("Http1Connection writes an answer's kept Connection copies when its producer counted them, and keeps no buffer of its own", async () => {
+  const keepAlive = "GET /file HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+  const close = "GET /file HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+  for (const copiesCounted of [true, false]) {
+    const answer = laneAnswer("counted?", copiesCounted);
+    const { handler } = handlerWithLane([answer]);
+    const conn = new MockConn([keepAlive.repeat(3) + GET + close]);
+    const connection = new Http1Connection(conn, handler, {
+      limits: resolveLimits(),
+      tracker: new ConnectionTracker(1000),
+      onError: () => new Response("error", { status: 500 }),
+    });
+    await connection.serve();
+    const answers = conn.output.split(/(?=HTTP\/1\.1 200 OK\r\n)/);
+    assert.equal(answers.length, 5, String(copiesCounted));
+    for (const text of answers.slice(0, 3)) {
+      assert.ok(text.endsWith("connection: keep-alive\r\n\r\ncounted?"));
+    }
+    // HTTP/1.1 persists without saying so (RFC 9112 §9.3): the answer as is.
+    assert.equal(answers[3], new TextDecoder().decode(answer.head));
+    assert.ok(answers[4].endsWith("connection: close\r\n\r\ncounted?"));
+    if (copiesCounted) {
+      assert.ok(answers[0].endsWith(decoded(answer.keepAliveHead)));
+      assert.equal(answers[4], decoded(answer.closeHead));
+      assert.equal(connection.keepAliveReuseBytes, 0);
+    } else {
+      assert.equal(answer.keepAliveHead, null);
+      assert.equal(answer.closeHead, null);
+      assert.ok(connection.keepAliveReuseBytes > 0);
+    }
+  }
+});
+
+function decoded(bytes: Uint8Array | null): string {
+  assert.ok(bytes !== null, "a copy was kept");
+  return new TextDecoder().decode(bytes);
+}

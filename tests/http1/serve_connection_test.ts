@@ -1437,6 +1437,10 @@ Deno.test("serveConnection() answers 408 to a head not complete within headersTi
       tracker,
       onError: () => new Response(),
     });
+    // Closed in stages (see timeout_linger_test.ts): the write side first,
+    // then, once the client ends, the connection.
+    await conn.whenWriteClosed;
+    conn.end();
     await conn.whenClosed;
     await done;
     assert.equal(normalize(conn.output), err(408, "Request Timeout"), how);
@@ -1456,6 +1460,8 @@ Deno.test("serveConnection() answers 408 to a slow second head on a keep-alive c
     tracker,
     onError: () => new Response(),
   });
+  await conn.whenWriteClosed;
+  conn.end();
   await conn.whenClosed;
   await done;
   assert.equal(

@@ -1,7 +1,8 @@
 /**
  * One memory budget: every byte the file handler keeps for reuse — file
- * bytes, compressed variants, the fast lane's pre-serialized answers, its
- * index and its notes of paths it does not keep — is counted by the file cache against `cacheBudgetBytes`, and the
+ * bytes, compressed variants, the fast lane's pre-serialized answers and
+ * their kept `Connection` copies, its index and its notes of paths it does
+ * not keep — is counted by the file cache against `cacheBudgetBytes`, and the
  * count never falls short of what is really referenced.
  *
  * Requests go through berth's engine on a mock connection, so the fast lane
@@ -21,6 +22,7 @@ import {
   type StaticHandler,
   type StaticInternals,
 } from "../../src/static/static_handler.ts";
+import { keptCopy } from "../../src/http/fast_lane_response.ts";
 import { exchange, get } from "./_exchange.ts";
 
 const KiB = 1024;
@@ -112,24 +114,39 @@ function noise(size: number, seed: number): Uint8Array {
   return bytes;
 }
 
+/**
+ * Distinct files under `root`: binaries (identity only) and texts
+ * (identity and gzip on the fly), each `[count, bytes]`.
+ *
+ * @returns Their URL paths.
+ */
+async function writeFiles(
+  root: string,
+  [binaries, binaryBytes]: [number, number],
+  [texts, textBytes]: [number, number],
+): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < binaries; i++) {
+    await Deno.writeFile(`${root}/blob-${i}.bin`, noise(binaryBytes, i));
+    paths.push(`/blob-${i}.bin`);
+  }
+  for (let i = 0; i < texts; i++) {
+    const line = `line ${i}\n`;
+    await Deno.writeTextFile(
+      `${root}/text-${i}.txt`,
+      line.repeat(Math.floor(textBytes / line.length)),
+    );
+    paths.push(`/text-${i}.txt`);
+  }
+  return paths;
+}
+
 Deno.test("cacheBudgetBytes bounds everything kept, fast lane included, under churn", async () => {
   const root = await Deno.makeTempDir();
   try {
     const budget = 512 * KiB;
-    const paths: string[] = [];
-    // ~1.1 MiB of distinct files, twice the budget: binaries (identity
-    // only) and texts (identity and gzip on the fly).
-    for (let i = 0; i < 40; i++) {
-      await Deno.writeFile(`${root}/blob-${i}.bin`, noise(24 * KiB, i));
-      paths.push(`/blob-${i}.bin`);
-    }
-    for (let i = 0; i < 12; i++) {
-      await Deno.writeTextFile(
-        `${root}/text-${i}.txt`,
-        `line ${i}\n`.repeat(10 * KiB / 8),
-      );
-      paths.push(`/text-${i}.txt`);
-    }
+    // ~1.1 MiB of distinct files, twice the budget.
+    const paths = await writeFiles(root, [40, 24 * KiB], [12, 10 * KiB]);
     const { handler, internals, lane } = budgetedHandler(root, budget);
     for (const path of paths) {
       const gz = { "accept-encoding": "gzip" };
@@ -180,6 +197,49 @@ Deno.test("cacheBudgetBytes counts the first 64 KiB of a large body that the lan
     assert.ok(answer !== undefined && !(answer instanceof Promise));
     assert.ok(answer.body !== null);
     assert.equal(answer.head.length - answer.headerBytes, 64 * KiB);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("cacheBudgetBytes counts the Connection copies small answers keep, for clients that close or speak HTTP/1.0, under churn", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const budget = 256 * KiB;
+    // ~600 KiB of small files, each with copies worth keeping.
+    const paths = await writeFiles(root, [120, 3 * KiB], [24, 6 * KiB]);
+    const { handler, internals, lane } = budgetedHandler(root, budget);
+    const http10 = (path: string, fields = "") =>
+      `GET ${path} HTTP/1.0\r\nConnection: keep-alive\r\n${fields}\r\n`;
+    const close = (path: string, fields = "") =>
+      `GET ${path} HTTP/1.1\r\nHost: a\r\n${fields}Connection: close\r\n\r\n`;
+    for (const path of paths) {
+      for (const gz of ["", "Accept-Encoding: gzip\r\n"]) {
+        // Recorded, then answered by the lane to an HTTP/1.0 keep-alive
+        // client and to one that closes: both copies made.
+        const out = await exchange(handler, [
+          http10(path, gz),
+          http10(path, gz),
+          http10(path, gz),
+          close(path, gz),
+        ]);
+        assert.equal(out.match(/HTTP\/1\.1 200 OK\r\n/g)?.length, 4);
+        assert.match(out, /connection: close\r\n\r\n[^]*$/);
+        assertWithinBudget(internals, budget);
+      }
+    }
+    // Not vacuous: the last file's answer keeps copies the lane reaches.
+    const answer = lane(laneGet(paths.at(-1)!), Date.now());
+    assert.ok(answer !== undefined && !(answer instanceof Promise));
+    const copy = keptCopy(answer, "close");
+    assert.ok(copy !== null);
+    assert.ok(
+      [...internals.fastLane.heldBuffers()].some((b) =>
+        b.buffer === copy.buffer
+      ),
+    );
+    assertWithinBudget(internals, budget);
+    assert.ok(internals.cache.usedBytes > budget / 2, "the budget is used");
   } finally {
     await Deno.remove(root, { recursive: true });
   }
