@@ -93,7 +93,8 @@ Limits:
       --max-body-bytes N      largest request body; more gets 413 (default: ${d.maxBodyBytes})
       --headers-timeout MS    time for a request's head to arrive; then 408
                               (default: ${d.headersTimeoutMs})
-      --body-timeout MS       time allowed between two reads of a request body; then 408
+      --body-timeout MS       time allowed between two reads of a request body; then 408,
+                              or a close once the response started
                               (default: ${d.bodyTimeoutMs})
       --send-timeout MS       time a write may wait for the client to read; then the
                               connection closes (default: ${d.sendTimeoutMs})

@@ -73,6 +73,11 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   phase: Phase = "head";
   /** `true` once the current response's first byte was written. */
   responding = false;
+  /**
+   * `true` while what the handler left of the body is read away after the
+   * whole response was written: a timeout then has nothing to answer.
+   */
+  draining = false;
   /** `true` once the current request's 100 (Continue) was written. */
   continueSent = false;
   readonly conn: Conn;
@@ -105,11 +110,20 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   /** Served by HTTP/2 from its preface on: not this object's to close. */
   #handedOver = false;
   /**
-   * Set once a timeout was answered 408 (see `timeout()`): settles when the
-   * 408 is written and our side shut. From then on nothing read is served
-   * and nothing more is written; the serve task reads away and closes.
+   * Set once a timeout ended the exchange in stages (see `timeout()`):
+   * settles when the 408, if one is due, is written and our side shut.
+   * From then on nothing read is served and nothing more is written; the
+   * serve task reads away and closes.
    */
   #timedOut: Promise<void> | null = null;
+  /**
+   * When the body read in flight times out, `0` for none. Kept apart from
+   * `#sendDeadline`: a handler that streams its response while it reads
+   * the body (an echo) has both in flight, and each must hold.
+   */
+  #bodyDeadline = 0;
+  /** When the write in flight times out, `0` for none. */
+  #sendDeadline = 0;
 
   /**
    * @param conn The connection; closed when `serve()` resolves.
@@ -134,30 +148,35 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     );
     this.remoteAddr = conn.remoteAddr as Addr;
     this.scheme = isTls(conn) ? "https://" : "http://";
-    const disarm = () => {
-      this.#refuseAfterTimeout();
-      this.deadline = 0;
-    };
     this.bodyWatch = {
       arm: () => {
         this.#refuseAfterTimeout();
-        this.phase = "body";
-        this.deadline = Date.now() + limits.bodyTimeoutMs;
+        this.#bodyDeadline = Date.now() + limits.bodyTimeoutMs;
+        this.#watchEarliest();
       },
-      disarm,
+      disarm: () => {
+        this.#refuseAfterTimeout();
+        this.#bodyDeadline = 0;
+        this.#watchEarliest();
+      },
     };
     const armSend = () => {
       this.#refuseAfterTimeout();
-      this.phase = "send";
-      this.deadline = Date.now() + limits.sendTimeoutMs;
+      this.#sendDeadline = Date.now() + limits.sendTimeoutMs;
+      this.#watchEarliest();
     };
-    this.sendWatch = { arm: armSend, disarm };
+    const disarmSend = () => {
+      this.#refuseAfterTimeout();
+      this.#sendDeadline = 0;
+      this.#watchEarliest();
+    };
+    this.sendWatch = { arm: armSend, disarm: disarmSend };
     this.responseWatch = {
       arm: () => {
         this.responding = true;
         armSend();
       },
-      disarm,
+      disarm: disarmSend,
       pending: null,
     };
   }
@@ -442,14 +461,32 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
   }
 
   /**
-   * After a timeout's 408, a watched read or write fails: the handler
-   * never gets a body byte sent after the 408, and no second status
-   * follows it. (A check on the ordinary path only; the fast lane never
-   * runs after the 408.)
+   * Give the tracker the earlier of the body and send deadlines, and the
+   * phase that says how it times out. Only the watched reads and writes
+   * of the ordinary path use the two; the head wait, the fast lane and a
+   * linger set `deadline` themselves, never while one is armed.
+   */
+  #watchEarliest(): void {
+    const body = this.#bodyDeadline;
+    const send = this.#sendDeadline;
+    if (body !== 0 && (send === 0 || body <= send)) {
+      this.phase = "body";
+      this.deadline = body;
+    } else {
+      this.phase = "send";
+      this.deadline = send;
+    }
+  }
+
+  /**
+   * After a timeout ended the exchange, a watched read or write fails: the
+   * handler never gets a body byte sent after it, and no second status
+   * follows a 408. (A check on the ordinary path only; the fast lane never
+   * runs after a timeout.)
    */
   #refuseAfterTimeout(): void {
     if (this.#timedOut !== null) {
-      throw new Deno.errors.TimedOut("The request timed out (answered 408)");
+      throw new Deno.errors.TimedOut("The request timed out");
     }
   }
 
@@ -485,11 +522,20 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
     if (this.closed) return;
     if (
       this.idle || this.phase === "send" ||
-      (this.phase === "body" && this.responding)
+      (this.phase === "body" && (this.responding || this.#sendDeadline !== 0))
     ) {
-      // Nothing to say, or a response is already on the wire: a 408 now
-      // would be read as part of it. Closing is the answer.
+      // Nothing to say, or a response (or a 100 Continue) is on its way: a
+      // 408 now would be read as part of it. Closing is the answer.
       this.close();
+      return;
+    }
+    if (this.draining) {
+      // The whole response is out; a 408 would be a second answer to one
+      // request. Closed in stages all the same (RFC 9112 §9.6), so a reset
+      // does not drop the response before the client reads it: the drain
+      // ends refused, and the serve task reads away the rest.
+      this.#beginLinger();
+      this.#timedOut = this.conn.closeWrite().catch(() => this.close());
       return;
     }
     // A head or a body that did not arrive in time: RFC 9110 §15.5.9.

@@ -191,7 +191,14 @@ async function settleBody<Addr extends Deno.Addr>(
     await connection.lingeringClose();
     return false;
   }
-  if (!await body.drain(MAX_DRAIN_BYTES)) {
+  let drained: boolean;
+  connection.draining = true;
+  try {
+    drained = await body.drain(MAX_DRAIN_BYTES);
+  } finally {
+    connection.draining = false;
+  }
+  if (!drained) {
     if (keepAlive) await connection.lingeringClose();
     return false;
   }

@@ -88,18 +88,18 @@ Deno.test("--headers-timeout: a request head that never ends gets 408", async ()
   );
 });
 
-Deno.test("--body-timeout: a request body that stalls gets 408", async () => {
+Deno.test("--body-timeout: a request body that stalls is not waited on", async () => {
   await withCli(
     ["--port", "0", "-q", "--body-timeout", "100", "--max-body-bytes", "10"],
     async (cli) => {
       using client = await RawClient.connect(hostPort(cli.url));
       // The static handler answers POST with 405 without reading the body;
       // draining what is left then waits on the client, under the deadline.
+      // The request has its answer: no 408 follows it, the server closes.
       await client.send(
         "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab",
       );
       assert.equal((await client.readResponse()).status, 405);
-      assert.equal((await client.readResponse()).status, 408);
       assert.equal(await client.readToEnd(), "", "then it closes");
     },
   );

@@ -2,8 +2,10 @@
  * A head or body that does not arrive in time is answered 408 and the
  * connection closed in stages (RFC 9112 §9.6): the write side shut first,
  * what the client still sends read away (bounded in bytes and time) and
- * never served, then the close. On the in-memory connection, so every step
- * is observed, not timed.
+ * never served, then the close. Once a response has started, a timeout
+ * closes instead, and a 408 is never a second answer to one request. Each
+ * deadline holds while a body read and a response write overlap. On the
+ * in-memory connection, so every step is observed, not timed.
  */
 
 import assert from "node:assert/strict";
@@ -73,6 +75,36 @@ function assertOne408(conn: MockConn): void {
   assert.equal(responses[0].headers.get("connection"), "close");
 }
 
+/**
+ * Whether `promise` settles before a generous guard: the guard only keeps a
+ * hang (a deadline that never fires) from stalling the suite.
+ */
+async function settlesFirst(promise: Promise<unknown>): Promise<boolean> {
+  let guard: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise.then(() => true),
+      new Promise<false>((resolve) => {
+        guard = setTimeout(() => resolve(false), 10_000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(guard);
+  }
+}
+
+/** A handler that reads the body whole, into `seen`: its text or its error. */
+function readsBodyInto(seen: unknown[]): ServeHandler {
+  return async (request) => {
+    try {
+      seen.push(await request.text());
+    } catch (error) {
+      seen.push(error);
+    }
+    return new Response("after the body");
+  };
+}
+
 /** Send `chunk` and wait until the engine has read it and waits for more. */
 async function pushAndWaitRead(conn: MockConn, chunk: string): Promise<void> {
   const waits = conn.readWaits();
@@ -122,15 +154,7 @@ Deno.test("timeout linger: a client that stays silent after the 408 is closed by
     { headersTimeoutMs: 30 },
   );
   await assertLingeringAfter408(conn);
-  // The guard only keeps a hang from stalling the suite (the linger is 2 s).
-  let guard: ReturnType<typeof setTimeout> | undefined;
-  const closed = await Promise.race([
-    conn.whenClosed.then(() => true),
-    new Promise<false>((resolve) => {
-      guard = setTimeout(() => resolve(false), 30_000);
-    }),
-  ]);
-  clearTimeout(guard);
+  const closed = await settlesFirst(conn.whenClosed); // the linger is 2 s
   conn.end();
   await done;
   assert.equal(closed, true, "closed by the server, no client end needed");
@@ -184,14 +208,7 @@ Deno.test("timeout linger: a timed-out body gets one 408; the handler never sees
   const { conn, tracker, done, calls } = serveSlow(
     ["POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc"],
     { bodyTimeoutMs: 30 },
-    async (request) => {
-      try {
-        seen.push(await request.text());
-      } catch (error) {
-        seen.push(error);
-      }
-      return new Response("after the body");
-    },
+    readsBodyInto(seen),
   );
   await assertLingeringAfter408(conn);
   await pushAndWaitRead(conn, "defghij" + LATE_HEADS.slice(2));
@@ -203,5 +220,88 @@ Deno.test("timeout linger: a timed-out body gets one 408; the handler never sees
   await done;
   assert.equal(conn.writeClosedBeforeClose, true);
   assertOne408(conn);
+  assert.equal(tracker.size, 0);
+});
+
+Deno.test("timeout linger: an echo handler streaming its response while the upload stalls is closed by the body deadline", async () => {
+  // The response's writes and the body's reads overlap: a write done must
+  // not lift the deadline of the read still waiting on the client.
+  const readError = Promise.withResolvers<unknown>();
+  const { conn, tracker, done } = serveSlow(
+    ["POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc"],
+    { bodyTimeoutMs: 30 },
+    (request) => {
+      const reader = request.body!.getReader();
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            try {
+              const { done, value } = await reader.read();
+              if (done) controller.close();
+              else controller.enqueue(value);
+            } catch (error) {
+              readError.resolve(error);
+              controller.error(error);
+            }
+          },
+        }),
+      );
+    },
+  );
+  const closed = await settlesFirst(conn.whenClosed);
+  conn.end();
+  await done;
+  assert.equal(closed, true, "closed by the server, no client end needed");
+  assert.ok(await readError.promise instanceof Error);
+  // The response had started: closing is the answer, never a 408 inside it.
+  assert.match(conn.output, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.doesNotMatch(conn.output, /408/);
+  assert.equal(tracker.size, 0);
+});
+
+Deno.test("timeout linger: a body left unread that stalls while drained after the response is closed in stages with no 408", async () => {
+  const { conn, tracker, done, calls } = serveSlow(
+    ["POST /ignore HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc"],
+    { bodyTimeoutMs: 30 },
+    () => new Response("answered"),
+  );
+  const shut = await settlesFirst(
+    Promise.race([conn.whenWriteClosed, conn.whenClosed]),
+  );
+  assert.equal(shut, true, "shut by the body deadline");
+  assert.equal(conn.closed, false, "closed at once, not in stages");
+  // What the client still sends is read away, never served.
+  await pushAndWaitRead(conn, "defghij" + LATE_HEADS.slice(2));
+  conn.end();
+  await done;
+  assert.equal(conn.writeClosedBeforeClose, true);
+  const responses = parseResponses(conn.output);
+  assert.deepEqual(responses.map((r) => r.status), [200], conn.output);
+  assert.deepEqual(calls, ["/ignore"]);
+  assert.equal(tracker.size, 0);
+});
+
+Deno.test("timeout linger: a body that stalls after its 100 Continue gets one 408", async () => {
+  // The 100's write and the body's first read overlap: the write done must
+  // not lift the read's deadline.
+  const seen: unknown[] = [];
+  const { conn, tracker, done } = serveSlow(
+    [
+      "POST /upload HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n" +
+      "Content-Length: 10\r\n\r\n",
+    ],
+    { bodyTimeoutMs: 30 },
+    readsBodyInto(seen),
+  );
+  const shut = await settlesFirst(
+    Promise.race([conn.whenWriteClosed, conn.whenClosed]),
+  );
+  assert.equal(shut, true, "shut by the body deadline");
+  assert.match(conn.output, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 408 /);
+  conn.end();
+  await done;
+  assert.equal(seen.length, 1);
+  assert.ok(seen[0] instanceof Deno.errors.TimedOut, String(seen[0]));
+  assert.equal(conn.writeClosedBeforeClose, true);
   assert.equal(tracker.size, 0);
 });
