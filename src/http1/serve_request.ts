@@ -183,7 +183,9 @@ async function settleBody<Addr extends Deno.Addr>(
 ): Promise<boolean> {
   if (bodyUncertain && !connection.continueSent) {
     // The client may send the body anyway; read it away before closing
-    // so the close does not reset the connection under the response.
+    // so the close does not reset the connection under the response. The
+    // handler may no longer read it: the linger's deadline stays the one.
+    body.detach();
     await connection.lingeringClose();
     return false;
   }
