@@ -240,9 +240,9 @@ export function fastLaneBytes(
 /**
  * The bytes the two copies {@linkcode keptCopy} may keep on an answer made
  * from `init` hold together (their data), for a producer that counts them
- * up front; `0` when either would be over {@linkcode FAST_LANE_REUSE_MAX_BYTES},
- * an answer whose copies are not worth keeping (for a large one the write
- * dwarfs the copy).
+ * up front; `0` when either would be over
+ * {@linkcode FAST_LANE_REUSE_MAX_BYTES}, an answer whose copies are not
+ * worth keeping (for a large one the write dwarfs the copy).
  *
  * @param init What the answer is made of.
  * @returns The bytes of both copies, or `0`.

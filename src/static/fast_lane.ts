@@ -12,10 +12,10 @@
  *
  * Memory: what the lane keeps for a file — its answers per chosen
  * representation (identity, a precompressed sibling, on-the-fly gzip) and
- * framing (full — with its small `Connection` copies —, HEAD, 304), and the
- * index paths that lead there — hangs on
- * the file's cache entry ({@linkcode DerivedBytes}), is counted against the
- * cache's one budget, and goes when the cache drops the file's bytes.
+ * framing (full, with its small `Connection` copies; HEAD; 304), and the
+ * index paths that lead there — hangs on the file's cache entry
+ * ({@linkcode DerivedBytes}), is counted against the cache's one budget,
+ * and goes when the cache drops the file's bytes.
  * Answers are keyed by what was chosen, never by the raw `Accept-Encoding`:
  * a hit negotiates the header itself, as the ordinary path does, so any
  * number of spellings share the few answers the codings allow.
@@ -181,8 +181,8 @@ export class StaticFastLane {
 
   /**
    * Every buffer reachable from the lane's index — bodies, pre-serialized
-   * answers and their kept `Connection` copies — for tests and benchmarks that check the
-   * accounting against what is really referenced.
+   * answers and their kept `Connection` copies — for tests and benchmarks
+   * that check the accounting against what is really referenced.
    *
    * @returns The buffers, possibly some twice.
    */
