@@ -25,7 +25,7 @@ import { netFlagHost, type PermissionPlan } from "./permissions.ts";
 export interface PrivilegeNeeds extends PermissionPlan {
   /**
    * The working directory, when berth holds directories through it (read
-   * access to it keeps that exact: `src/static/pinned_directory.ts`), else
+   * access to it keeps that mode: `src/static/pinned_directory.ts`), else
    * `null`.
    */
   workingDirectory: string | null;
@@ -46,7 +46,7 @@ export interface LeastPrivilege {
   flags: string[];
   /**
    * When `--allow-read` holds the working directory only so that berth
-   * holds folders exactly, the narrower value without it; else `null`.
+   * holds folders through it, the narrower value without it; else `null`.
    */
   narrowerRead: string | null;
 }
@@ -248,6 +248,8 @@ export function leastPrivilegeLines(
     args: readonly string[];
     unstableNet: boolean;
     color: boolean;
+    /** Whether folders are held by descriptor now (`--allow-all`, Linux). */
+    descriptorMode?: boolean;
   },
 ): string[] {
   const command = [
@@ -266,7 +268,12 @@ export function leastPrivilegeLines(
   ];
   if (hint.narrowerRead !== null) {
     lines.push(
-      `    (. is the working directory: reading it lets berth hold folders exactly while it opens a file. --allow-read=${hint.narrowerRead} alone is narrower, but then a symlink swapped in inside the root is refused on a best-effort basis only: README, "Security defaults")`,
+      `    (. is the working directory: reading it lets berth hold a folder as the working directory while it opens a file in it, which narrows a symlink swap race far more. --allow-read=${hint.narrowerRead} alone is narrower, but then a symlink swapped in inside the root is refused on a best-effort basis only: README, "Security defaults")`,
+    );
+  }
+  if (run.descriptorMode) {
+    lines.push(
+      `    (--allow-all is what lets berth hold folders by descriptor, which closes a symlink swap race inside the root; with this command the race is narrowed, not closed: README, "Security defaults")`,
     );
   }
   return run.color ? lines.map((line) => `\x1b[2m${line}\x1b[22m`) : lines;
@@ -310,7 +317,7 @@ export function leastPrivilegeHint(
     : undefined;
   const hint = leastPrivilege({
     ...plan,
-    // Only a run that holds folders exactly needs it, to stay exact.
+    // Only a run that holds folders through it needs it, to keep doing so.
     workingDirectory: containmentMode() === "path" ? null : cwd,
     portFromEnv: envPort !== undefined && envPort === String(port),
     // As the banner does: on every interface, and allowed to list them.
@@ -324,5 +331,6 @@ export function leastPrivilegeHint(
     args: Deno.args,
     unstableNet: run.workers > 1,
     color: run.color,
+    descriptorMode: containmentMode() === "descriptor",
   });
 }

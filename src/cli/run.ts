@@ -217,7 +217,7 @@ export async function run(options: CliOptions): Promise<number> {
 
   /** Said at start when berth cannot hold a directory while it opens a file. */
   const PATH_MODE_NOTE =
-    "Note: with these permissions berth cannot hold a directory while it opens a file in it, so a symlink swapped in by someone writing inside the root is refused on a best-effort basis only; read access to the working directory (or --allow-all) makes it exact (README, Security defaults)";
+    "Note: with these permissions berth cannot hold a directory while it opens a file in it, so a symlink swapped in by someone writing inside the root is refused on a best-effort basis only; read access to the working directory narrows it far more, and --allow-all on Linux closes it (README, Security defaults)";
 
   const { files, listen, tlsPaths } = options;
   const plan: PermissionPlan = {

@@ -41,9 +41,17 @@ const OPEN_TRIES = 3;
  * `O_NOFOLLOW` cannot be relied on; the inode cannot lie: an outside file
  * could only match by being hard-linked into the held directory.
  *
+ * Where the look is itself made through a path that can change (Deno turns
+ * a relative name into the working directory's path plus the name before
+ * each call), `confirmations` asks `entry()` again: each look must name the
+ * inode opened, so a swap that fooled one look must be undone and done
+ * again, between two of this thread's calls, to fool the next.
+ *
  * @param path What to open.
  * @param flags `open(2)` flags.
- * @param entry The entry's metadata now, never following it.
+ * @param entry The entry's metadata now, never following it; it may throw
+ *   {@linkcode notTheEntry}'s error when the held directory moved.
+ * @param confirmations How many more looks must agree after the first.
  * @returns The descriptor.
  * @throws {@linkcode notTheEntry}'s error, or what the file system says.
  */
@@ -51,22 +59,25 @@ export function openEntry(
   path: string,
   flags: number,
   entry: () => Deno.FileInfo,
+  confirmations = 0,
 ): Descriptor {
   for (let tries = 0; tries < OPEN_TRIES; tries++) {
     const file = new Descriptor(fs.openSync(path, flags));
-    let now: Deno.FileInfo;
-    try {
-      now = entry();
-    } catch (error) {
-      file.close();
-      throw error;
-    }
     const opened = file.identity;
-    if (!now.isSymlink && now.ino === opened.ino && now.dev === opened.dev) {
-      return file;
+    let now: Deno.FileInfo | null = null;
+    let same = true;
+    for (let look = 0; same && look <= confirmations; look++) {
+      try {
+        now = entry();
+      } catch (error) {
+        file.close();
+        throw error;
+      }
+      same = !now.isSymlink && now.ino === opened.ino && now.dev === opened.dev;
     }
+    if (same) return file;
     file.close();
-    if (now.isSymlink) break;
+    if (now?.isSymlink) break;
   }
   throw notTheEntry(path);
 }

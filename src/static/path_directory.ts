@@ -37,7 +37,7 @@ export class PathDirectory implements PinnedDirectory {
       const info = Deno.lstatSync(path);
       inPlace();
       return info;
-    });
+    }, 1);
   }
 
   /** @inheritdoc */

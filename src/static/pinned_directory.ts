@@ -16,9 +16,13 @@
  *   (`descriptor_directory.ts`).
  * - `"cwd"` (Linux and macOS otherwise): the directory becomes the process's
  *   working directory for a few synchronous microseconds; `getcwd(3)` names
- *   the directory actually entered, and entries are reached by bare names
- *   relative to it. Exact as long as one JavaScript thread at a time does it:
- *   berth's own `--workers` take turns through a shared lock
+ *   the directory actually entered, exactly, and entries are reached by
+ *   bare names relative to it. But Deno hands the kernel no relative path:
+ *   it opens getcwd's path plus the name, walking the folders above the
+ *   entry by name again. So an opened entry is confirmed by two looks,
+ *   each with the directory found back at its name: a race narrowed far
+ *   past what can be measured here, not closed. One JavaScript thread at a
+ *   time does it: berth's own `--workers` take turns through a shared lock
  *   ({@linkcode shareContainmentLock}) (`working_directory.ts`).
  * - `"path"` (Windows, or when the working directory may not be read): real
  *   paths, re-checked around each use. It narrows the window of a swap but

@@ -1,11 +1,14 @@
 /**
  * Holding a directory as the process's working directory, for one
  * synchronous window: `getcwd(3)` names the directory actually entered, and
- * entries are reached by bare names relative to it. Exact as long as one
- * JavaScript thread at a time does it: the threads of berth's `--workers`
- * take turns on a shared lock ({@linkcode shareContainmentLock}); a window
- * that finds the working directory moved by someone else gives the mode up
- * for the process ({@linkcode workingDirectoryGivenUp}).
+ * entries are reached by bare names relative to it. Deno turns each bare
+ * name into getcwd's path plus the name before the call, so an entry
+ * opened is confirmed by looks that each find the directory back at its
+ * name (see `open`): narrowed, not closed. One JavaScript thread at a time
+ * does it: the threads of berth's `--workers` take turns on a shared lock
+ * ({@linkcode shareContainmentLock}); a window that finds the working
+ * directory moved by someone else gives the mode up for the process
+ * ({@linkcode workingDirectoryGivenUp}).
  *
  * Relative paths given to Deno elsewhere are resolved when their call
  * starts, so they never see a window's directory.
@@ -15,7 +18,7 @@
 
 import { join } from "node:path";
 import type { Descriptor } from "./descriptor.ts";
-import { O_NOFOLLOW, O_READ, openEntry } from "./open_entry.ts";
+import { notTheEntry, O_NOFOLLOW, O_READ, openEntry } from "./open_entry.ts";
 import { PathDirectory } from "./path_directory.ts";
 import type { PinnedDirectory } from "./pinned_directory.ts";
 
@@ -73,6 +76,15 @@ function unlock(): void {
   Atomics.notify(word, 0, 1);
 }
 
+/** Listings tried while the directory keeps changing under them. */
+const LIST_TRIES = 3;
+
+function sameNames(a: Deno.DirEntry[], b: Deno.DirEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  const names = new Set(a.map((entry) => entry.name));
+  return b.every((entry) => names.has(entry.name));
+}
+
 class WorkingDirectory implements PinnedDirectory {
   constructor(readonly real: string) {}
 
@@ -81,7 +93,20 @@ class WorkingDirectory implements PinnedDirectory {
   }
 
   open(name: string): Descriptor {
-    return openEntry(name, O_READ | O_NOFOLLOW, () => Deno.lstatSync(name));
+    // Deno does not hand `name` to the kernel as it is: it takes getcwd(3)
+    // and opens (or looks at) that path plus `name`, so the folders above
+    // the entry are walked by name again, each call. A folder renamed away
+    // and a symlink put in its place, after that getcwd and before the
+    // walk, leads the open out, and the look after it as well. getcwd
+    // itself is exact, so each look also requires the directory held to be
+    // back at its name, and two looks must agree: a leak then needs the
+    // swap undone and redone between each of our calls
+    // (`tools/open_race.ts` measures it).
+    return openEntry(name, O_READ | O_NOFOLLOW, () => {
+      const info = Deno.lstatSync(name);
+      if (Deno.cwd() !== this.real) throw notTheEntry(name);
+      return info;
+    }, 1);
   }
 
   readLink(name: string): string {
@@ -89,7 +114,16 @@ class WorkingDirectory implements PinnedDirectory {
   }
 
   readDir(): Iterable<Deno.DirEntry> {
-    return Deno.readDirSync(".");
+    // Listed by path too (see `open`): two listings, each followed by the
+    // directory held found back at its name, must agree.
+    for (let tries = 0; tries < LIST_TRIES; tries++) {
+      const first = [...Deno.readDirSync(".")];
+      if (Deno.cwd() !== this.real) break;
+      const second = [...Deno.readDirSync(".")];
+      if (Deno.cwd() !== this.real) break;
+      if (sameNames(first, second)) return first;
+    }
+    throw notTheEntry(this.real);
   }
 
   descend(name: string): PinnedDirectory | null {

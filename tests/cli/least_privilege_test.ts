@@ -217,6 +217,15 @@ Deno.test("leastPrivilegeLines() shows the command to run instead, quoted for a 
   );
   assert.match(lines[2], /^ {4}\(\. is the working directory: /);
   assert.match(lines[2], /--allow-read=\.\/site alone is narrower/);
+  assert.equal(lines.length, 3);
+  // Run with --allow-all on Linux, folders are held by descriptor: the
+  // narrower command would trade a closed race for a narrowed one, and the
+  // lines say so.
+  const all = leastPrivilegeLines(hint, { ...run, descriptorMode: true });
+  assert.match(
+    all[3],
+    /--allow-all is what lets berth hold folders by descriptor, which closes a symlink swap race inside the root; with this command the race is narrowed, not closed/,
+  );
   assert.deepEqual(
     leastPrivilegeLines(hint, { ...run, color: true }),
     lines.map((line) => `\x1b[2m${line}\x1b[22m`),

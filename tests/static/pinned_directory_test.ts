@@ -99,3 +99,31 @@ Deno.test('containmentMode() is "cwd" here: Linux, read access to the working di
   // /proc/self/fd to itself.
   assert.equal(containmentMode(), Deno.build.os === "windows" ? "path" : "cwd");
 });
+
+for (const mode of MODES) {
+  Deno.test(`withPinnedDirectory() (${mode} mode): a directory moved while held has its entries refused, not opened`, async () => {
+    forceContainmentMode(mode);
+    try {
+      await withTree((base) => {
+        withPinnedDirectory(`${base}/dir`, (dir) => {
+          // What an attacker does before swapping a symlink in: the held
+          // directory is renamed away. Its entry is still the same file,
+          // but nothing says where the directory is now: refused.
+          Deno.renameSync(`${base}/dir`, `${base}/aside`);
+          try {
+            assert.throws(
+              () => dir.open("a.txt"),
+              (error: { code?: string }) =>
+                error.code === "ELOOP" || error.code === "ENOENT" ||
+                error instanceof Deno.errors.NotFound,
+            );
+          } finally {
+            Deno.renameSync(`${base}/aside`, `${base}/dir`);
+          }
+        });
+      });
+    } finally {
+      forceContainmentMode(null);
+    }
+  });
+}

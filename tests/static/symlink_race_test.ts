@@ -10,19 +10,20 @@
  */
 
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { type BerthProcess, startBerth } from "../../support/berth_process.ts";
 import { fdTargets } from "../../support/procfs.ts";
+import {
+  makeSwapTree,
+  SECRET,
+  startSwapAttacker,
+  type SwapKind,
+} from "../../support/swap_race.ts";
 
-const ATTACKER = fileURLToPath(
-  new URL("../../support/swap_attacker.ts", import.meta.url),
-);
-const SECRET = "TOPSECRET";
 const REQUESTS = 1500;
 const CONCURRENCY = 8;
 
 interface Race {
-  kind: "file" | "dir";
+  kind: SwapKind;
   /** CLI flags. */
   args: string[];
   /** Deno permissions of the CLI (the default is the documented ones). */
@@ -44,50 +45,19 @@ async function withAttack(
   race: Race,
   fn: (berth: BerthProcess, path: string, base: string) => Promise<void>,
 ): Promise<void> {
-  const base = await Deno.realPath(await Deno.makeTempDir());
-  const root = `${base}/root`;
-  const out = `${base}/out`;
-  await Deno.mkdir(`${root}/d`, { recursive: true });
-  await Deno.mkdir(`${out}/d`, { recursive: true });
-  await Deno.writeTextFile(`${out}/secret.txt`, `${SECRET}\n`);
-  await Deno.writeTextFile(`${out}/d/file.txt`, `${SECRET}\n`);
-  await Deno.writeTextFile(`${root}/swap.txt`, "public\n");
-  await Deno.writeTextFile(`${root}/d/file.txt`, "public\n");
-  const [target, outside, path] = race.kind === "file"
-    ? [`${root}/swap.txt`, `${out}/secret.txt`, "/swap.txt"]
-    : [`${root}/d`, `${out}/d`, "/d/file.txt"];
+  const tree = await makeSwapTree();
+  const { base, root } = tree;
   const berth = await startBerth(root, {
     args: race.args,
     permissions: race.permissions,
   });
-  const attacker = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      // Symlinks need unscoped permissions in Deno 2.9.
-      "--allow-read",
-      "--allow-write",
-      ATTACKER,
-      race.kind,
-      target,
-      outside,
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const lines = attacker.stdout.pipeThrough(new TextDecoderStream())
-    .getReader();
+  const attacker = startSwapAttacker(tree, race.kind);
   let output = "";
   try {
-    const first = await lines.read();
-    assert.equal(first.value?.trim(), "ready");
-    await fn(berth, path, base);
+    assert.equal(await attacker.ready(), "ready");
+    await fn(berth, attacker.path, base);
   } finally {
-    await attacker.stdin.close();
-    for (let read = await lines.read(); !read.done; read = await lines.read()) {
-      output += read.value;
-    }
-    await attacker.status;
+    output = await attacker.stop();
     await berth.stop();
     await Deno.remove(base, { recursive: true });
   }
