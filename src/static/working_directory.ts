@@ -89,7 +89,11 @@ class WorkingDirectory implements PinnedDirectory {
   constructor(readonly real: string) {}
 
   lstat(name: string): Deno.FileInfo {
-    return Deno.lstatSync(name);
+    // Looked at by path too (see `open`): what a listing shows of an entry
+    // must come from a look after which the directory was still here.
+    const info = Deno.lstatSync(name);
+    if (Deno.cwd() !== this.real) throw notTheEntry(name);
+    return info;
   }
 
   open(name: string): Descriptor {
@@ -102,11 +106,7 @@ class WorkingDirectory implements PinnedDirectory {
     // back at its name, and two looks must agree: a leak then needs the
     // swap undone and redone between each of our calls
     // (`tools/open_race.ts` measures it).
-    return openEntry(name, O_READ | O_NOFOLLOW, () => {
-      const info = Deno.lstatSync(name);
-      if (Deno.cwd() !== this.real) throw notTheEntry(name);
-      return info;
-    }, 1);
+    return openEntry(name, O_READ | O_NOFOLLOW, () => this.lstat(name), 1);
   }
 
   readLink(name: string): string {

@@ -111,6 +111,13 @@ for (const mode of MODES) {
           // but nothing says where the directory is now: refused.
           Deno.renameSync(`${base}/dir`, `${base}/aside`);
           try {
+            if (mode === "cwd") {
+              // Where the working directory says so, what is seen of it too.
+              assert.throws(
+                () => dir.lstat("a.txt"),
+                (error: { code?: string }) => error.code === "ELOOP",
+              );
+            }
             assert.throws(
               () => dir.open("a.txt"),
               (error: { code?: string }) =>
