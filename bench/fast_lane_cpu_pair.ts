@@ -7,9 +7,12 @@
  * (`process.cpuUsage()`) per request is kept; medians, and each one's ratio
  * to the first checkout's. Three clients: wrk's head (`/index.html`,
  * `Host` only), ab -k's (HTTP/1.0, four fields), and wrk's head for the
- * 1,000 small files in a fixed random order (every head differs).
+ * 1,000 small files in a fixed random order (every head differs), or for
+ * the first N of them with `--files N` (what the number of files costs:
+ * `--files 1` repeats one head, as wrk with `random_small.lua` and one
+ * file does).
  *
- *   deno run -A bench/fast_lane_cpu_pair.ts [--reps 21] DIR...
+ *   deno run -A bench/fast_lane_cpu_pair.ts [--reps 21] [--files 1000] DIR...
  *
  * e.g. `bench/fast_lane_cpu_pair.ts /tmp/base .` with `/tmp/base` a `git
  * worktree` of main. CPU time, unlike wall time, leaves out what the host
@@ -26,7 +29,10 @@ import { ensureFixtures } from "./http/fixtures.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
-  options: { reps: { type: "string", default: "21" } },
+  options: {
+    reps: { type: "string", default: "21" },
+    files: { type: "string", default: "1000" },
+  },
   allowPositionals: true,
 });
 if (positionals.length === 0) {
@@ -35,7 +41,14 @@ if (positionals.length === 0) {
 }
 const REPS = Number(values.reps);
 const REQUESTS = 20_000;
+/** Small files the fixtures hold, each recorded by the lane. */
 const FILES = 1000;
+/** How many of them the random client asks for. */
+const PICKED = Number(values.files);
+if (!(PICKED >= 1 && PICKED <= FILES)) {
+  console.error(`--files: 1 to ${FILES}`);
+  Deno.exit(2);
+}
 const site = join(new URL(".", import.meta.url).pathname, "fixtures/site");
 await ensureFixtures(site);
 
@@ -50,7 +63,7 @@ let seed = 20240611;
 const randomHeads: Uint8Array[] = [];
 for (let i = 0; i < FILES; i++) {
   seed = (seed * 1103515245 + 12345) % 2147483648;
-  randomHeads.push(wrkHead(smallPaths[seed % FILES]));
+  randomHeads.push(wrkHead(smallPaths[seed % PICKED]));
 }
 const CLIENTS: Record<string, Uint8Array[]> = {
   "wrk, /index.html": [wrkHead("/index.html")],
@@ -61,7 +74,11 @@ const CLIENTS: Record<string, Uint8Array[]> = {
         "Accept: */*\r\n\r\n",
     ),
   ],
-  "1,000 files, random order": randomHeads,
+  [
+    `${PICKED.toLocaleString("en")} file${
+      PICKED === 1 ? "" : "s"
+    }, random order`
+  ]: randomHeads,
 };
 
 /** One checkout's engine and handler, ready to answer hits. */

@@ -88,6 +88,12 @@ export interface DerivedBytes {
    * something else to hold for it.
    */
   release(): void;
+  /**
+   * Told the entry's new `checkedAt` each time the cache moves it while
+   * this is held (a look found the file unchanged), so a holder may keep a
+   * copy next to what it reads on every use instead of reading the entry.
+   */
+  checked?(checkedAt: number): void;
 }
 
 /**

@@ -128,6 +128,7 @@ export class StaticFastLane {
   readonly #recheckNow: (entry: FileEntry, now: number) => boolean;
   readonly #refresh: (entry: FileEntry) => void;
   readonly #refreshAfterMs: number;
+  readonly #revalidateMs: number;
   /** The index: URL path → the file it led to. */
   readonly #paths = new PathIndex<LaneFile>();
   // The last `Accept-Encoding` parsed and its parse: clients send the same
@@ -156,6 +157,7 @@ export class StaticFastLane {
     this.#gzip = options.gzip;
     this.#recheckNow = options.recheckNow ?? (() => false);
     this.#refreshAfterMs = cache.revalidateMs / 2;
+    this.#revalidateMs = cache.revalidateMs;
     this.waits = new LaneWaits({
       now: cache.now,
       notKeptMs: cache.revalidateMs,
@@ -188,17 +190,19 @@ export class StaticFastLane {
    */
   *heldBuffers(): IterableIterator<Uint8Array> {
     for (const file of new Set(this.#paths.values())) {
+      const answers = [file.plainFull];
+      for (const variant of file.variants) {
+        answers.push(variant.full, variant.headOnly, variant.notModified);
+      }
+      for (const answer of answers) {
+        if (answer === null) continue;
+        yield answer.head;
+        if (answer.body !== null) yield answer.body;
+        if (answer.closeHead !== null) yield answer.closeHead;
+        if (answer.keepAliveHead !== null) yield answer.keepAliveHead;
+      }
       for (const variant of file.variants) {
         yield variant.body;
-        for (
-          const answer of [variant.full, variant.headOnly, variant.notModified]
-        ) {
-          if (answer === null) continue;
-          yield answer.head;
-          if (answer.body !== null) yield answer.body;
-          if (answer.closeHead !== null) yield answer.closeHead;
-          if (answer.keepAliveHead !== null) yield answer.keepAliveHead;
-        }
         for (const list of [variant.okList, variant.notModifiedList]) {
           if (list.encoded !== null) yield list.encoded;
         }
@@ -432,14 +436,26 @@ export class StaticFastLane {
     }
     // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.1.3).
     if (ifModifiedSince && ifNoneMatch === null) return undefined;
-    const entry = file.entry;
     const now = cacheNow ?? this.#cache.now();
-    // A file not hit in the half bound before its expiry was never asked
-    // for a re-check (bursts of use); one look now beats the ordinary path.
-    const fresh = this.#cache.isFreshHolding(entry, file, now) ||
-      (entry.derived === file && this.#recheckNow(entry, now));
-    if (!fresh) {
+    // `FileCache.isFreshHolding` on the record's copy of the entry's
+    // `checkedAt` (`-Infinity` once the cache let the record go): a hit
+    // reads the record, not the entry. A file not hit in the half bound
+    // before its expiry was never asked for a re-check (bursts of use); one
+    // look now beats the ordinary path.
+    if (
+      now - file.checkedAt >= this.#revalidateMs &&
+      !(file.entry.derived === file && this.#recheckNow(file.entry, now))
+    ) {
       return this.waits.waitFor(request);
+    }
+    const second = Math.floor(nowMs / 1000);
+    // A plain GET gets the identity's full 200 (what #choose would pick),
+    // kept on the record for its second: the hit reads nothing else.
+    const plain = ifNoneMatch === null && request.method === "GET" &&
+      (acceptEncoding === null || !file.varyEncoding);
+    if (plain && file.plainSecond === second) {
+      this.#used(file, now);
+      return file.plainFull!;
     }
     const variant = acceptEncoding === null || !file.varyEncoding
       ? file.identityVariant // what #choose would pick, kept
@@ -447,20 +463,11 @@ export class StaticFastLane {
     if (variant === undefined || variant.rep.bytes !== variant.body) {
       return this.waits.waitFor(request);
     }
-    // Seen by the cache's eviction walk: a hit is a use its LRU cannot see.
-    file.referenced = true;
-    if (
-      now - entry.checkedAt >= this.#refreshAfterMs &&
-      file.recheckAskedAt !== entry.checkedAt &&
-      !this.#cache.loading(entry.key)
-    ) {
-      file.recheckAskedAt = entry.checkedAt;
-      this.#refresh(entry);
-    }
-    const second = Math.floor(nowMs / 1000);
+    this.#used(file, now);
     if (variant.second !== second) {
       variant.second = second;
       variant.full = variant.headOnly = variant.notModified = null;
+      if (variant === file.identityVariant) file.forgetPlain();
     }
     if (ifNoneMatch !== null) {
       // Only the exact strong tag is answered here; lists, weak tags and
@@ -477,9 +484,30 @@ export class StaticFastLane {
         nowMs,
       );
     }
-    return variant.full ??= serializeFastLaneResponse(
+    const full = variant.full ??= serializeFastLaneResponse(
       okAnswer(variant, true),
       nowMs,
     );
+    if (plain) {
+      file.plainFull = full;
+      file.plainSecond = second;
+    }
+    return full;
+  }
+
+  /**
+   * A hit used `file`: the cache's eviction walk sees it (its LRU cannot),
+   * and a file past half its bound is re-checked ahead of expiry.
+   */
+  #used(file: LaneFile, now: number): void {
+    file.referenced = true;
+    if (
+      now - file.checkedAt >= this.#refreshAfterMs &&
+      file.recheckAskedAt !== file.checkedAt &&
+      !this.#cache.loading(file.entry.key)
+    ) {
+      file.recheckAskedAt = file.checkedAt;
+      this.#refresh(file.entry);
+    }
   }
 }

@@ -215,6 +215,7 @@ export class FileCache {
       previous.checkedAt = fresh.checkedAt;
       if (previous.kind === "file" && fresh.kind === "file") {
         previous.siblingsCheckedAt = fresh.siblingsCheckedAt;
+        previous.derived?.checked?.(fresh.checkedAt);
       }
       return previous;
     }
@@ -301,6 +302,7 @@ export class FileCache {
   confirm(entry: CacheEntry, checkedAt: number): boolean {
     if (!this.holds(entry)) return false;
     entry.checkedAt = checkedAt;
+    if (entry.kind === "file") entry.derived?.checked?.(checkedAt);
     return true;
   }
 
@@ -400,6 +402,7 @@ export class FileCache {
       return false;
     }
     entry.derived = derived;
+    derived.checked?.(entry.checkedAt);
     if (entryBytes(entry) > this.budgetBytes) {
       this.#release(entry);
       return false;

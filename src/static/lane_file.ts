@@ -23,12 +23,13 @@ import type { PathIndex } from "./path_index.ts";
 // Estimates of heap overhead, counted with the bytes (V8, Deno 2.9:
 // measured ~200 bytes for a path of 19 characters in a map with its
 // record, ~210 bytes for a Uint8Array beyond its data; the path index's
-// second map and its slot add ~52 bytes a path).
+// map by path, its slot and its table ~72 bytes a path, measured with 4,096
+// paths — the string aside).
 /** A file's record: the object, its path and variant arrays. */
 const FILE_OVERHEAD_BYTES = 256;
 /**
- * One index path: the index's slot, its two map entries and the string
- * (plus two a character).
+ * One index path: the index's slot, its map entry, its table's elements
+ * and the string (plus two a character).
  */
 const PATH_OVERHEAD_BYTES = 224;
 /** One variant: the object and its two field strings (plus their length). */
@@ -96,10 +97,25 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
   heldBytes = 0;
   referenced = false;
   /**
+   * The entry's `checkedAt` while the cache holds this record (the cache
+   * tells it, `checked`), `-Infinity` once released: what a hit tests
+   * against the staleness bound without reading the entry.
+   */
+  checkedAt: number;
+  /**
    * The entry's `checkedAt` when the lane last asked for a re-check of it:
    * one ask per check, not one per hit until the re-check is made.
    */
   recheckAskedAt = NaN;
+  /**
+   * The identity variant's full 200 of second `plainSecond`, or `null`:
+   * what a plain GET (no `Accept-Encoding` weighed, no condition) is
+   * answered, found on this record. The same answer as the variant's
+   * `full`, never another, so it holds nothing the variant does not count.
+   */
+  plainFull: FastLaneResponse | null = null;
+  /** The second `plainFull` is for; `-1` when there is none. */
+  plainSecond = -1;
   readonly paths: string[] = [];
   /** Its variants, one per representation; set through `keep`. */
   variants: readonly Variant[] = [];
@@ -118,6 +134,7 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
     readonly entry: FileEntry,
     traits: LaneFileTraits,
   ) {
+    this.checkedAt = entry.checkedAt;
     this.codings = entry.siblings.map((sibling) => sibling.coding!);
     this.varyEncoding = traits.varyEncoding;
     this.gzipEligible = traits.gzipEligible;
@@ -132,6 +149,17 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
   keep(variants: readonly Variant[]): void {
     this.variants = variants;
     this.identityVariant = variants.find((v) => v.rep === this.entry.identity);
+    this.forgetPlain();
+  }
+
+  /** Forget the plain GET's answer (its variant changed, or its second). */
+  forgetPlain(): void {
+    this.plainFull = null;
+    this.plainSecond = -1;
+  }
+
+  checked(checkedAt: number): void {
+    this.checkedAt = checkedAt;
   }
 
   /** Re-add what it holds, after a change. */
@@ -158,6 +186,7 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
     this.paths.length = 0;
     this.keep([]);
     this.heldBytes = 0;
+    this.checkedAt = -Infinity;
   }
 }
 

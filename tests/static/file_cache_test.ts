@@ -5,29 +5,7 @@ import {
   FileCache,
   type FileEntry,
 } from "../../src/static/file_cache.ts";
-
-function fileEntry(key: string, version: number, clock: number): FileEntry {
-  return {
-    kind: "file",
-    key,
-    realPath: key,
-    name: key,
-    contentType: "text/plain",
-    identity: {
-      path: key,
-      coding: null,
-      size: 10,
-      mtimeMs: version,
-      dev: 1,
-      ino: 1,
-      etag: `"${version}"`,
-      bytes: null,
-    },
-    siblings: [],
-    gzip: null,
-    checkedAt: clock,
-  };
-}
+import { fileEntry } from "./_file_entry.ts";
 
 Deno.test("FileCache trusts an entry for revalidateMs, then reloads it", async () => {
   let clock = 0;
@@ -418,4 +396,28 @@ Deno.test("FileCache.invalidate forgets an entry and keeps nothing a load in fli
   // Invalidating what is not cached changes nothing.
   cache.invalidate("/nope");
   assert.equal(cache.size, 1);
+});
+
+Deno.test("FileCache tells what an entry holds each new checkedAt: on hold, confirm and an unchanged reload", async () => {
+  let clock = 0;
+  let version = 1;
+  const cache = new FileCache({ revalidateMs: 100, now: () => clock });
+  const load = (key: string) => Promise.resolve(fileEntry(key, version, clock));
+  const entry = await cache.lookup("/f", load) as FileEntry;
+  const told: number[] = [];
+  const onEntry = { ...derived(10), checked: (at: number) => told.push(at) };
+  clock = 5;
+  assert.equal(cache.hold(entry, onEntry), true);
+  assert.deepEqual(told, [0], "held: told the entry's checkedAt");
+  assert.equal(cache.confirm(entry, 40), true);
+  clock = 150;
+  assert.equal(await cache.lookup("/f", load), entry, "unchanged");
+  assert.deepEqual(told, [0, 40, 150]);
+  assert.equal(entry.checkedAt, 150);
+  // A changed file: a new entry, and the old one's holder is let go, not told.
+  version = 2;
+  clock = 300;
+  assert.notEqual(await cache.lookup("/f", load), entry);
+  assert.equal(onEntry.released, true);
+  assert.deepEqual(told, [0, 40, 150]);
 });

@@ -315,3 +315,76 @@ Deno.test("hostile Accept-Encoding spellings make no more variants than the codi
     await Deno.remove(root, { recursive: true });
   }
 });
+
+/**
+ * `files` of 2 KiB binaries and texts (as `writeFiles`) each answered once
+ * by the ordinary path, so the lane holds them, for `use` to hit.
+ */
+async function withRecordedFiles(
+  files: number,
+  use: (
+    recorded: ReturnType<typeof budgetedHandler> & { paths: string[] },
+  ) => Promise<void> | void,
+): Promise<void> {
+  const root = await Deno.makeTempDir();
+  try {
+    const paths = await writeFiles(root, [files, 2 * KiB], [files, 2 * KiB]);
+    const recorded = budgetedHandler(root);
+    for (const path of paths) await exchange(recorded.handler, [get(path)]);
+    await use({ ...recorded, paths });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+Deno.test("the plain GET's answer kept on the file's record is its variant's: no older second's answer stays reachable", async () => {
+  await withRecordedFiles(2, ({ internals, lane, paths }) => {
+    const head = (target: string): FastLaneRequest => ({
+      ...laneGet(target),
+      method: "HEAD",
+    });
+    const reachable = () =>
+      new Set([...internals.fastLane.heldBuffers()].map((b) => b.buffer));
+    const second = 1_000_000;
+    for (const path of paths) {
+      const first = lane(laneGet(path), second * 1000);
+      assert.ok(first !== undefined && !(first instanceof Promise));
+      // The same second: the same answer, found on the record.
+      assert.equal(lane(laneGet(path), second * 1000 + 999), first);
+      // A HEAD opens the next second; the GET after it gets a new answer,
+      // and the first one is no longer held anywhere.
+      assert.ok(!(lane(head(path), second * 1000 + 1000) instanceof Promise));
+      assert.ok(!reachable().has(first.head.buffer), "HEAD dropped it");
+      const next = lane(laneGet(path), second * 1000 + 1001);
+      assert.ok(next !== undefined && !(next instanceof Promise));
+      assert.notEqual(next, first);
+      assert.ok(reachable().has(next.head.buffer));
+      assert.ok(!reachable().has(first.head.buffer));
+      assertWithinBudget(internals, internals.cache.budgetBytes);
+    }
+  });
+});
+
+Deno.test("a plain GET is never answered from a record the cache let go", async () => {
+  await withRecordedFiles(1, async ({ internals, lane, paths }) => {
+    const nowMs = Date.now();
+    for (const path of paths) {
+      const answer = lane(laneGet(path), nowMs);
+      assert.ok(answer !== undefined && !(answer instanceof Promise));
+      assert.equal(lane(laneGet(path), nowMs), answer);
+    }
+    // The cache drops every entry (a watcher's invalidation does so).
+    for (const entry of [...internals.cache.entries()]) {
+      internals.cache.invalidate(entry.key);
+    }
+    for (const path of paths) {
+      const again = lane(laneGet(path), nowMs);
+      assert.ok(
+        again === undefined || again instanceof Promise,
+        `${path} answered from memory after its entry went`,
+      );
+      if (again instanceof Promise) await again;
+    }
+    assert.equal(laneBuffers(internals), 0);
+  });
+});

@@ -96,3 +96,30 @@ Deno.test("PathIndex: paths that differ only past a hash's reach stay apart", ()
   assert.equal(index.get(prefix + "3"), undefined);
   assert.equal(index.size, paths.length);
 });
+
+Deno.test("PathIndex: its table grows with the paths and shrinks as they go, lookups unchanged", () => {
+  const index = new PathIndex<number>();
+  const within = () =>
+    index.tableLength <= Math.max(16, 8 * index.size) &&
+    index.tableLength >= 2 * index.size;
+  for (let i = 0; i < 1000; i++) {
+    index.set(`/small/f${i}.txt`, i);
+    assert.ok(within(), `after ${i + 1} sets: ${index.tableLength}`);
+  }
+  for (let i = 0; i < 1000; i++) assert.equal(index.get(`/small/f${i}.txt`), i);
+  for (let i = 0; i < 995; i++) {
+    assert.equal(index.delete(`/small/f${i}.txt`), true);
+    assert.ok(within(), `after ${i + 1} deletes: ${index.tableLength}`);
+  }
+  assert.ok(index.tableLength <= 64);
+  for (let i = 0; i < 1000; i++) {
+    assert.equal(index.get(`/small/f${i}.txt`), i >= 995 ? i : undefined);
+  }
+  assert.deepEqual(
+    [...index.keys()],
+    [995, 996, 997, 998, 999].map((i) => `/small/f${i}.txt`),
+  );
+  index.clear();
+  assert.equal(index.tableLength, 16);
+  assert.equal(index.get("/small/f999.txt"), undefined);
+});
