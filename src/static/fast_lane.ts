@@ -437,11 +437,12 @@ export class StaticFastLane {
     // If-Modified-Since counts only without If-None-Match (RFC 9110 §13.1.3).
     if (ifModifiedSince && ifNoneMatch === null) return undefined;
     const now = cacheNow ?? this.#cache.now();
-    // `FileCache.isFreshHolding` on the record's copy of the entry's
-    // `checkedAt` (`-Infinity` once the cache let the record go): a hit
-    // reads the record, not the entry. A file not hit in the half bound
-    // before its expiry was never asked for a re-check (bursts of use); one
-    // look now beats the ordinary path.
+    // Within the bound, on the record's copy of the entry's `checkedAt`
+    // (`-Infinity` once the cache let the record go, which it does whenever
+    // it drops or replaces the entry): a hit reads the record, not the
+    // entry. A file not hit in the half bound before its expiry was never
+    // asked for a re-check (bursts of use); one look now beats the ordinary
+    // path.
     if (
       now - file.checkedAt >= this.#revalidateMs &&
       !(file.entry.derived === file && this.#recheckNow(file.entry, now))

@@ -270,26 +270,6 @@ export class FileCache {
   }
 
   /**
-   * {@linkcode FileCache.isFresh} for an entry that `derived` was hung on
-   * ({@linkcode FileCache.hold}), without a lookup by key: the cache
-   * releases what an entry holds whenever it drops or replaces the entry,
-   * so one that still holds `derived` is still the cached one.
-   *
-   * @param entry A file entry this cache returned.
-   * @param derived What its user hung on it.
-   * @param now The cache's clock, read once by the caller.
-   * @returns `true` when it may be served without a stat.
-   */
-  isFreshHolding(
-    entry: FileEntry,
-    derived: DerivedBytes,
-    now: number,
-  ): boolean {
-    return now - entry.checkedAt < this.revalidateMs &&
-      entry.derived === derived;
-  }
-
-  /**
    * Mark a cached entry checked against the disk at `checkedAt`, as a look
    * that found it unchanged leaves it (the caller looked, with containment
    * checked as a load does).

@@ -5,8 +5,9 @@
  * one), must not be trusted by the look — even when what the link leads to
  * is the very same inode (identity alone would pass) — and the ordinary
  * path it falls back to must refuse it as a load does. And the lane's
- * freshness check without a lookup by key (`FileCache.isFreshHolding`)
- * must not serve a file whose entry the cache dropped for its budget.
+ * freshness check without a lookup by key (its record's copy of the entry's
+ * `checkedAt`) must not serve a file whose entry the cache dropped for its
+ * budget.
  */
 
 import assert from "node:assert/strict";
