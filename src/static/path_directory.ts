@@ -21,7 +21,12 @@ export class PathDirectory implements PinnedDirectory {
 
   /** @inheritdoc */
   lstat(name: string): Deno.FileInfo {
-    return Deno.lstatSync(join(this.real, name));
+    // What is seen of an entry (a listing's sizes and dates too) must come
+    // from a look after which the directory was still where it was.
+    const path = join(this.real, name);
+    const info = Deno.lstatSync(path);
+    this.#inPlace(path);
+    return info;
   }
 
   /** @inheritdoc */
@@ -29,15 +34,15 @@ export class PathDirectory implements PinnedDirectory {
     const path = join(this.real, name);
     // The directory must still be where it was, before and after the entry
     // is looked at.
-    const inPlace = () => {
-      if (Deno.realPathSync(this.real) !== this.real) throw notTheEntry(path);
-    };
     return openEntry(path, O_READ | O_NOFOLLOW, () => {
-      inPlace();
-      const info = Deno.lstatSync(path);
-      inPlace();
-      return info;
+      this.#inPlace(path);
+      return this.lstat(name);
     }, 1);
+  }
+
+  /** Throw, as for an entry not held, unless the directory is still here. */
+  #inPlace(path: string): void {
+    if (Deno.realPathSync(this.real) !== this.real) throw notTheEntry(path);
   }
 
   /** @inheritdoc */
