@@ -42,6 +42,10 @@ const { values } = parseArgs({
   },
 });
 const SECONDS = Math.min(Number(values.seconds), 55);
+const MODES: readonly string[] = ["cwd", "path", "descriptor"];
+if (!MODES.includes(values.mode)) {
+  throw new TypeError(`--mode is one of ${MODES.join(", ")}`);
+}
 
 const tree = await makeSwapTree();
 const { base, root } = tree;

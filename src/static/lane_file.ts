@@ -158,6 +158,11 @@ export class LaneFile implements DerivedBytes, LaneFileTraits {
     this.plainSecond = -1;
   }
 
+  /**
+   * Keep the entry's new `checkedAt` (the cache calls this).
+   *
+   * @param checkedAt When the entry was last found unchanged.
+   */
   checked(checkedAt: number): void {
     this.checkedAt = checkedAt;
   }
