@@ -14,6 +14,11 @@
  * keep each locked run short. Case 6, a request per connection with
  * `Connection: close`, runs only when picked (`--cases 6`).
  *
+ * `--floors` adds the runtime's floor (`bench/servers/floor.ts`) and the
+ * same floor taking turns as berth's connections do (`--fair`) to the file
+ * cases: at 256 connections, what fairness costs any server on
+ * `Deno.listen`, apart from berth's own work.
+ *
  * With `--generic`, the case is the generic handler instead
  * (`bench/servers/generic.ts`, `/hello`, 50 connections): berth's engine
  * before and after, with `Deno.serve` on the same handler as the yardstick
@@ -42,6 +47,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "5" },
     generic: { type: "boolean", default: false },
     cases: { type: "string" },
+    floors: { type: "boolean", default: false },
   },
 });
 if (values.base === undefined) {
@@ -108,9 +114,15 @@ if (peer !== null) specs.push(registry.find((s) => s.name === peer)!);
 // The runtime's floor (a bare read → write loop; `/hello` is its prebuilt
 // 404): what a server that parses HTTP in JavaScript cannot go below.
 if (values.generic) specs.push(registry.find((s) => s.name === "deno-floor")!);
+else if (values.floors) {
+  for (const name of ["deno-floor", "deno-fair-floor"]) {
+    specs.push(registry.find((s) => s.name === name)!);
+  }
+}
 
 await withServers(specs, out, async (handles) => {
   const rps = new Map<string, number[]>();
+  const p99 = new Map<string, number[]>();
   /** Server CPU (its process tree, /proc) per request served. */
   const cpu = new Map<string, number[]>();
   for (let rep = 0; rep < REPS; rep++) {
@@ -126,10 +138,12 @@ await withServers(specs, out, async (handles) => {
         });
         const key = `${c.name}|${handle.spec.name}`;
         rps.set(key, [...(rps.get(key) ?? []), result.rps]);
+        p99.set(key, [...(p99.get(key) ?? []), result.p99Ms]);
         const perRequest = (cpuUs(handle.pid) - cpuBefore) / result.requests;
         cpu.set(key, [...(cpu.get(key) ?? []), perRequest]);
         console.error(
           `${key}: ${Math.round(result.rps)} req/s, ` +
+            `p99 ${result.p99Ms.toFixed(2)} ms, ` +
             `${perRequest.toFixed(1)} µs CPU/req`,
         );
       }
@@ -166,17 +180,20 @@ await withServers(specs, out, async (handles) => {
         "deno-generic",
     );
   }
-  const us = (c: string, s: string) =>
-    median(cpu.get(`${c}|${s}`) ?? [NaN]).toFixed(1);
   const names = specs.map((s) => s.name);
-  console.log(`\nServer CPU per request (µs, medians)\n`);
-  console.log(`| case | ${names.join(" | ")} |`);
-  console.log(`|---|${names.map(() => "---:").join("|")}|`);
-  for (const c of CASES) {
-    console.log(
-      `| ${c.name} | ${names.map((n) => us(c.name, n)).join(" | ")} |`,
-    );
-  }
+  const table = (title: string, of: Map<string, number[]>, digits: number) => {
+    console.log(`\n${title}\n`);
+    console.log(`| case | ${names.join(" | ")} |`);
+    console.log(`|---|${names.map(() => "---:").join("|")}|`);
+    for (const c of CASES) {
+      const cells = names.map((n) =>
+        median(of.get(`${c.name}|${n}`) ?? [NaN]).toFixed(digits)
+      );
+      console.log(`| ${c.name} | ${cells.join(" | ")} |`);
+    }
+  };
+  table("Server CPU per request (µs, medians)", cpu, 1);
+  table("p99 latency (ms, medians)", p99, 2);
 });
 
 /** CPU time of a server's process tree so far (µs); NaN without a PID. */

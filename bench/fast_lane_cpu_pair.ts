@@ -12,10 +12,16 @@
  * `--files 1` repeats one head, as wrk with `random_small.lua` and one
  * file does).
  *
- *   deno run -A bench/fast_lane_cpu_pair.ts [--reps 21] [--files 1000] DIR...
+ *   deno run -A bench/fast_lane_cpu_pair.ts [--reps 21] [--files 1000]
+ *     [--connections 1] DIR...
  *
  * e.g. `bench/fast_lane_cpu_pair.ts /tmp/base .` with `/tmp/base` a `git
- * worktree` of main. CPU time, unlike wall time, leaves out what the host
+ * worktree` of main. With `--connections N`, each run's requests are
+ * shared by N in-memory connections served at once: their tasks take
+ * turns on the microtask queue, round-robin, as busy connections do under
+ * load, so each request touches one connection's state after N others'
+ * (what the number of connections costs berth's own work; above 128, the
+ * connections also take turns, see src/http1/turn_gate.ts). CPU time, unlike wall time, leaves out what the host
  * steals; run it under the bench lock all the same.
  *
  * @module
@@ -32,6 +38,7 @@ const { values, positionals } = parseArgs({
   options: {
     reps: { type: "string", default: "21" },
     files: { type: "string", default: "1000" },
+    connections: { type: "string", default: "1" },
   },
   allowPositionals: true,
 });
@@ -49,6 +56,14 @@ if (!(PICKED >= 1 && PICKED <= FILES)) {
   console.error(`--files: 1 to ${FILES}`);
   Deno.exit(2);
 }
+/** In-memory connections sharing each run's requests. */
+const CONNECTIONS = Number(values.connections);
+if (!(Number.isInteger(CONNECTIONS) && CONNECTIONS >= 1)) {
+  console.error("--connections: a positive integer");
+  Deno.exit(2);
+}
+/** Requests a run answers: the same number on each connection. */
+const ANSWERED = CONNECTIONS * Math.floor(REQUESTS / CONNECTIONS);
 const site = join(new URL(".", import.meta.url).pathname, "fixtures/site");
 await ensureFixtures(site);
 
@@ -109,9 +124,15 @@ async function load(dir: string) {
     onError: () => new Response(null, { status: 500 }),
   };
   return async (heads: Uint8Array[]) => {
-    const conn = new LoopConn(heads, REQUESTS);
-    await serveConnection(conn, handler, options);
-    if (conn.answered !== REQUESTS) throw new Error("not all answered");
+    const conns: LoopConn[] = [];
+    for (let i = 0; i < CONNECTIONS; i++) {
+      conns.push(new LoopConn(heads, ANSWERED / CONNECTIONS));
+    }
+    await Promise.all(
+      conns.map((conn) => serveConnection(conn, handler, options)),
+    );
+    const answered = conns.reduce((sum, conn) => sum + conn.answered, 0);
+    if (answered !== ANSWERED) throw new Error("not all answered");
   };
 }
 
@@ -129,7 +150,7 @@ for (const [client, heads] of Object.entries(CLIENTS)) {
       const before = process.cpuUsage();
       await runs[k](heads);
       const used = process.cpuUsage(before);
-      perRequest[k].push((used.user + used.system) / REQUESTS);
+      perRequest[k].push((used.user + used.system) / ANSWERED);
     }
   }
   const medians = perRequest.map(median);

@@ -308,6 +308,20 @@ export function serverRegistry(
       command: cliOn(join(p.repo, "static"), port++),
       cmdlineMarker: "main.ts",
     },
+    {
+      name: "deno-fair-floor",
+      label: "the floor taking turns as berth's connections do (its TurnGate)",
+      port: port,
+      command: script(
+        "floor.ts",
+        "--port",
+        String(port++),
+        "--root",
+        p.site,
+        "--fair",
+      ),
+      cmdlineMarker: "floor.ts",
+    },
   ];
 }
 

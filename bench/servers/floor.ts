@@ -8,7 +8,12 @@
  * read against it.
  *
  *     deno run --allow-net=127.0.0.1 --allow-read bench/servers/floor.ts \
- *       --port 18012 --root bench/fixtures/site
+ *       --port 18012 --root bench/fixtures/site [--fair]
+ *
+ * With `--fair`, connections take turns as berth's do (its `TurnGate`, 2
+ * requests a turn, above 128 open connections; see
+ * src/http1/turn_gate.ts): what fairness alone costs the runtime, apart
+ * from berth's own work.
  *
  * @module
  */
@@ -16,6 +21,7 @@
 import { announce, serverArgs } from "./args.ts";
 import { preload } from "./constant.ts";
 import { contentTypeOf } from "./naive.ts";
+import { TurnGate, type TurnState } from "../../src/http1/turn_gate.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -23,6 +29,15 @@ const CLOSE = /\r\nconnection:[ \t]*close/i;
 const NOT_FOUND = encoder.encode(
   "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
 );
+/** berth's settings (connection_tracker.ts, http1_connection.ts). */
+const FAIR_TURN_REQUESTS = 2;
+const FAIR_MIN_CONNECTIONS = 128;
+
+/** With `--fair`: the shared turns, and how many connections are open. */
+interface Fairness {
+  gate: TurnGate;
+  open: number;
+}
 
 /**
  * Pre-built responses, keyed by URL path; with `keepAlive`, each also says
@@ -63,10 +78,13 @@ async function serveRaw(
   conn: Deno.Conn,
   files: Map<string, Uint8Array>,
   http10Files: Map<string, Uint8Array>,
+  fairness: Fairness | null,
 ): Promise<void> {
   const buf = new Uint8Array(16 * 1024);
   let start = 0;
   let end = 0;
+  const turn: TurnState = { turn: -1, served: 0 };
+  if (fairness !== null) fairness.open++;
   try {
     while (true) {
       const n = await conn.read(buf.subarray(end));
@@ -87,6 +105,11 @@ async function serveRaw(
         // The harness's probe asks for a close; wrk never does.
         if (CLOSE.test(head)) return;
         start = at + 4;
+        // As berth does after each keep-alive answer (no pipelining here).
+        if (fairness !== null && fairness.open > FAIR_MIN_CONNECTIONS) {
+          const wait = fairness.gate.served(turn);
+          if (wait !== null) await wait;
+        }
       }
       if (start === end) start = end = 0;
       else if (end === buf.length) return; // a head too large: give up
@@ -94,12 +117,17 @@ async function serveRaw(
   } catch {
     // Reset by the client: nothing to do.
   } finally {
+    if (fairness !== null) fairness.open--;
     conn.close();
   }
 }
 
 if (import.meta.main) {
-  const args = serverArgs();
+  const fair = Deno.args.includes("--fair");
+  const args = serverArgs(Deno.args.filter((arg) => arg !== "--fair"));
+  const fairness = fair
+    ? { gate: new TurnGate(FAIR_TURN_REQUESTS), open: 0 }
+    : null;
   const files = responses(args.root, false);
   const http10Files = responses(args.root, true);
   for (const table of [files, http10Files]) {
@@ -107,8 +135,10 @@ if (import.meta.main) {
     if (index) table.set("/", index);
   }
   const listener = Deno.listen({ hostname: "127.0.0.1", port: args.port });
-  announce("bare Deno.listen loop (floor)")(
+  announce(`bare Deno.listen loop (floor${fair ? ", fair" : ""})`)(
     listener.addr as Deno.NetAddr,
   );
-  for await (const conn of listener) serveRaw(conn, files, http10Files);
+  for await (const conn of listener) {
+    serveRaw(conn, files, http10Files, fairness);
+  }
 }
