@@ -10,10 +10,14 @@
  * 1,000 small files in a fixed random order (every head differs), or for
  * the first N of them with `--files N` (what the number of files costs:
  * `--files 1` repeats one head, as wrk with `random_small.lua` and one
- * file does).
+ * file does). With `--second-every N` the wall clock (`Date.now`) moves on
+ * by one second every N reads of it (two a request in this loop, so N/2
+ * requests a second): what answers re-made each second for their `Date`
+ * cost at that rate, which a run of milliseconds on the real clock hardly
+ * sees.
  *
  *   deno run -A bench/fast_lane_cpu_pair.ts [--reps 21] [--files 1000]
- *     [--connections 1] DIR...
+ *     [--connections 1] [--second-every N] DIR...
  *
  * e.g. `bench/fast_lane_cpu_pair.ts /tmp/base .` with `/tmp/base` a `git
  * worktree` of main. With `--connections N`, each run's requests are
@@ -32,6 +36,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LoopConn } from "../support/loop_conn.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
+import { recordAll } from "./http/pair_setup.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -39,6 +44,7 @@ const { values, positionals } = parseArgs({
     reps: { type: "string", default: "21" },
     files: { type: "string", default: "1000" },
     connections: { type: "string", default: "1" },
+    "second-every": { type: "string" },
   },
   allowPositionals: true,
 });
@@ -64,6 +70,17 @@ if (!(Number.isInteger(CONNECTIONS) && CONNECTIONS >= 1)) {
 }
 /** Requests a run answers: the same number on each connection. */
 const ANSWERED = CONNECTIONS * Math.floor(REQUESTS / CONNECTIONS);
+const secondEvery = values["second-every"];
+if (secondEvery !== undefined) {
+  const every = Number(secondEvery);
+  if (!(every >= 1)) {
+    console.error("--second-every: a number of reads, at least 1");
+    Deno.exit(2);
+  }
+  const start = Date.now();
+  let reads = 0;
+  Date.now = () => start + 1000 * Math.floor(reads++ / every);
+}
 const site = join(new URL(".", import.meta.url).pathname, "fixtures/site");
 await ensureFixtures(site);
 
@@ -115,9 +132,7 @@ async function load(dir: string) {
     siteRules: false,
   });
   // The ordinary path answers each file once; the fast lane records it.
-  for (const path of ["/index.html", ...smallPaths]) {
-    await (await handler(new Request(`http://localhost${path}`))).bytes();
-  }
+  await recordAll(handler, ["/index.html", ...smallPaths]);
   const options = {
     limits: resolveLimits({}),
     tracker: new ConnectionTracker(1000),

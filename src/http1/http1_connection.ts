@@ -303,11 +303,16 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
           // Armed as `sendWatch.arm()` would, without another clock read.
           this.phase = "send";
           this.deadline = answeredAt + limits.sendTimeoutMs;
+          // Counted while written: the answer's bytes stay as they are
+          // until then (see `renewFastLaneResponse`); a failed write leaves
+          // it counted, which only keeps it unchanged.
+          fast.writes++;
           const n = await this.conn.write(bytes);
           this.deadline = 0; // never after a timeout's 408: no check
           if (n < bytes.length) {
             await writeAll(this.conn, bytes.subarray(n), this.sendWatch);
           }
+          fast.writes--;
           if (fast.body !== null) {
             await writeAll(this.conn, fast.body, this.sendWatch);
           }

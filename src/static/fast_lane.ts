@@ -31,6 +31,7 @@ import { EXPLAIN_FIELD } from "../http/explain_field.ts";
 import type { FastLaneRequest } from "../http/fast_lane.ts";
 import {
   type FastLaneResponse,
+  renewFastLaneResponse,
   serializeFastLaneResponse,
 } from "../http/fast_lane_response.ts";
 import {
@@ -466,8 +467,12 @@ export class StaticFastLane {
     }
     this.#used(file, now);
     if (variant.second !== second) {
+      // Its answers are made the new second's in place, each that no write
+      // holds; a held one is let go, and made anew when asked for.
       variant.second = second;
-      variant.full = variant.headOnly = variant.notModified = null;
+      variant.full = renewed(variant.full, nowMs);
+      variant.headOnly = renewed(variant.headOnly, nowMs);
+      variant.notModified = renewed(variant.notModified, nowMs);
       if (variant === file.identityVariant) file.forgetPlain();
     }
     if (ifNoneMatch !== null) {
@@ -511,4 +516,14 @@ export class StaticFastLane {
       this.#refresh(file.entry);
     }
   }
+}
+
+/** An answer made the second of `nowMs`'s in place, or `null` for none. */
+function renewed(
+  answer: FastLaneResponse | null,
+  nowMs: number,
+): FastLaneResponse | null {
+  return answer !== null && renewFastLaneResponse(answer, nowMs)
+    ? answer
+    : null;
 }

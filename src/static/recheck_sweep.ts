@@ -6,15 +6,16 @@
  * The fast lane asks for a re-check of a file it serves once half of
  * `revalidateMs` has passed since the file's last check, as it does when
  * polling; here the ask is queued, and a sweep every eighth of the bound
- * re-checks the files asked for that are three quarters of the bound old
+ * re-checks the files asked for that are seven eighths of the bound old
  * (the others wait for a later sweep): entries of one folder in one
  * directory window, each with an `lstat` by its bare name and the
  * containment check a load makes (`stillHolds` in `file_entry.ts`). An
  * unchanged entry is trusted from the look on; any other is loaded again,
- * as polling would. So a file in use is looked at once every 3/4 to 7/8 of
- * the bound, where polling reloads it every half, each in its own window;
- * a sweep that comes late leaves the file to expire at the bound, and the
- * next request to look as it would without a watch.
+ * as polling would. So a file in use is looked at once every 7/8 of the
+ * bound (and the sweeps' delays), where polling reloads it every half,
+ * each in its own window; a sweep that comes late leaves the file to
+ * expire at the bound, and the next hit to look at it (`recheckNow`) or
+ * the next request to load it, as without a watch.
  *
  * @module
  */
@@ -63,8 +64,11 @@ export class RecheckSweep {
     this.#beforeSweep = beforeSweep;
     const bound = files.cache.revalidateMs;
     this.#periodMs = Math.max(bound / 8, MIN_PERIOD_MS);
-    // Two periods before the bound: one sweep may come late.
-    this.#dueAgeMs = Math.max(bound / 2, bound - 2 * this.#periodMs);
+    // One period before the bound: the sweep that finds an entry this old
+    // is the last before it expires. One that comes late leaves the entry
+    // to a hit's own look (`recheckNow`), as many looks as a sweep's; two
+    // periods before, each file in use took 8/6 looks a bound, not 8/7.
+    this.#dueAgeMs = Math.max(bound / 2, bound - this.#periodMs);
   }
 
   /** Entries waiting for a sweep. */
@@ -157,7 +161,7 @@ export class RecheckSweep {
    * Re-check now the entries asked for that are old enough; the younger
    * ones wait for a later sweep.
    *
-   * @param dueAgeMs How old an entry must be (by default three quarters
+   * @param dueAgeMs How old an entry must be (by default seven eighths
    *   of the bound, less for very small bounds).
    * @returns What was done.
    */

@@ -7,6 +7,7 @@ import {
   fastLaneResponseSize,
   keepAliveReuse,
   keptCopy,
+  renewFastLaneResponse,
   serializeFastLaneResponse,
 } from "../../src/http/fast_lane_response.ts";
 
@@ -246,4 +247,46 @@ Deno.test("connectionCopiesSize() is 0 for an answer whose copies would exceed t
   const copies = connectionCopiesSize(fits);
   assert.ok(copies > 2 * size);
   assert.ok(copies <= 2 * FAST_LANE_REUSE_MAX_BYTES);
+});
+
+Deno.test("renewFastLaneResponse() makes an answer no write holds the new second's in place: the bytes a new one would have, its copies let go", () => {
+  for (const { init } of cases) {
+    const answer = serializeFastLaneResponse(
+      { ...init, copiesCounted: true },
+      NOW,
+    );
+    const buffer = answer.head;
+    keptCopy(answer, "close");
+    const later = NOW + 86_400_000 + 3_723_000; // a day, 1 h, 2 min, 3 s
+    assert.equal(renewFastLaneResponse(answer, later), true);
+    assert.equal(answer.head, buffer);
+    const fresh = serializeFastLaneResponse(init, later);
+    assert.deepEqual(answer.head, fresh.head);
+    assert.ok(
+      decoder.decode(answer.head).includes(
+        "date: Mon, 07 Nov 1994 09:51:40 GMT\r\n",
+      ),
+    );
+    assert.equal(answer.closeHead, null);
+    assert.equal(answer.keepAliveHead, null);
+  }
+});
+
+Deno.test("renewFastLaneResponse() leaves an answer a write holds as it is", () => {
+  const answer = serializeFastLaneResponse(cases[0].init, NOW);
+  const before = answer.head.slice();
+  answer.writes++;
+  assert.equal(renewFastLaneResponse(answer, NOW + 1000), false);
+  assert.deepEqual(answer.head, before);
+  answer.writes--;
+  assert.equal(renewFastLaneResponse(answer, NOW + 1000), true);
+  assert.notDeepEqual(answer.head, before);
+});
+
+Deno.test("renewFastLaneResponse() leaves an answer as it is for a date that would not fit its place", () => {
+  const answer = serializeFastLaneResponse(cases[0].init, NOW);
+  const before = answer.head.slice();
+  // "Sat, 01 Jan 10000 00:00:00 GMT": 30 characters, not 29.
+  assert.equal(renewFastLaneResponse(answer, Date.UTC(10000, 0, 1)), false);
+  assert.deepEqual(answer.head, before);
 });

@@ -14,6 +14,7 @@ import {
 import {
   FAST_LANE_REUSE_MAX_BYTES,
   type FastLaneResponse,
+  renewFastLaneResponse,
   serializeFastLaneResponse,
 } from "../../src/http/fast_lane_response.ts";
 import { ConnectionTracker } from "../../src/http1/connection_tracker.ts";
@@ -233,3 +234,63 @@ function decoded(bytes: Uint8Array | null): string {
   assert.ok(bytes !== null, "a copy was kept");
   return new TextDecoder().decode(bytes);
 }
+
+/** A connection whose writes wait for the test (`finish`), or fail. */
+class HeldWrites extends MockConn {
+  /** What each write was handed, as handed (not a copy). */
+  readonly handed: Uint8Array[] = [];
+  readonly #written = Promise.withResolvers<void>();
+  /** Resolves once the engine has handed over its first write. */
+  readonly firstWrite: Promise<void> = this.#written.promise;
+  #done = Promise.withResolvers<void>();
+  #fail = false;
+
+  constructor(input: string[], fail = false) {
+    super(input);
+    this.#fail = fail;
+  }
+
+  override async write(data: Uint8Array): Promise<number> {
+    this.handed.push(data);
+    this.#written.resolve();
+    await this.#done.promise;
+    if (this.#fail) throw new Deno.errors.BrokenPipe("reset by the test");
+    return super.write(data);
+  }
+
+  /** Let the writes go on. */
+  finish(): void {
+    this.#done.resolve();
+  }
+}
+
+Deno.test("serveConnection() counts a fast-lane answer's write while it is in flight: the answer is not renewed under it", async () => {
+  const answer = laneAnswer("from the lane");
+  const { handler } = handlerWithLane([answer]);
+  const conn = new HeldWrites([GET]);
+  const served = serveOn(conn, handler);
+  await conn.firstWrite;
+  assert.equal(conn.handed[0], answer.head);
+  const before = answer.head.slice();
+  assert.equal(answer.writes, 1);
+  assert.equal(renewFastLaneResponse(answer, Date.now() + 5000), false);
+  assert.deepEqual(conn.handed[0], before);
+  conn.finish();
+  await served;
+  assert.equal(answer.writes, 0);
+  assert.ok(conn.output.endsWith("\r\n\r\nfrom the lane"));
+  assert.equal(renewFastLaneResponse(answer, Date.now() + 5000), true);
+});
+
+Deno.test("serveConnection() leaves a fast-lane answer counted after its write failed: never renewed", async () => {
+  const answer = laneAnswer("from the lane");
+  const { handler, firstAsk } = handlerWithLane([answer]);
+  const conn = new HeldWrites([GET], true);
+  const served = serveOn(conn, handler);
+  await firstAsk;
+  conn.finish();
+  await served;
+  assert.equal(conn.output, "");
+  assert.equal(answer.writes, 1);
+  assert.equal(renewFastLaneResponse(answer, Date.now() + 5000), false);
+});

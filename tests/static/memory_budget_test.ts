@@ -22,7 +22,10 @@ import {
   type StaticHandler,
   type StaticInternals,
 } from "../../src/static/static_handler.ts";
-import { keptCopy } from "../../src/http/fast_lane_response.ts";
+import {
+  type FastLaneResponse,
+  keptCopy,
+} from "../../src/http/fast_lane_response.ts";
 import { exchange, get } from "./_exchange.ts";
 
 const KiB = 1024;
@@ -345,21 +348,35 @@ Deno.test("the plain GET's answer kept on the file's record is its variant's: no
     });
     const reachable = () =>
       new Set([...internals.fastLane.heldBuffers()].map((b) => b.buffer));
+    const dateOf = (answer: FastLaneResponse) =>
+      /\r\ndate: ([^\r]*)\r\n/.exec(new TextDecoder().decode(answer.head))![1];
     const second = 1_000_000;
-    for (const path of paths) {
+    const next = new Date((second + 1) * 1000).toUTCString();
+    for (const [i, path] of paths.entries()) {
       const first = lane(laneGet(path), second * 1000);
       assert.ok(first !== undefined && !(first instanceof Promise));
       // The same second: the same answer, found on the record.
       assert.equal(lane(laneGet(path), second * 1000 + 999), first);
-      // A HEAD opens the next second; the GET after it gets a new answer,
-      // and the first one is no longer held anywhere.
+      const before = first.head.slice();
+      // One file's answer is being written (held), the other's is not.
+      const held = i === 0;
+      if (held) first.writes++;
+      // A HEAD opens the next second: the held answer is let go and no
+      // longer reachable, the other one made the new second's in place.
       assert.ok(!(lane(head(path), second * 1000 + 1000) instanceof Promise));
-      assert.ok(!reachable().has(first.head.buffer), "HEAD dropped it");
-      const next = lane(laneGet(path), second * 1000 + 1001);
-      assert.ok(next !== undefined && !(next instanceof Promise));
-      assert.notEqual(next, first);
-      assert.ok(reachable().has(next.head.buffer));
-      assert.ok(!reachable().has(first.head.buffer));
+      assert.equal(reachable().has(first.head.buffer), !held);
+      const again = lane(laneGet(path), second * 1000 + 1001);
+      assert.ok(again !== undefined && !(again instanceof Promise));
+      assert.equal(dateOf(again), next);
+      if (held) {
+        assert.notEqual(again, first);
+        assert.deepEqual(first.head, before, "a held answer is not changed");
+        assert.ok(!reachable().has(first.head.buffer));
+        first.writes--;
+      } else {
+        assert.equal(again, first);
+      }
+      assert.ok(reachable().has(again.head.buffer));
       assertWithinBudget(internals, internals.cache.budgetBytes);
     }
   });

@@ -71,14 +71,19 @@ Deno.test("createStaticHandler() serves a change the watcher missed within reval
       assert.equal(site.lane("/note.txt"), "a note");
       assert.equal(site.lane("/other.txt"), "other");
       assert.equal(site.watch!.sweep.size, 2);
-      // …which waits until they are three quarters of the bound old…
+      // …which waits until they are seven eighths of the bound old…
+      assert.deepEqual(site.watch!.sweep.sweep(), {
+        confirmed: 0,
+        reloaded: 0,
+      });
+      site.clock.now = 874;
       assert.deepEqual(site.watch!.sweep.sweep(), {
         confirmed: 0,
         reloaded: 0,
       });
       assert.equal(site.watch!.sweep.size, 2);
       // …when one sweep makes it for both: one reloaded, one trusted on.
-      site.clock.now = 750;
+      site.clock.now = 875;
       assert.deepEqual(site.watch!.sweep.sweep(), {
         confirmed: 1,
         reloaded: 1,
@@ -90,7 +95,7 @@ Deno.test("createStaticHandler() serves a change the watcher missed within reval
       assert.equal(site.lane("/other.txt"), "other");
       // Without a sweep, the fast lane stops at the bound all the same.
       await Deno.writeTextFile(`${site.root}/other.txt`, "other, changed");
-      site.clock.now = 1750;
+      site.clock.now = 1875;
       assert.equal(site.lane("/other.txt"), undefined);
       assert.equal(await site.get("/other.txt"), "other, changed");
     });
@@ -167,7 +172,7 @@ Deno.test("createStaticHandler() serves the changed target of a symlink within r
     // …and the link's at its re-check, within the bound.
     site.clock.now = 600;
     site.lane("/link.txt");
-    site.clock.now = 750;
+    site.clock.now = 875;
     assert.equal(site.watch!.sweep.sweep().reloaded, 1);
     // The reload runs on its own; until it lands the old answer is still
     // within the bound. Wait for that one reload, then look.
@@ -331,7 +336,7 @@ Deno.test("createStaticHandler() watches where the root's symlink leads now", as
       // moves the watch there; the file is re-checked against the new root.
       site.clock.now = 600;
       site.lane("/a.txt");
-      site.clock.now = 750;
+      site.clock.now = 875;
       site.watch!.sweep.sweep();
       assert.equal(await site.get("/a.txt"), "v2 a");
       await within(site.watch!.settled());

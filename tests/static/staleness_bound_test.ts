@@ -157,8 +157,8 @@ Deno.test("createStaticHandler() served: a file in use is looked at less often w
     });
   }
   // Polling reloads it at half the bound: at 500, 1000, … 3500. Watching
-  // looks once it is three quarters of the bound old: 750, 1500, … 3750.
-  assert.deepEqual(looks, { watching: 5, polling: 7 });
+  // looks once it is seven eighths of the bound old: 875, 1750, 2625, 3500.
+  assert.deepEqual(looks, { watching: 4, polling: 7 });
 });
 
 Deno.test("serve() with the file handler serves a change at once while watching, and within revalidateMs while polling", async () => {
