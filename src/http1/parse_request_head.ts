@@ -536,6 +536,14 @@ function transferCodingError(fields: string[]): RequestParseError | null {
  *   this head repeats it whole (method, target, version and every field
  *   line, up to case and whitespace the parse drops) it is the answer
  *   itself: everything a head holds follows from those. Only read.
+ * @param previousFieldsAt Where in `bytes` the previous head's field
+ *   section starts again, byte for byte, and runs to `end` (from the CRLF
+ *   that ends its request line to the final empty line), parsed under the
+ *   same `limits`; `-1` (the default) when unknown. The caller vouches for
+ *   it (see `PreviousHead`). When this head's request line ends there and
+ *   has the previous one's minor version, its fields are the previous
+ *   head's and only the request line is parsed: the field lines' parse
+ *   depends on nothing else of the request line.
  * @returns The parsed head, or a {@link RequestParseError} with the status
  * to answer (400, 413, 414, 417, 431, 501 or 505) and a stable reason.
  */
@@ -545,8 +553,16 @@ export function parseRequestHead(
   end: number,
   limits: RequestHeadLimits,
   previous?: RequestHead,
+  previousFieldsAt = -1,
 ): RequestHead | RequestParseError {
-  const head = parseHead(bytes, start, end, limits, previous);
+  const head = parseHead(
+    bytes,
+    start,
+    end,
+    limits,
+    previous,
+    previousFieldsAt,
+  );
   // A refusal may come after some fields went into the scratch arrays.
   if (head instanceof RequestParseError) clearScratch(scratchNames.length);
   return head;
@@ -559,6 +575,7 @@ function parseHead(
   end: number,
   limits: RequestHeadLimits,
   previous: RequestHead | undefined,
+  previousFieldsAt: number,
 ): RequestHead | RequestParseError {
   // The contract says the head ends with CRLF CRLF. Checking it once lets
   // every scan below run without bounds checks: none of them passes a CR.
@@ -650,6 +667,31 @@ function parseHead(
     ? "/"
     : sameText(previous?.target, bytes, targetStart, targetEnd) ??
       latin1(bytes, targetStart, targetEnd);
+
+  // The previous head's field section follows this request line: what its
+  // parse found holds again, as it depends on nothing of the request line
+  // but the minor version (Host required, chunked refused in HTTP/1.0,
+  // keep-alive, 100-continue). Everything taken from the request line is
+  // this head's own, checked above.
+  if (
+    v + 8 === previousFieldsAt && previous !== undefined &&
+    previous.minorVersion === minorVersion
+  ) {
+    if (previous.method === method && previous.target === target) {
+      return previous;
+    }
+    return {
+      method,
+      target,
+      minorVersion,
+      headerNames: previous.headerNames,
+      headerValues: previous.headerValues,
+      host: previous.host,
+      contentLength: previous.contentLength,
+      keepAlive: previous.keepAlive,
+      expectContinue: previous.expectContinue,
+    };
+  }
 
   // Field lines (RFC 9112 §5): field-name ":" OWS field-value OWS CRLF.
   const previousNames = previous?.headerNames;

@@ -8,6 +8,7 @@
  */
 
 import { parseRequestHead } from "../../src/http1/parse_request_head.ts";
+import { PreviousHead } from "../../src/http1/previous_head.ts";
 import {
   type RequestHead,
   type RequestHeadLimits,
@@ -168,6 +169,38 @@ export function runParserCase(seed: number): ParserCaseResult {
       return fail(
         "the previous head changes nothing",
         `alone: ${show(result)}; after ${show(previous)}: ${show(after)}`,
+      );
+    }
+  }
+
+  // On a connection, after a head with another request line before the
+  // same field section (whose fields it may reuse), and before one: each
+  // parses as it does alone.
+  const fields = head.slice(head.indexOf("\r\n"));
+  const line = rng.chance(0.5)
+    ? `${rng.pick(["GET", "HEAD", "CONNECT", "OPTIONS"])} ${
+      rng.pick(["/", "/x?y", "*", "http://a.example/x", "a.example:443"])
+    } HTTP/1.${rng.pick(["0", "1", "2"])}`
+    : cutHead(generate(rng).text, () => false).split("\r\n")[0];
+  const neighbour = line + fields;
+  for (const [first, second] of [[neighbour, head], [head, neighbour]]) {
+    const connection = new PreviousHead();
+    const firstBytes = toBytes(first);
+    const secondBytes = toBytes(second);
+    let got: RequestHead | RequestParseError;
+    try {
+      connection.parse(firstBytes, 0, firstBytes.length, limits);
+      got = connection.parse(secondBytes, 0, secondBytes.length, limits);
+    } catch (error) {
+      return fail("the parser never throws", `previous: ${String(error)}`);
+    }
+    const want = second === head
+      ? result
+      : parseRequestHead(secondBytes, 0, secondBytes.length, limits);
+    if (!sameResult(want, got)) {
+      return fail(
+        "a previous head's field section changes nothing",
+        `after ${escapeBytes(first)}: ${show(got)}; alone: ${show(want)}`,
       );
     }
   }

@@ -40,3 +40,35 @@ Deno.test("serveConnection() answers each of a connection's requests by its own 
   );
   assert.ok(conn.closed);
 });
+
+Deno.test("serveConnection() takes target, method and version from each request line before repeated fields", async () => {
+  const fields = "Host: h1\r\nX-N: 1\r\n\r\n";
+  const conn = new MockConn([
+    "GET /echo HTTP/1.1\r\n" + fields,
+    "GET http://h9:8080/echo HTTP/1.1\r\n" + fields, // not Host's authority
+    "HEAD /echo?x HTTP/1.1\r\n" + fields,
+    "GET /echo?y HTTP/1.0\r\n" + fields, // no keep-alive: the last answered
+    "GET /never HTTP/1.1\r\n" + fields,
+  ]);
+  const seen: string[] = [];
+  await serveConnection(
+    conn,
+    (request) => {
+      const url = new URL(request.url);
+      seen.push(`${request.method} ${url.host}${url.pathname}${url.search}`);
+      return new Response("ok");
+    },
+    {
+      limits: resolveLimits({}),
+      tracker: new ConnectionTracker(1000),
+      onError: () => new Response(null, { status: 500 }),
+    },
+  );
+  assert.deepEqual(seen, [
+    "GET h1/echo",
+    "GET h9:8080/echo",
+    "HEAD h1/echo?x",
+    "GET h1/echo?y",
+  ]);
+  assert.ok(conn.closed);
+});
