@@ -28,6 +28,9 @@ import {
  */
 export const PREVIOUS_HEAD_MAX_BYTES = 2048;
 
+/** Carriage return, which ends the request line. */
+const CR = 0x0d;
+
 /** The smallest copy of a head's bytes made: most heads fit. */
 const COPY_MIN_BYTES = 128;
 
@@ -121,6 +124,14 @@ export class PreviousHead {
     }
     // method SP request-target SP HTTP-version, each byte one character.
     const lineEnd = start + head.method.length + head.target.length + 10;
+    // The parse takes one byte per character and single spaces, so this is
+    // the CR that ends the line; should that ever change, no reuse rests
+    // on a guessed line end (a field section's tail would pass for it).
+    if (bytes[lineEnd] !== CR) {
+      this.#head = undefined;
+      this.#bytes = null;
+      return head;
+    }
     if (lineEnd === fieldsAt) this.#keepLine(bytes, start, lineEnd, same);
     else this.#keep(bytes, start, end);
     this.#lineLength = lineEnd - start;
