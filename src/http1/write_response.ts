@@ -98,8 +98,7 @@ export async function writeResponse(
         bytes.length - embed,
       );
     }
-    await writeAll(conn, bytes, context.watch);
-    answerBuffers.give(bytes); // written: the runtime holds it no more
+    await writeShelved(conn, bytes, context.watch);
     if (first !== null && embed < bodyBytes) {
       await writeAll(conn, first.subarray(embed), context.watch);
     }
@@ -138,7 +137,24 @@ async function writeBodiless(
     head.addLength(length);
   }
   const bytes = head.encode(context.minorVersion, 0, answerBuffers);
-  await writeAll(conn, bytes, context.watch);
-  answerBuffers.give(bytes);
+  await writeShelved(conn, bytes, context.watch);
   return { keepAlive: head.keepAlive, bodyBytes: 0 };
+}
+
+/**
+ * Write an answer taken from `answerBuffers` whole, then give its buffer
+ * back: only once the write has settled, and not after a failed write.
+ */
+async function writeShelved(
+  conn: Conn,
+  bytes: Uint8Array,
+  watch: WriteWatch | undefined,
+): Promise<void> {
+  try {
+    await writeAll(conn, bytes, watch);
+  } catch (error) {
+    answerBuffers.forget(bytes);
+    throw error;
+  }
+  answerBuffers.give(bytes); // written: the runtime holds it no more
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import {
   ANSWER_BUFFER_BYTES,
-  ANSWER_BUFFERS_KEPT,
+  ANSWER_BUFFERS_MAX,
   AnswerBuffers,
   answerBuffers,
 } from "../../src/http1/answer_buffers.ts";
@@ -48,22 +48,43 @@ Deno.test("AnswerBuffers gives an answer over its size a buffer of its own, neve
   assert.equal(buffers.kept, 0);
 });
 
-Deno.test("AnswerBuffers keeps at most ANSWER_BUFFERS_KEPT, and a buffer given twice once", () => {
+Deno.test("AnswerBuffers makes at most ANSWER_BUFFERS_MAX, then exact buffers of their own", () => {
   const buffers = new AnswerBuffers();
   const taken = Array.from(
-    { length: ANSWER_BUFFERS_KEPT + 3 },
+    { length: ANSWER_BUFFERS_MAX + 3 },
     () => buffers.take(10),
   );
   assert.equal(new Set(taken.map((b) => b.buffer)).size, taken.length);
+  const shelved = taken.filter((b) =>
+    b.buffer.byteLength === ANSWER_BUFFER_BYTES
+  );
+  assert.equal(shelved.length, ANSWER_BUFFERS_MAX);
+  assert.equal(taken.at(-1)!.buffer.byteLength, 10);
   for (const bytes of taken) buffers.give(bytes);
-  assert.equal(buffers.kept, ANSWER_BUFFERS_KEPT);
+  assert.equal(buffers.kept, ANSWER_BUFFERS_MAX);
+  assert.equal(buffers.made, ANSWER_BUFFERS_MAX);
+});
 
-  const again = new AnswerBuffers();
-  const bytes = again.take(10);
-  again.give(bytes);
-  again.give(bytes);
-  assert.equal(again.kept, 1);
-  assert.notEqual(again.take(10).buffer, again.take(10).buffer);
+Deno.test("AnswerBuffers shelves a buffer given twice once", () => {
+  const buffers = new AnswerBuffers();
+  const bytes = buffers.take(10);
+  buffers.give(bytes);
+  buffers.give(bytes);
+  assert.equal(buffers.kept, 1);
+  assert.notEqual(buffers.take(10).buffer, buffers.take(10).buffer);
+});
+
+Deno.test("AnswerBuffers makes a new buffer in place of a forgotten one", () => {
+  const buffers = new AnswerBuffers();
+  const taken = Array.from(
+    { length: ANSWER_BUFFERS_MAX },
+    () => buffers.take(10),
+  );
+  buffers.forget(taken[0]);
+  assert.equal(buffers.made, ANSWER_BUFFERS_MAX - 1);
+  const next = buffers.take(10);
+  assert.equal(next.buffer.byteLength, ANSWER_BUFFER_BYTES);
+  assert.ok(!taken.some((b) => b.buffer === next.buffer));
 });
 
 /** Holds each write's bytes by reference (no copy) until released. */
@@ -112,6 +133,7 @@ Deno.test("writeResponse() does not put back a buffer whose write failed", async
   // One answer written well first: the shelf has a buffer to take.
   await writeResponse(new MockConn([]), new Response("x"), GET11);
   const kept = answerBuffers.kept;
+  const made = answerBuffers.made;
   assert.ok(kept >= 1);
   const broken = new MockConn([]);
   broken.close(); // its writes fail
@@ -119,13 +141,14 @@ Deno.test("writeResponse() does not put back a buffer whose write failed", async
     writeResponse(broken, new Response("y"), GET11),
   );
   assert.equal(answerBuffers.kept, kept - 1);
+  assert.equal(answerBuffers.made, made - 1);
 });
 
 Deno.test("writeResponse() writes a short answer after a long one with none of the long one's bytes", async () => {
   const conn = new MockConn([]);
   await writeResponse(
     conn,
-    new Response("L".repeat(1500), { headers: { "x-long": "l".repeat(200) } }),
+    new Response("L".repeat(700), { headers: { "x-long": "l".repeat(100) } }),
     GET11,
   );
   const long = conn.output;
@@ -143,5 +166,5 @@ Deno.test("writeResponse() writes a short answer after a long one with none of t
     normalize(String.fromCharCode(...bytes)),
     head + "ok",
   );
-  assert.ok(long.endsWith("L".repeat(1500)));
+  assert.ok(long.endsWith("L".repeat(700)));
 });
