@@ -19,6 +19,13 @@
  *   deno run -A bench/fast_lane_cpu_pair.ts [--reps 21] [--files 1000]
  *     [--connections 1] [--second-every N] DIR...
  *
+ * With `--generic`, the client is wrk's GET `/hello` and the handler the
+ * generic one of `bench/servers/generic.ts` (`new Response("hello " +
+ * pathname)`) on each checkout's engine: the ordinary path, no lane; what
+ * is left is berth's JavaScript and the public APIs it calls (`Request`,
+ * `Response`, its body's stream). Each line also gives the median of the
+ * per-repetition ratios (paired).
+ *
  * e.g. `bench/fast_lane_cpu_pair.ts /tmp/base .` with `/tmp/base` a `git
  * worktree` of main. With `--connections N`, each run's requests are
  * shared by N in-memory connections served at once: their tasks take
@@ -37,6 +44,7 @@ import { parseArgs } from "node:util";
 import { LoopConn } from "../support/loop_conn.ts";
 import { ensureFixtures } from "./http/fixtures.ts";
 import { recordAll } from "./http/pair_setup.ts";
+import { hello } from "./servers/generic.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -45,6 +53,7 @@ const { values, positionals } = parseArgs({
     files: { type: "string", default: "1000" },
     connections: { type: "string", default: "1" },
     "second-every": { type: "string" },
+    generic: { type: "boolean", default: false },
   },
   allowPositionals: true,
 });
@@ -97,7 +106,7 @@ for (let i = 0; i < FILES; i++) {
   seed = (seed * 1103515245 + 12345) % 2147483648;
   randomHeads.push(wrkHead(smallPaths[seed % PICKED]));
 }
-const CLIENTS: Record<string, Uint8Array[]> = {
+const FILE_CLIENTS: Record<string, Uint8Array[]> = {
   "wrk, /index.html": [wrkHead("/index.html")],
   "ab -k, /index.html": [
     encoder.encode(
@@ -112,6 +121,9 @@ const CLIENTS: Record<string, Uint8Array[]> = {
     }, random order`
   ]: randomHeads,
 };
+const CLIENTS: Record<string, Uint8Array[]> = values.generic
+  ? { "generic handler, wrk, /hello": [wrkHead("/hello")] }
+  : FILE_CLIENTS;
 
 /** One checkout's engine and handler, ready to answer hits. */
 async function load(dir: string) {
@@ -123,16 +135,7 @@ async function load(dir: string) {
   const { serveConnection } = await import(
     join(root, "src/http1/serve_connection.ts")
   );
-  const { createStaticHandler } = await import(
-    join(root, "src/static/static_handler.ts")
-  );
-  const handler = createStaticHandler({
-    root: site,
-    watch: false,
-    siteRules: false,
-  });
-  // The ordinary path answers each file once; the fast lane records it.
-  await recordAll(handler, ["/index.html", ...smallPaths]);
+  const handler = values.generic ? hello : await fileHandler(root);
   const options = {
     limits: resolveLimits({}),
     tracker: new ConnectionTracker(1000),
@@ -151,6 +154,21 @@ async function load(dir: string) {
   };
 }
 
+/** One checkout's file handler, its fast lane holding every file. */
+async function fileHandler(root: string) {
+  const { createStaticHandler } = await import(
+    join(root, "src/static/static_handler.ts")
+  );
+  const handler = createStaticHandler({
+    root: site,
+    watch: false,
+    siteRules: false,
+  });
+  // The ordinary path answers each file once; the fast lane records it.
+  await recordAll(handler, ["/index.html", ...smallPaths]);
+  return handler;
+}
+
 const runs = [];
 for (const dir of positionals) runs.push(await load(dir));
 const median = (xs: number[]) =>
@@ -159,6 +177,7 @@ const median = (xs: number[]) =>
 for (const [client, heads] of Object.entries(CLIENTS)) {
   for (const run of runs) await run(heads); // warm-up
   const perRequest: number[][] = runs.map(() => []);
+  const ratios: number[][] = runs.map(() => []);
   for (let rep = 0; rep < REPS; rep++) {
     for (let i = 0; i < runs.length; i++) {
       const k = (rep + i) % runs.length;
@@ -167,12 +186,17 @@ for (const [client, heads] of Object.entries(CLIENTS)) {
       const used = process.cpuUsage(before);
       perRequest[k].push((used.user + used.system) / ANSWERED);
     }
+    for (let k = 0; k < runs.length; k++) {
+      ratios[k].push(perRequest[k][rep] / perRequest[0][rep]);
+    }
   }
   const medians = perRequest.map(median);
   console.log(
     `${client}: ` +
       medians.map((m, i) =>
-        `${positionals[i]} ${m.toFixed(2)} µs (${(m / medians[0]).toFixed(2)}×)`
+        `${positionals[i]} ${m.toFixed(2)} µs (${
+          (m / medians[0]).toFixed(2)
+        }×, paired ${median(ratios[i]).toFixed(3)}×)`
       ).join(", "),
   );
 }

@@ -34,11 +34,34 @@ const encoder = new TextEncoder();
  */
 export function encodeHead(head: string, bodyRoom: number): Uint8Array {
   const bytes = new Uint8Array(head.length + bodyRoom);
+  encodeHeadInto(head, bytes);
+  return bytes;
+}
+
+/**
+ * Encode a response head into the first `head.length` bytes of `bytes`,
+ * one byte per code unit. The bytes after those may be written over too
+ * (a head with a character over 0x7f is tried as UTF-8 first): fill them
+ * afterwards.
+ *
+ * @param head The status line and fields, ending with the empty line.
+ * @param bytes Where to write it: at least `head.length` bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeHeadInto } from "./encode_head.ts";
+ *
+ * const bytes = new Uint8Array(4);
+ * encodeHeadInto("\u00e9\r", bytes);
+ * assert.deepEqual([...bytes.subarray(0, 2)], [0xe9, 0x0d]); // latin1
+ * ```
+ */
+export function encodeHeadInto(head: string, bytes: Uint8Array): void {
   const { read, written } = encoder.encodeInto(head, bytes);
   if (read !== head.length || written !== head.length) {
     // A character over 0x7f: UTF-8 would not fit (or would be wrong);
     // write every code unit as its byte, as HTTP has it.
     for (let i = 0; i < head.length; i++) bytes[i] = head.charCodeAt(i);
   }
-  return bytes;
 }

@@ -270,8 +270,9 @@ export class Http1Connection<Addr extends Deno.Addr = Deno.NetAddr>
         }
         first = false;
         const startedAt = this.options.onResponse ? performance.now() : 0;
-        // One clock read for the answer's `Date` and its send deadline.
-        const nowMs = Date.now();
+        // One clock read for a fast answer's `Date` and its send deadline;
+        // none without a lane (the ordinary path reads its own).
+        const nowMs = fastLane === undefined ? 0 : Date.now();
         let fast = fastLane !== undefined &&
             isFastLaneCandidate(head.method, head.target, head.contentLength)
           ? fastLane(head, nowMs)

@@ -6,10 +6,11 @@
  * @module
  */
 
-import { encodeHead } from "../http/encode_head.ts";
+import { encodeHeadInto } from "../http/encode_head.ts";
 import { HOP_BY_HOP_FIELDS } from "../http/engine_fields.ts";
 import { httpDate } from "../http/http_date.ts";
 import { statusLine } from "../http/status_text.ts";
+import type { AnswerBuffers } from "./answer_buffers.ts";
 
 /**
  * How a streamed body is delimited: by the handler's `Content-Length`, by
@@ -97,14 +98,26 @@ export class ResponseHead {
    * @param minorVersion The request's minor version: an HTTP/1.0 client
    *   must be told when the connection persists.
    * @param bodyRoom Bytes to leave free after the head for a body.
-   * @returns The head's bytes, then `bodyRoom` free bytes.
+   * @param buffers Where to take the buffer from (give it back once
+   *   written), instead of a new one.
+   * @returns The head's bytes, then `bodyRoom` bytes for the caller to fill.
    */
-  encode(minorVersion: 0 | 1, bodyRoom: number): Uint8Array {
+  encode(
+    minorVersion: 0 | 1,
+    bodyRoom: number,
+    buffers?: AnswerBuffers,
+  ): Uint8Array {
     const connection = !this.keepAlive
       ? "connection: close\r\n"
       : minorVersion === 0
       ? "connection: keep-alive\r\n"
       : "";
-    return encodeHead(this.text + connection + "\r\n", bodyRoom);
+    const text = this.text + connection + "\r\n";
+    const length = text.length + bodyRoom;
+    const bytes = buffers === undefined
+      ? new Uint8Array(length)
+      : buffers.take(length);
+    encodeHeadInto(text, bytes);
+    return bytes;
   }
 }

@@ -9,6 +9,7 @@
  */
 
 import { COALESCE_MAX_BYTES } from "../http/encode_head.ts";
+import { answerBuffers } from "./answer_buffers.ts";
 import type { Conn } from "./conn.ts";
 import { knownLength, probeBody } from "./probe_body.ts";
 import { ResponseBodyError } from "./response_body_error.ts";
@@ -89,11 +90,15 @@ export async function writeResponse(
     // The head never goes out alone: with the body, or its first part (a
     // head in a segment of its own costs the client a wake-up).
     const embed = Math.min(bodyBytes, COALESCE_MAX_BYTES);
-    const bytes = head.encode(context.minorVersion, embed);
+    // A reused buffer: every byte of it is this answer's.
+    const bytes = head.encode(context.minorVersion, embed, answerBuffers);
     if (first !== null) {
-      bytes.set(first.subarray(0, embed), bytes.length - embed);
+      bytes.set(
+        embed === bodyBytes ? first : first.subarray(0, embed),
+        bytes.length - embed,
+      );
     }
-    await writeAll(conn, bytes, context.watch);
+    await writeShelved(conn, bytes, context.watch);
     if (first !== null && embed < bodyBytes) {
       await writeAll(conn, first.subarray(embed), context.watch);
     }
@@ -131,6 +136,25 @@ async function writeBodiless(
   else if (length >= 0 && (context.isHead || status === 304)) {
     head.addLength(length);
   }
-  await writeAll(conn, head.encode(context.minorVersion, 0), context.watch);
+  const bytes = head.encode(context.minorVersion, 0, answerBuffers);
+  await writeShelved(conn, bytes, context.watch);
   return { keepAlive: head.keepAlive, bodyBytes: 0 };
+}
+
+/**
+ * Write an answer taken from `answerBuffers` whole, then give its buffer
+ * back: only once the write has settled, and not after a failed write.
+ */
+async function writeShelved(
+  conn: Conn,
+  bytes: Uint8Array,
+  watch: WriteWatch | undefined,
+): Promise<void> {
+  try {
+    await writeAll(conn, bytes, watch);
+  } catch (error) {
+    answerBuffers.forget(bytes);
+    throw error;
+  }
+  answerBuffers.give(bytes); // written: the runtime holds it no more
 }

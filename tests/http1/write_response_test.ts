@@ -246,6 +246,28 @@ Deno.test("writeResponse() writes a large body after its head, with Content-Leng
   assert.equal(bodyBytes, body.length);
 });
 
+Deno.test("writeResponse() counts a body that ends a few microtasks after its first chunk as whole", async () => {
+  // Four promise hops between the first chunk and the end: an in-memory
+  // body built by a few awaits is still framed by Content-Length. (Inlining
+  // the probe's wait once shrank this window to two hops.)
+  let pulls = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (pulls++ === 0) {
+        controller.enqueue(encoder.encode("abc"));
+        return;
+      }
+      for (let hop = 0; hop < 4; hop++) await null;
+      controller.close();
+    },
+  });
+  const { output } = await write(new Response(body));
+  assert.equal(
+    output,
+    "HTTP/1.1 200 OK\r\ndate: DATE\r\ncontent-length: 3\r\n\r\nabc",
+  );
+});
+
 Deno.test("writeResponse() writes a live stream chunked for HTTP/1.1", async () => {
   const { output, keepAlive, bodyBytes } = await write(
     new Response(live(["ab", "", "cde"])),
